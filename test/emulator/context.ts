@@ -1,0 +1,151 @@
+// The shared state of one emulator instance, handed to every route and WebSocket handler.
+// REST routes, the real-time handlers and the control endpoint all read and write it here,
+// so there is exactly one clock, one ledger, one auth module and one fault queue.
+
+/** The APIs that bill, as named in a usage entry's `request_scope` (values assumed by the contract). */
+export type RequestScope = 'transcribe_async' | 'transcribe_websocket' | 'tts_rest' | 'tts_websocket';
+
+/** Where a key is presented: REST management calls, or one of the two key usage types. */
+export type AuthSurface = 'rest' | 'transcribe_websocket' | 'tts_rt';
+
+export interface EmulatorConfig {
+	/** Long-lived API keys accepted on every surface. */
+	apiKeys: string[];
+	/** Usage entries become visible in /v1/usage-logs this long after their end_time. */
+	ingestionLagMs: number;
+	/** Added to the real clock; lets tests put the emulator ahead of or behind n8n. */
+	clockOffsetMs: number;
+	/** Async transcription lifecycle timing. */
+	transcription: {
+		queuedMs: number;
+		/** Processing time = processingBaseMs + audio duration * processingPerAudioSecondMs / 1000. */
+		processingBaseMs: number;
+		processingPerAudioSecondMs: number;
+	};
+	/** Real-time caps: open STT sessions and open TTS streams (+ active TTS REST requests). */
+	concurrency: { transcribe: number; tts: number };
+	/** Real-time STT refuses audio arriving faster than this multiple of real time (0 = no check). */
+	realtimeMaxSpeedup: number;
+	/** Upload size cap in bytes (the contract's 1 GiB by default). */
+	maxUploadBytes: number;
+	/** Folder where uploaded files are stored (a temp dir by default). */
+	storageDir: string;
+}
+
+export interface AuthGranted {
+	ok: true;
+	/** Stable, non-secret id of the key (never the key itself): for logs and the ledger. */
+	keyId: string;
+	temporary: boolean;
+	/** For temporary keys: cap on one session, from max_session_duration_seconds. */
+	maxSessionMs?: number;
+	/**
+	 * The client_reference_id to log for a request that asked for `requested`:
+	 * a temporary key's bound value wins; a temporary key with none bound logs none;
+	 * a long-lived key logs the request's own value.
+	 */
+	clientReferenceId(requested: string | null | undefined): string | null;
+}
+
+export interface AuthRefused {
+	ok: false;
+	status: number;
+	errorType: string;
+	message: string;
+}
+
+export type AuthOutcome = AuthGranted | AuthRefused;
+
+export interface LedgerInput {
+	requestScope: RequestScope;
+	model: string;
+	/** Epoch milliseconds on the emulator clock. */
+	startTime: number;
+	endTime: number;
+	clientReferenceId: string | null;
+	inputTextTokens: number;
+	inputAudioTokens: number;
+	inputAudioDurationMs: number;
+	outputTextTokens: number;
+	outputAudioTokens: number;
+	outputAudioDurationMs: number;
+}
+
+/** A usage log entry exactly as /v1/usage-logs returns it (costs are 10-decimal strings). */
+export interface UsageEntry {
+	uuid: string;
+	request_scope: RequestScope;
+	client_reference_id: string;
+	model: string;
+	start_time: string;
+	end_time: string;
+	input_text_tokens: number;
+	input_audio_tokens: number;
+	input_audio_duration_ms: number;
+	output_text_tokens: number;
+	output_audio_tokens: number;
+	output_audio_duration_ms: number;
+	cost_usd: string;
+	input_cost_usd: string;
+	input_text_cost_usd: string;
+	input_audio_cost_usd: string;
+	output_cost_usd: string;
+	output_text_cost_usd: string;
+	output_audio_cost_usd: string;
+}
+
+/** A fault armed for the WebSocket endpoints. */
+export type WebSocketFault =
+	/** Close the TCP connection without a close frame after this many server messages. */
+	| { kind: 'drop'; afterMessages: number }
+	/** Send the 503 "Cannot continue request" error, then close, after this many server messages. */
+	| { kind: 'terminate503'; afterMessages: number };
+
+export interface EmulatorContext {
+	/** Emulator time in epoch ms (real time + clockOffsetMs). */
+	now(): number;
+	config: EmulatorConfig;
+	authenticate(key: string | undefined, surface: AuthSurface): AuthOutcome;
+	/** Writes one usage entry for a successfully completed billable request. */
+	recordUsage(input: LedgerInput): UsageEntry;
+	/** Takes the next armed fault for a WebSocket path, if any (each fault fires once). */
+	takeWebSocketFault(path: '/transcribe-websocket' | '/tts-websocket'): WebSocketFault | undefined;
+	/** Claims one real-time slot; undefined when the cap is reached (the caller answers 429). */
+	acquireSlot(kind: 'transcribe' | 'tts'): (() => void) | undefined;
+	/** The model lists served by /v1/models and /v1/tts-models. */
+	sttModels(): SttModel[];
+	ttsModels(): TtsModel[];
+}
+
+export interface SttModel {
+	id: string;
+	aliased_model_id: string | null;
+	name: string;
+	context_version: number | null;
+	transcription_mode: 'real_time' | 'async';
+	languages: Array<{ code: string; name: string }>;
+	supports_language_hints_strict: boolean;
+	supports_max_endpoint_delay: boolean;
+	translation_targets: Array<{
+		target_language: string;
+		source_languages: string[];
+		exclude_source_languages: string[];
+	}>;
+	two_way_translation_pairs: string[];
+	one_way_translation: string | null;
+	two_way_translation: string | null;
+	[extra: string]: unknown;
+}
+
+export interface TtsModel {
+	id: string;
+	aliased_model_id: string | null;
+	name: string;
+	languages: Array<{ code: string; name: string }>;
+	voices: Array<{ id: string; description: string; gender: 'male' | 'female' | 'neutral' }>;
+	supports_speed_adjustment: boolean;
+	speed_min: number;
+	speed_max: number;
+	supports_silence_reduction: boolean;
+	supports_timestamps: boolean;
+}
