@@ -1,0 +1,129 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+// The credential test runs before any node code, so it resolves the REST base URL with an
+// expression that mirrors nodes/Soniox/v1/transport/endpoints.ts.
+const REST_BASE_URL_EXPRESSION =
+	'={{ $credentials.region === "custom" ? ($credentials.restUrl || "https://api." + $credentials.baseDomain) : "https://api." + ({ us: "soniox.com", eu: "eu.soniox.com", jp: "jp.soniox.com", in: "in.soniox.com" })[$credentials.region] }}';
+
+const customOnly = { show: { region: ['custom'] } };
+
+export class SonioxApi implements ICredentialType {
+	name = 'sonioxApi';
+
+	displayName = 'Soniox API';
+
+	icon: Icon = { light: 'file:soniox.svg', dark: 'file:soniox.dark.svg' };
+
+	documentationUrl = 'https://soniox.com/docs/api-reference/authentication';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description: 'A project API key from the Soniox Console (API Keys page)',
+		},
+		{
+			displayName: 'Region',
+			name: 'region',
+			type: 'options',
+			options: [
+				{ name: 'United States', value: 'us', description: 'soniox.com (default)' },
+				{ name: 'European Union', value: 'eu', description: 'eu.soniox.com' },
+				{ name: 'Japan', value: 'jp', description: 'jp.soniox.com' },
+				{ name: 'India', value: 'in', description: 'in.soniox.com' },
+				{ name: 'Custom', value: 'custom', description: 'A proxy or another deployment' },
+			],
+			default: 'us',
+			description:
+				'The region of the Soniox project the key belongs to. Keys only work in their own region.',
+		},
+		{
+			displayName: 'Base Domain',
+			name: 'baseDomain',
+			type: 'string',
+			default: 'soniox.com',
+			placeholder: 'soniox.com',
+			displayOptions: customOnly,
+			description:
+				'Every URL below is derived from this domain unless you fill it in: https://api.{domain}, wss://stt-rt.{domain}/transcribe-websocket, https://tts-rt.{domain}, wss://tts-rt.{domain}/tts-websocket',
+		},
+		{
+			displayName: 'REST API URL',
+			name: 'restUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://api.soniox.com',
+			displayOptions: customOnly,
+			description: 'Base URL of files, transcriptions, models, keys and usage (without /v1)',
+		},
+		{
+			displayName: 'Real-Time Speech-to-Text WebSocket URL',
+			name: 'sttWebSocketUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'wss://stt-rt.soniox.com/transcribe-websocket',
+			displayOptions: customOnly,
+		},
+		{
+			displayName: 'Text-to-Speech REST URL',
+			name: 'ttsRestUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://tts-rt.soniox.com',
+			displayOptions: customOnly,
+			description: 'Base URL of the text-to-speech REST API (without /tts)',
+		},
+		{
+			displayName: 'Text-to-Speech WebSocket URL',
+			name: 'ttsWebSocketUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'wss://tts-rt.soniox.com/tts-websocket',
+			displayOptions: customOnly,
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: REST_BASE_URL_EXPRESSION,
+			url: '/v1/models',
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'Soniox rejected the API key. Copy the whole key from the Soniox Console, and check that the region matches the project the key belongs to.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						'The API key works but may not read models. Give it access in the Soniox Console (API Keys → permissions).',
+				},
+			},
+		],
+	};
+}

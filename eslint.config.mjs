@@ -1,0 +1,44 @@
+// Two rule sets: eslint-plugin-n8n-nodes-base (n8n's node conventions, as the starter uses
+// them) and @n8n/eslint-plugin-community-nodes (the bar for verified community packages).
+import communityNodes from '@n8n/eslint-plugin-community-nodes';
+import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
+import tseslint from 'typescript-eslint';
+
+const nodesBaseRules = (config) => n8nNodesBase.configs[config].rules;
+
+export default tseslint.config(
+	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test/.tmp/**'] },
+	{
+		files: ['**/*.ts'],
+		extends: [tseslint.configs.recommended],
+		rules: {
+			'@typescript-eslint/no-explicit-any': 'error',
+			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+		},
+	},
+	{
+		files: ['package.json'],
+		languageOptions: { parser: tseslint.parser, parserOptions: { extraFileExtensions: ['.json'] } },
+		plugins: { 'n8n-nodes-base': n8nNodesBase },
+		rules: nodesBaseRules('community'),
+	},
+	{
+		files: ['credentials/**/*.ts'],
+		plugins: { 'n8n-nodes-base': n8nNodesBase },
+		rules: {
+			...nodesBaseRules('credentials'),
+			// A community credential links to its vendor's docs by full URL (required by the
+			// community rules); the camelCase slug form is for n8n's own documentation site.
+			'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
+		},
+	},
+	{
+		files: ['nodes/**/*.ts'],
+		plugins: { 'n8n-nodes-base': n8nNodesBase },
+		rules: nodesBaseRules('nodes'),
+	},
+	{
+		files: ['credentials/**/*.ts', 'nodes/**/*.ts'],
+		...communityNodes.configs.recommended,
+	},
+);

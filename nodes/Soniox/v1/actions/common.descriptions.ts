@@ -1,0 +1,51 @@
+import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+
+import { CLIENT_REFERENCE_ID_MAX_LENGTH } from '../helpers/clientReferenceId';
+
+/** Adds a resource/operation condition to a field's own displayOptions. */
+export function showFor(
+	resource: string,
+	operation: string,
+	fields: INodeProperties[],
+): INodeProperties[] {
+	return fields.map((field) => {
+		const own: IDisplayOptions = field.displayOptions ?? {};
+		return {
+			...field,
+			displayOptions: {
+				...own,
+				show: { ...(own.show ?? {}), resource: [resource], operation: [operation] },
+			},
+		};
+	});
+}
+
+export const returnAllFields: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+];
+
+export function clientReferenceIdField(billedAs: string): INodeProperties {
+	return {
+		displayName: 'Client Reference ID',
+		name: 'clientReferenceId',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. customer_42',
+		description: `Your own ID for whoever this ${billedAs} is for (an end user, tenant or feature). Soniox copies it onto the usage log entry so cost can be split per customer. Up to ${CLIENT_REFERENCE_ID_MAX_LENGTH} characters; leave empty to send none.`,
+	};
+}

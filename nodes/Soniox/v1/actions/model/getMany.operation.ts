@@ -1,0 +1,48 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { fetchSttModels, fetchTtsModels } from '../../helpers/models';
+import { returnAllFields, showFor } from '../common.descriptions';
+
+export const description: INodeProperties[] = showFor('model', 'getMany', [
+	{
+		displayName: 'Model Type',
+		name: 'modelType',
+		type: 'options',
+		options: [
+			{ name: 'Speech-to-Text', value: 'stt' },
+			{ name: 'Text-to-Speech', value: 'tts' },
+		],
+		default: 'stt',
+		description: 'Whether to list transcription models or speech synthesis models',
+	},
+	{
+		displayName: 'Transcription Mode',
+		name: 'transcriptionMode',
+		type: 'options',
+		options: [
+			{ name: 'All', value: 'all' },
+			{ name: 'Async (Files and URLs)', value: 'async' },
+			{ name: 'Real-Time (Streaming)', value: 'real_time' },
+		],
+		default: 'all',
+		displayOptions: { show: { modelType: ['stt'] } },
+	},
+	...returnAllFields,
+]);
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const modelType = this.getNodeParameter('modelType', itemIndex) as 'stt' | 'tts';
+	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
+	let models;
+	if (modelType === 'tts') {
+		models = await fetchTtsModels.call(this);
+	} else {
+		const mode = this.getNodeParameter('transcriptionMode', itemIndex) as string;
+		models = await fetchSttModels.call(this, mode === 'all' ? undefined : (mode as 'async'));
+	}
+	const limit = returnAll ? models.length : (this.getNodeParameter('limit', itemIndex) as number);
+	return models.slice(0, limit).map((model) => ({ json: model }));
+}

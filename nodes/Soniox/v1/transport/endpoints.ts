@@ -1,0 +1,35 @@
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+export interface SonioxEndpoints {
+	/** Files, transcriptions, models, keys, usage: paths start with /v1. */
+	restUrl: string;
+	sttWebSocketUrl: string;
+	/** Text-to-speech REST: POST {ttsRestUrl}/tts. */
+	ttsRestUrl: string;
+	ttsWebSocketUrl: string;
+}
+
+export const REGION_DOMAINS: Record<string, string> = {
+	us: 'soniox.com',
+	eu: 'eu.soniox.com',
+	jp: 'jp.soniox.com',
+	in: 'in.soniox.com',
+};
+
+const withoutTrailingSlash = (url: string) => url.replace(/\/+$/, '');
+
+/** Every Soniox host derives from one base domain; a custom credential may override each URL. */
+export function resolveEndpoints(credentials: ICredentialDataDecryptedObject): SonioxEndpoints {
+	const region = String(credentials.region ?? 'us');
+	const custom = region === 'custom';
+	const domain = custom
+		? String(credentials.baseDomain || 'soniox.com').trim()
+		: (REGION_DOMAINS[region] ?? REGION_DOMAINS.us);
+	const override = (name: string) => (custom ? String(credentials[name] ?? '').trim() : '');
+	return {
+		restUrl: withoutTrailingSlash(override('restUrl') || `https://api.${domain}`),
+		sttWebSocketUrl: override('sttWebSocketUrl') || `wss://stt-rt.${domain}/transcribe-websocket`,
+		ttsRestUrl: withoutTrailingSlash(override('ttsRestUrl') || `https://tts-rt.${domain}`),
+		ttsWebSocketUrl: override('ttsWebSocketUrl') || `wss://tts-rt.${domain}/tts-websocket`,
+	};
+}

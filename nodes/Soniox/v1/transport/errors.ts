@@ -1,0 +1,89 @@
+import { NodeApiError } from 'n8n-workflow';
+import type { INode, JsonObject } from 'n8n-workflow';
+
+/** REST errors carry status_code/message; TTS errors carry error_code/error_message. */
+export interface SonioxErrorBody {
+	status_code?: number;
+	error_code?: number;
+	error_type?: string;
+	message?: string;
+	error_message?: string;
+	request_id?: string;
+	validation_errors?: Array<{ error_type?: string; location?: string; message?: string }>;
+}
+
+const BILLING_HINT =
+	'Add funds or raise the budget in the Soniox Console (Billing), then run the workflow again.';
+
+const HINTS: Record<string, string> = {
+	unauthenticated:
+		'Check the API key in the Soniox credential, and that its region matches the project the key belongs to.',
+	permission_denied:
+		'The API key lacks the permission this call needs. Grant it in the Soniox Console under API Keys.',
+	invalid_request: 'Correct the field named above and run again.',
+	invalid_cursor: 'The page cursor expired or belongs to another query. Start the listing again.',
+	limit_exceeded:
+		'A Soniox rate or quota limit was reached. Wait a minute, reduce parallel runs, or raise the limit in the Soniox Console.',
+	organization_balance_exhausted: BILLING_HINT,
+	organization_monthly_budget_exhausted: BILLING_HINT,
+	project_monthly_budget_exhausted: BILLING_HINT,
+	file_not_found: 'Check the file ID: the file may have been deleted or belong to another project.',
+	transcription_not_found:
+		'Check the transcription ID: it may have been deleted or belong to another project.',
+	transcription_invalid_state:
+		'The transcription is not in a state that allows this yet. Wait until its status is completed or error.',
+	model_not_available: 'Choose a model from the list: Soniox retires old model names.',
+	temp_api_key_session_expired: 'Create a new temporary API key and start a new session.',
+	internal_error: 'Soniox had a server error. Run again; if it persists, contact Soniox support.',
+	service_unavailable: 'Soniox is temporarily unavailable. Run again in a moment.',
+};
+
+function describeValidation(body: SonioxErrorBody): string {
+	const problems = (body.validation_errors ?? []).map(
+		(problem) => `${problem.location ?? 'request'}: ${problem.message ?? problem.error_type ?? ''}`,
+	);
+	return problems.length > 0 ? `Problems: ${problems.join('; ')}. ` : '';
+}
+
+/** Turns a Soniox error response into an n8n error that says what happened and what to do. */
+export function sonioxApiError(node: INode, statusCode: number, body: unknown): NodeApiError {
+	const error: SonioxErrorBody =
+		body && typeof body === 'object' ? (body as SonioxErrorBody) : { message: String(body ?? '') };
+	const errorType = error.error_type ?? (statusCode >= 500 ? 'internal_error' : 'http_error');
+	const message = error.message ?? error.error_message ?? `Soniox answered with HTTP ${statusCode}`;
+	const hint = HINTS[errorType] ?? '';
+	const requestId = error.request_id ? ` Request ID: ${error.request_id}.` : '';
+	return new NodeApiError(node, { ...error, error_type: errorType } as JsonObject, {
+		httpCode: String(statusCode),
+		message: `Soniox ${errorType}: ${message}`,
+		description: `${describeValidation(error)}${hint}${requestId}`.trim(),
+	});
+}
+
+const NETWORK_MESSAGES: Record<string, string> = {
+	ECONNRESET: 'The connection to Soniox was reset before the response was complete.',
+	ECONNREFUSED: 'Soniox refused the connection. Check the URLs in the credential.',
+	ENOTFOUND: 'The Soniox host name could not be resolved. Check the region or URLs in the credential.',
+	ECONNABORTED: 'Soniox did not answer in time.',
+	ETIMEDOUT: 'Soniox did not answer in time.',
+	EPIPE: 'The connection to Soniox closed while sending the request.',
+};
+
+/** The system error code (ECONNRESET, ...) inside whatever n8n and axios wrapped around it. */
+export function networkErrorCode(error: unknown): string | undefined {
+	let current = error as { code?: unknown; cause?: unknown } | undefined;
+	for (let depth = 0; current && depth < 5; depth++) {
+		if (typeof current.code === 'string' && /^E[A-Z]+$/.test(current.code)) return current.code;
+		current = current.cause as typeof current;
+	}
+	return undefined;
+}
+
+/** A transport failure, described without the request (its headers hold the API key). */
+export function sonioxNetworkError(node: INode, code: string | undefined, action: string): NodeApiError {
+	const reason = (code && NETWORK_MESSAGES[code]) ?? 'The request to Soniox failed.';
+	return new NodeApiError(node, { code: code ?? 'unknown' } as JsonObject, {
+		message: `Soniox request failed while ${action}: ${reason}`,
+		description: code ? `Network error ${code}.` : undefined,
+	});
+}
