@@ -2,8 +2,15 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 export type SonioxResource = 'model';
 
-/** One operation: its own fields and how it runs for one input item. */
-export interface SonioxOperation {
-	description: INodeProperties[];
-	execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]>;
-}
+/** What one input item produced: its output items, or the error that stopped it. */
+export type ItemOutcome = INodeExecutionData[] | Error;
+
+/**
+ * One operation: its own fields and how it runs. Most run item by item (`execute`); an
+ * operation that shares one connection across items (real-time speech) runs them all at
+ * once (`executeBatch`) and reports one outcome per item, in order.
+ */
+export type SonioxOperation = { description: INodeProperties[] } & (
+	| { execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> }
+	| { executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<ItemOutcome[]> }
+);

@@ -2,7 +2,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import * as model from './model/Model.resource';
-import type { SonioxOperation, SonioxResource } from './node.type';
+import type { ItemOutcome, SonioxOperation, SonioxResource } from './node.type';
 
 const resources: Record<SonioxResource, Record<string, SonioxOperation>> = {
 	model: model.operations,
@@ -21,24 +21,44 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		);
 	}
 
+	const outcomes = await runItems.call(this, operation, items.length);
 	const returnData: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+	outcomes.forEach((outcome, itemIndex) => {
+		if (!(outcome instanceof Error)) {
+			for (const result of outcome) returnData.push({ ...result, pairedItem: { item: itemIndex } });
+			return;
+		}
+		const nodeError = toNodeError(this, outcome, itemIndex);
+		if (!this.continueOnFail()) throw nodeError;
+		returnData.push({
+			json: {
+				error: nodeError.message,
+				...(nodeError.description ? { details: nodeError.description } : {}),
+			},
+			pairedItem: { item: itemIndex },
+		});
+	});
+	return [returnData];
+}
+
+async function runItems(
+	this: IExecuteFunctions,
+	operation: SonioxOperation,
+	itemCount: number,
+): Promise<ItemOutcome[]> {
+	const itemIndexes = [...Array(itemCount).keys()];
+	if ('executeBatch' in operation) return await operation.executeBatch.call(this, itemIndexes);
+	const outcomes: ItemOutcome[] = [];
+	for (const itemIndex of itemIndexes) {
 		try {
-			const results = await operation.execute.call(this, itemIndex);
-			for (const result of results) returnData.push({ ...result, pairedItem: { item: itemIndex } });
+			outcomes.push(await operation.execute.call(this, itemIndex));
 		} catch (error) {
-			const nodeError = toNodeError(this, error, itemIndex);
-			if (!this.continueOnFail()) throw nodeError;
-			returnData.push({
-				json: {
-					error: nodeError.message,
-					...(nodeError.description ? { details: nodeError.description } : {}),
-				},
-				pairedItem: { item: itemIndex },
-			});
+			outcomes.push(error as Error);
+			// Without continueOnFail the first error ends the run; later items must not be sent.
+			if (!this.continueOnFail()) break;
 		}
 	}
-	return [returnData];
+	return outcomes;
 }
 
 function toNodeError(

@@ -1,0 +1,133 @@
+import { NodeOperationError, sleep } from 'n8n-workflow';
+import type { INode } from 'n8n-workflow';
+
+export type SocketEvent =
+	| { kind: 'text'; data: string }
+	| { kind: 'binary'; data: Uint8Array }
+	| { kind: 'close'; code: number; reason: string };
+
+/** Characters allowed in a Sec-WebSocket-Protocol value (an RFC 7230 token). */
+const PROTOCOL_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+const TIMED_OUT = Symbol('timed out');
+
+/**
+ * Waits for a promise at most `ms`. Nodes may not use setTimeout, so the deadline is
+ * checked between short sleeps; the overhang after settling is at most one slice.
+ */
+export async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+	let settled = false;
+	const watched = promise.finally(() => (settled = true));
+	const deadline = Date.now() + ms;
+	const timer = (async () => {
+		while (!settled && Date.now() < deadline) await sleep(Math.min(50, deadline - Date.now()));
+		return TIMED_OUT;
+	})();
+	return await Promise.race([watched, timer]);
+}
+
+export function isTimeout(value: unknown): value is typeof TIMED_OUT {
+	return value === TIMED_OUT;
+}
+
+/**
+ * One WebSocket connection to Soniox on the runtime's own WebSocket (Node.js 22+, no
+ * dependency). The key travels as the `soniox-api-key` sub-protocol; keys that are not
+ * valid protocol tokens (older `temp:` keys) must go in the first message instead, which
+ * `keyInMessage` tells the caller.
+ */
+export class SonioxSocket {
+	private readonly events: SocketEvent[] = [];
+
+	private wake: (() => void) | undefined;
+
+	private constructor(
+		private readonly socket: WebSocket,
+		readonly keyInMessage: boolean,
+	) {
+		socket.binaryType = 'arraybuffer';
+		socket.addEventListener('message', (event) => {
+			const data = event.data as string | ArrayBuffer;
+			this.push(
+				typeof data === 'string'
+					? { kind: 'text', data }
+					: { kind: 'binary', data: new Uint8Array(data) },
+			);
+		});
+		socket.addEventListener('close', (event) =>
+			this.push({ kind: 'close', code: event.code, reason: event.reason }),
+		);
+	}
+
+	static async open(node: INode, url: string, apiKey: string, timeoutMs = 20_000) {
+		if (typeof WebSocket === 'undefined') {
+			throw new NodeOperationError(
+				node,
+				'Real-time mode needs the WebSocket built into Node.js 22 or newer',
+				{ description: 'Run n8n on Node.js 22 or newer (n8n 2.x itself requires Node.js 24).' },
+			);
+		}
+		const keyInMessage = !PROTOCOL_TOKEN.test(apiKey);
+		const socket = keyInMessage ? new WebSocket(url) : new WebSocket(url, ['soniox-api-key', apiKey]);
+		const opened = new Promise<boolean>((resolve) => {
+			socket.addEventListener('open', () => resolve(true), { once: true });
+			socket.addEventListener('close', () => resolve(false), { once: true });
+		});
+		const outcome = await withDeadline(opened, timeoutMs);
+		if (outcome === true) return new SonioxSocket(socket, keyInMessage);
+		socket.close();
+		throw new NodeOperationError(
+			node,
+			`Could not open the Soniox real-time connection to ${url}${isTimeout(outcome) ? ' (timed out)' : ''}`,
+			{ description: 'Check the WebSocket URL of the credential and that the host can reach it.' },
+		);
+	}
+
+	private push(event: SocketEvent) {
+		this.events.push(event);
+		this.wake?.();
+	}
+
+	/** The next message or the close; undefined if nothing arrived within `timeoutMs`. */
+	async next(timeoutMs: number): Promise<SocketEvent | undefined> {
+		const queued = this.events.shift();
+		if (queued) {
+			if (queued.kind === 'close') this.events.unshift(queued);
+			return queued;
+		}
+		const arrived = new Promise<void>((resolve) => (this.wake = resolve));
+		const outcome = await withDeadline(arrived, timeoutMs);
+		this.wake = undefined;
+		return isTimeout(outcome) ? undefined : await this.next(0);
+	}
+
+	/** Messages already received, without waiting. */
+	drain(): SocketEvent[] {
+		const ready = this.events.filter((event) => event.kind !== 'close');
+		this.events.splice(0, ready.length);
+		return ready;
+	}
+
+	get isOpen() {
+		return this.socket.readyState === WebSocket.OPEN;
+	}
+
+	/** Bytes queued but not yet sent; senders wait while it is high. */
+	get bufferedAmount() {
+		return this.socket.bufferedAmount;
+	}
+
+	send(data: string | Uint8Array) {
+		this.socket.send(data);
+	}
+
+	sendJson(message: object) {
+		this.socket.send(JSON.stringify(message));
+	}
+
+	close(code = 1000) {
+		if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) {
+			this.socket.close(code);
+		}
+	}
+}
