@@ -9,7 +9,7 @@ export type SocketEvent =
 /** Characters allowed in a Sec-WebSocket-Protocol value (an RFC 7230 token). */
 const PROTOCOL_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-const TIMED_OUT = Symbol('timed out');
+const TIMED_OUT: unique symbol = Symbol('timed out');
 
 /**
  * Waits for a promise at most `ms`. Nodes may not use setTimeout, so the deadline is
@@ -19,7 +19,7 @@ export async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<
 	let settled = false;
 	const watched = promise.finally(() => (settled = true));
 	const deadline = Date.now() + ms;
-	const timer = (async () => {
+	const timer = (async (): Promise<typeof TIMED_OUT> => {
 		while (!settled && Date.now() < deadline) await sleep(Math.min(50, deadline - Date.now()));
 		return TIMED_OUT;
 	})();
