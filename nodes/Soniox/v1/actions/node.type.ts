@@ -1,7 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-export type SonioxResource = 'model';
-
 /** What one input item produced: its output items, or the error that stopped it. */
 export type ItemOutcome = INodeExecutionData[] | Error;
 
@@ -14,3 +12,12 @@ export type SonioxOperation = { description: INodeProperties[] } & (
 	| { execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> }
 	| { executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<ItemOutcome[]> }
 );
+
+/** What a resource module (actions/<resource>/<Resource>.resource.ts) exports. */
+export interface SonioxResourceModule {
+	/** The entry in the Resource dropdown. */
+	resource: { name: string; value: string; description?: string };
+	/** The Operation picker and every operation's fields. */
+	description: INodeProperties[];
+	operations: Record<string, SonioxOperation>;
+}

@@ -1,19 +1,17 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import * as model from './model/Model.resource';
-import type { ItemOutcome, SonioxOperation, SonioxResource } from './node.type';
+import type { ItemOutcome, SonioxOperation, SonioxResourceModule } from './node.type';
+import { resources } from './resources';
 
-const resources: Record<SonioxResource, Record<string, SonioxOperation>> = {
-	model: model.operations,
-};
+const resourceModules: Record<string, SonioxResourceModule> = resources;
 
 /** Runs the chosen operation once per input item; the only place that handles items and errors. */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const resource = this.getNodeParameter('resource', 0) as SonioxResource;
+	const resource = this.getNodeParameter('resource', 0) as string;
 	const operationName = this.getNodeParameter('operation', 0) as string;
-	const operation = resources[resource]?.[operationName];
+	const operation = resourceModules[resource]?.operations[operationName];
 	if (!operation) {
 		throw new NodeOperationError(
 			this.getNode(),

@@ -1,7 +1,9 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { INodeTypeDescription } from 'n8n-workflow';
 
-import * as model from './model/Model.resource';
+import { resources } from './resources';
+
+const resourceModules = Object.values(resources);
 
 export const versionDescription: Omit<INodeTypeDescription, 'displayName' | 'name' | 'group' | 'description'> & Partial<INodeTypeDescription> = {
 	version: 1,
@@ -16,9 +18,9 @@ export const versionDescription: Omit<INodeTypeDescription, 'displayName' | 'nam
 			name: 'resource',
 			type: 'options',
 			noDataExpression: true,
-			options: [{ name: 'Model', value: 'model' }],
+			options: resourceModules.map((module) => module.resource),
 			default: 'model',
 		},
-		...model.description,
+		...resourceModules.flatMap((module) => module.description),
 	],
 };

@@ -1,8 +1,16 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { SonioxResourceModule } from '../node.type';
+
 import * as getMany from './getMany.operation';
 
-export const operations = { getMany };
+export const resource: SonioxResourceModule['resource'] = {
+	name: 'Model',
+	value: 'model',
+	description: 'Speech-to-text and text-to-speech models',
+};
+
+export const operations: SonioxResourceModule['operations'] = { getMany };
 
 export const description: INodeProperties[] = [
 	{
