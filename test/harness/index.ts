@@ -48,7 +48,8 @@ export function registerNodeType(name: string, type: INodeType | IVersionedNodeT
 
 const registry: INodeTypes = {
 	getByName: (name) => nodeTypes[name],
-	getByNameAndVersion: (name, version) => NodeHelpers.getVersionedNodeType(nodeTypes[name], version),
+	getByNameAndVersion: (name, version) =>
+		NodeHelpers.getVersionedNodeType(nodeTypes[name], version),
 	getKnownTypes: () => ({}),
 };
 

@@ -5,7 +5,11 @@ import { resources } from './resources';
 
 const resourceModules = Object.values(resources);
 
-export const versionDescription: Omit<INodeTypeDescription, 'displayName' | 'name' | 'group' | 'description'> & Partial<INodeTypeDescription> = {
+export const versionDescription: Omit<
+	INodeTypeDescription,
+	'displayName' | 'name' | 'group' | 'description'
+> &
+	Partial<INodeTypeDescription> = {
 	version: 1,
 	defaults: { name: 'Soniox' },
 	usableAsTool: true,

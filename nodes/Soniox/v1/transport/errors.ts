@@ -63,7 +63,8 @@ export function sonioxApiError(node: INode, statusCode: number, body: unknown): 
 const NETWORK_MESSAGES: Record<string, string> = {
 	ECONNRESET: 'The connection to Soniox was reset before the response was complete.',
 	ECONNREFUSED: 'Soniox refused the connection. Check the URLs in the credential.',
-	ENOTFOUND: 'The Soniox host name could not be resolved. Check the region or URLs in the credential.',
+	ENOTFOUND:
+		'The Soniox host name could not be resolved. Check the region or URLs in the credential.',
 	ECONNABORTED: 'Soniox did not answer in time.',
 	ETIMEDOUT: 'Soniox did not answer in time.',
 	EPIPE: 'The connection to Soniox closed while sending the request.',
@@ -80,7 +81,11 @@ export function networkErrorCode(error: unknown): string | undefined {
 }
 
 /** A transport failure, described without the request (its headers hold the API key). */
-export function sonioxNetworkError(node: INode, code: string | undefined, action: string): NodeApiError {
+export function sonioxNetworkError(
+	node: INode,
+	code: string | undefined,
+	action: string,
+): NodeApiError {
 	const reason = (code && NETWORK_MESSAGES[code]) ?? 'The request to Soniox failed.';
 	return new NodeApiError(node, { code: code ?? 'unknown' } as JsonObject, {
 		message: `Soniox request failed while ${action}: ${reason}`,

@@ -92,16 +92,15 @@ export async function sonioxApiResponse<T = IDataObject>(
 		let response: SonioxResponse<T> | undefined;
 		let networkCode: string | undefined;
 		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				CREDENTIAL_TYPE,
-				{ ...options },
-			)) as SonioxResponse<T>;
+			response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
+				...options,
+			})) as SonioxResponse<T>;
 		} catch (error) {
 			networkCode = networkErrorCode(error) ?? 'EUNKNOWN';
 		}
 
-		const garbled = response !== undefined && response.statusCode < 300 && isGarbled(request, response);
+		const garbled =
+			response !== undefined && response.statusCode < 300 && isGarbled(request, response);
 		if (response && response.statusCode < 300 && !garbled) return response;
 
 		const failure = { statusCode: response?.statusCode, network: !response || garbled };

@@ -20,7 +20,10 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
  * A 5xx, a reset or a garbled body may come after the server acted: only idempotent
  * requests are repeated then, so a retry never creates a second transcription or file.
  */
-export function isRetriable(failure: { statusCode?: number; network?: boolean }, idempotent: boolean) {
+export function isRetriable(
+	failure: { statusCode?: number; network?: boolean },
+	idempotent: boolean,
+) {
 	if (failure.statusCode === 429) return true;
 	if (!idempotent) return false;
 	if (failure.network) return true;
@@ -37,7 +40,11 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
 }
 
 /** Exponential backoff with jitter, or the server's Retry-After when it gave one. */
-export function retryDelayMs(attempt: number, retryAfterMs: number | undefined, policy: RetryPolicy) {
+export function retryDelayMs(
+	attempt: number,
+	retryAfterMs: number | undefined,
+	policy: RetryPolicy,
+) {
 	if (retryAfterMs !== undefined) return retryAfterMs;
 	const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
 	return Math.round(exponential * (0.75 + Math.random() * 0.5));

@@ -15,7 +15,10 @@ const TIMED_OUT: unique symbol = Symbol('timed out');
  * Waits for a promise at most `ms`. Nodes may not use setTimeout, so the deadline is
  * checked between short sleeps; the overhang after settling is at most one slice.
  */
-export async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+export async function withDeadline<T>(
+	promise: Promise<T>,
+	ms: number,
+): Promise<T | typeof TIMED_OUT> {
 	let settled = false;
 	const watched = promise.finally(() => (settled = true));
 	const deadline = Date.now() + ms;
@@ -68,7 +71,9 @@ export class SonioxSocket {
 			);
 		}
 		const keyInMessage = !PROTOCOL_TOKEN.test(apiKey);
-		const socket = keyInMessage ? new WebSocket(url) : new WebSocket(url, ['soniox-api-key', apiKey]);
+		const socket = keyInMessage
+			? new WebSocket(url)
+			: new WebSocket(url, ['soniox-api-key', apiKey]);
 		const opened = new Promise<boolean>((resolve) => {
 			socket.addEventListener('open', () => resolve(true), { once: true });
 			socket.addEventListener('close', () => resolve(false), { once: true });
@@ -126,7 +131,10 @@ export class SonioxSocket {
 	}
 
 	close(code = 1000) {
-		if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) {
+		if (
+			this.socket.readyState === WebSocket.OPEN ||
+			this.socket.readyState === WebSocket.CONNECTING
+		) {
 			this.socket.close(code);
 		}
 	}
