@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type {
+	IBinaryData,
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	INodeExecutionData,
@@ -172,6 +173,24 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 		error: (taskData?.error ?? run.data.resultData.error) as NodeRun['error'],
 		run,
 	};
+}
+
+/**
+ * Puts data into n8n's binary store as an upstream node would (base64 in the item in default
+ * mode, a file on disk in filesystem mode) and returns the item's binary entry.
+ */
+export async function storeBinary(
+	data: Buffer | NodeJS.ReadableStream,
+	fileName: string,
+	mimeType: string,
+): Promise<IBinaryData> {
+	await initBinaryData();
+	const service = Container.get(core.BinaryDataService);
+	return await service.store(
+		{ type: 'execution', workflowId: 'harness', executionId: 'harness-execution' },
+		data as Buffer,
+		{ data: '', mimeType, fileName, fileExtension: fileName.split('.').pop() },
+	);
 }
 
 /** Reads a binary property of an output item through n8n's binary data helpers. */
