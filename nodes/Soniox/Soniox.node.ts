@@ -1,6 +1,7 @@
 import { VersionedNodeType } from 'n8n-workflow';
 import type { INodeTypeBaseDescription, IVersionedNodeType } from 'n8n-workflow';
 
+import { SONIOX_ICON } from './icon';
 import { SonioxV1 } from './v1/SonioxV1.node';
 
 export class Soniox extends VersionedNodeType {
@@ -8,15 +9,14 @@ export class Soniox extends VersionedNodeType {
 		const baseDescription: INodeTypeBaseDescription = {
 			displayName: 'Soniox',
 			name: 'soniox',
-			icon: { light: 'file:soniox.svg', dark: 'file:soniox.dark.svg' },
+			icon: SONIOX_ICON,
 			group: ['transform'],
-			subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 			description:
 				'Transcribe audio and synthesize speech with Soniox, and track usage and cost per customer',
 			defaultVersion: 1,
 		};
 		const nodeVersions: IVersionedNodeType['nodeVersions'] = {
-			1: new SonioxV1(baseDescription),
+			1: new SonioxV1(),
 		};
 		super(nodeVersions, baseDescription);
 	}

@@ -1,22 +1,33 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeType,
-	INodeTypeBaseDescription,
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { SONIOX_ICON } from '../icon';
 import { router } from './actions/router';
-import { versionDescription } from './actions/versionDescription';
+import { versionProperties } from './actions/versionDescription';
 import { loadOptions } from './methods';
 
-// eslint-disable-next-line @n8n/community-nodes/icon-validation -- the icon is in the base description (Soniox.node.ts), which the rule checks there
 export class SonioxV1 implements INodeType {
-	description: INodeTypeDescription;
-
-	constructor(baseDescription: INodeTypeBaseDescription) {
-		this.description = { ...baseDescription, ...versionDescription };
-	}
+	description: INodeTypeDescription = {
+		displayName: 'Soniox',
+		name: 'soniox',
+		icon: SONIOX_ICON,
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description:
+			'Transcribe audio and synthesize speech with Soniox, and track usage and cost per customer',
+		defaults: { name: 'Soniox' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'sonioxApi', required: true }],
+		properties: versionProperties,
+	};
 
 	methods = { loadOptions };
 
