@@ -2,15 +2,38 @@
 // n8n 2.x, with a global WebSocket), fetching that runtime into the cache on first use.
 // Extra arguments go to jest, e.g. `npm test -- test/emulator`.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { node24 } from './lib/runtime.mjs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { n8nBinary, node24 } from './lib/runtime.mjs';
 
 const require = createRequire(import.meta.url);
 
 function run(command, args) {
 	const { status } = spawnSync(command, args, { stdio: 'inherit' });
-	if (status !== 0) process.exit(status ?? 1);
+	return status ?? 1;
 }
 
-run('npm', ['run', '--silent', 'build']);
-run(node24(), [require.resolve('jest/bin/jest.js'), ...process.argv.slice(2)]);
+if (run('npm', ['run', '--silent', 'build']) !== 0) process.exit(1);
+// The end-to-end suites run the packed package in a real n8n: install it now, once, rather
+// than inside a test's timeout.
+n8nBinary();
+
+const report = join(mkdtempSync(join(tmpdir(), 'soniox-jest-')), 'report.json');
+const jest = require.resolve('jest/bin/jest.js');
+const status = run(node24(), [jest, '--json', `--outputFile=${report}`, ...process.argv.slice(2)]);
+
+// A plain closing line that any CI can read, whatever it knows of jest.
+try {
+	const { numPassedTests, numFailedTests, numPendingTests } = JSON.parse(
+		readFileSync(report, 'utf8'),
+	);
+	console.log(
+		`\ntests: ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests} skipped`,
+	);
+} catch {
+	console.log('\ntests: jest wrote no report');
+}
+process.exit(status);
