@@ -33,7 +33,9 @@ const legs = [
 ];
 let passed = true;
 for (const [leg, result] of legs) {
-	console.log(`${result.passed ? 'passed' : 'FAILED'}: ${leg}${result.message ? ` (${result.message})` : ''}`);
+	console.log(
+		`${result.passed ? 'passed' : 'FAILED'}: ${leg}${result.message ? ` (${result.message})` : ''}`,
+	);
 	if (result.details) console.log(result.details);
 	passed &&= result.passed;
 }
