@@ -1,0 +1,176 @@
+// Soniox has no server-side filter on usage logs, so both the Soniox node and the Soniox
+// Trigger filter entries here, with the same fields and the same meaning.
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties, IPollFunctions } from 'n8n-workflow';
+
+import { compareDecimal, isDecimal } from './decimal';
+import { clientReferenceIdOf, type UsageLogEntry } from './usageLogEntry';
+
+export type ClientReferenceIdMatch = 'any' | 'exact' | 'prefix' | 'none';
+
+export interface UsageFilter {
+	/** 'none' keeps only entries without an ID ("" or null). */
+	clientReferenceId?: { mode: ClientReferenceIdMatch; value?: string };
+	/** Keep entries of these models only (exact IDs). Empty or absent: every model. */
+	models?: string[];
+	/** Keep entries of these request scopes only. Empty or absent: every scope. */
+	requestScopes?: string[];
+	/** Keep entries whose cost_usd is at least this decimal amount. */
+	minCostUsd?: string;
+}
+
+export function matchesUsageFilter(entry: UsageLogEntry, filter: UsageFilter): boolean {
+	const id = clientReferenceIdOf(entry);
+	const idFilter = filter.clientReferenceId;
+	if (idFilter?.mode === 'exact' && id !== idFilter.value) return false;
+	if (idFilter?.mode === 'prefix' && !id.startsWith(idFilter.value ?? '')) return false;
+	if (idFilter?.mode === 'none' && id !== '') return false;
+	if (filter.models?.length && !filter.models.includes(entry.model)) return false;
+	if (filter.requestScopes?.length && !filter.requestScopes.includes(entry.request_scope)) {
+		return false;
+	}
+	if (filter.minCostUsd !== undefined && compareDecimal(entry.cost_usd, filter.minCostUsd) < 0) {
+		return false;
+	}
+	return true;
+}
+
+/** True when the filter keeps every entry (nothing to check). */
+export function isEmptyUsageFilter(filter: UsageFilter): boolean {
+	return (
+		(filter.clientReferenceId === undefined || filter.clientReferenceId.mode === 'any') &&
+		!filter.models?.length &&
+		!filter.requestScopes?.length &&
+		filter.minCostUsd === undefined
+	);
+}
+
+/** The "Filters" collection, shared by the Soniox node's usage operations and the trigger. */
+export function usageFiltersCollection(): INodeProperties {
+	return {
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		description:
+			'Keep only the usage entries that match all the filters you add. Soniox cannot filter logs itself, so every entry of the time range is read and checked here.',
+		options: [
+			{
+				displayName: 'Client Reference ID',
+				name: 'clientReferenceId',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. customer_42',
+				description:
+					'The ID (or the start of the IDs) to keep, as sent with each request. Compared as set in Client Reference ID Match.',
+			},
+			{
+				displayName: 'Client Reference ID Match',
+				name: 'clientReferenceIdMatch',
+				type: 'options',
+				default: 'exact',
+				description: 'How entries are compared with the Client Reference ID filter',
+				options: [
+					{
+						name: 'Is Equal To',
+						value: 'exact',
+						description: 'Keep entries whose ID is exactly the given one',
+					},
+					{
+						name: 'Is Empty',
+						value: 'none',
+						description: 'Keep only entries sent without a client reference ID',
+					},
+					{
+						name: 'Starts With',
+						value: 'prefix',
+						description: 'Keep entries whose ID starts with the given text, e.g. "tenant_7/"',
+					},
+				],
+			},
+			{
+				displayName: 'Minimum Cost (USD)',
+				name: 'minCostUsd',
+				type: 'number',
+				typeOptions: { minValue: 0, numberPrecision: 10 },
+				default: 0,
+				description: 'Keep only entries that cost at least this much, in US dollars',
+			},
+			{
+				displayName: 'Models',
+				name: 'models',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. stt-async-v4, stt-rt-v4',
+				description: 'Keep only entries of these models. Separate several model IDs with commas.',
+			},
+			{
+				displayName: 'Request Scopes',
+				name: 'requestScopes',
+				type: 'multiOptions',
+				default: [],
+				description: 'Keep only entries of requests served by these APIs',
+				options: [
+					{ name: 'Async Transcription', value: 'transcribe_async' },
+					{ name: 'Real-Time Transcription', value: 'transcribe_websocket' },
+					{ name: 'Text-to-Speech (REST)', value: 'tts_rest' },
+					{ name: 'Text-to-Speech (WebSocket)', value: 'tts_websocket' },
+				],
+			},
+		],
+	};
+}
+
+/**
+ * Reads the "Filters" collection. Pass the item index from the Soniox node; leave it out
+ * from the trigger, whose parameters do not depend on items.
+ */
+export function readUsageFilter(
+	context: IExecuteFunctions | IPollFunctions,
+	itemIndex?: number,
+): UsageFilter {
+	const raw = (
+		itemIndex === undefined
+			? (context as IPollFunctions).getNodeParameter('filters', {})
+			: (context as IExecuteFunctions).getNodeParameter('filters', itemIndex, {})
+	) as IDataObject;
+	const fail = (message: string, description: string) =>
+		new NodeOperationError(context.getNode(), message, { itemIndex, description });
+	const filter: UsageFilter = {};
+
+	const match = (raw.clientReferenceIdMatch as ClientReferenceIdMatch | undefined) ?? 'exact';
+	const id = raw.clientReferenceId === undefined ? '' : String(raw.clientReferenceId);
+	if (match === 'none') {
+		filter.clientReferenceId = { mode: 'none' };
+	} else if (id !== '') {
+		filter.clientReferenceId = { mode: match, value: id };
+	} else if (raw.clientReferenceIdMatch !== undefined) {
+		throw fail(
+			'Filters: Client Reference ID is empty',
+			'Enter the ID (or its start) to keep in Filters > Client Reference ID, set Client Reference ID Match to "Is Empty", or remove the filter.',
+		);
+	}
+
+	const models = toList(raw.models);
+	if (models.length > 0) filter.models = models;
+	const scopes = toList(raw.requestScopes);
+	if (scopes.length > 0) filter.requestScopes = scopes;
+
+	if (raw.minCostUsd !== undefined && raw.minCostUsd !== '' && raw.minCostUsd !== null) {
+		if (!isDecimal(raw.minCostUsd)) {
+			throw fail(
+				`Filters: Minimum Cost (USD) "${String(raw.minCostUsd)}" is not a number`,
+				'Enter an amount in US dollars such as 0.01.',
+			);
+		}
+		if (compareDecimal(raw.minCostUsd, 0) > 0) filter.minCostUsd = String(raw.minCostUsd);
+	}
+	return filter;
+}
+
+/** "a, b" or ["a", "b"] → ["a", "b"]. */
+function toList(value: unknown): string[] {
+	const parts = Array.isArray(value) ? value.map(String) : String(value ?? '').split(',');
+	return parts.map((part) => part.trim()).filter((part) => part !== '');
+}
