@@ -1,7 +1,9 @@
 // Every resource of the node, in the order the editor lists them. Adding a resource means
 // one import and one entry here; the description and the router are derived from this list.
 import * as model from './model/Model.resource';
+import * as usage from './usage/Usage.resource';
 
 export const resources = {
 	model,
+	usage,
 };

@@ -1,0 +1,136 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { isDecimal, multiplyDecimal } from '../../helpers/decimal';
+import { toSonioxTime } from '../../helpers/timeRange';
+import {
+	NO_CLIENT_REFERENCE_ID,
+	sortUsageGroups,
+	UsageAggregator,
+	type UsageGroupKey,
+	type UsageGroupOrder,
+} from '../../helpers/usageAggregation';
+import {
+	isEmptyUsageFilter,
+	matchesUsageFilter,
+	readUsageFilter,
+	usageFiltersCollection,
+} from '../../helpers/usageFilters';
+import { streamUsageLogs } from '../../helpers/usageLogs';
+import { showFor } from '../common.descriptions';
+import { assertUsageLogsWindow, readTimeWindow, timeRangeFields } from './usage.descriptions';
+
+export const description: INodeProperties[] = showFor('usage', 'aggregate', [
+	...timeRangeFields('lastMonth'),
+	{
+		displayName: 'Group By',
+		name: 'groupBy',
+		type: 'multiOptions',
+		default: ['client_reference_id'],
+		description: `What each output item totals. Requests sent without a client reference ID form the group "${NO_CLIENT_REFERENCE_ID}". Choose nothing for one grand total.`,
+		options: [
+			{ name: 'Client Reference ID', value: 'client_reference_id' },
+			{ name: 'Day (UTC)', value: 'day' },
+			{ name: 'Model', value: 'model' },
+			{ name: 'Request Scope', value: 'request_scope' },
+		],
+	},
+	usageFiltersCollection(),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Billable Amount Decimals',
+				name: 'billableDecimals',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 10 },
+				default: 2,
+				description: 'Digits after the point of billable_amount_usd, rounded half up (2 = cents)',
+			},
+			{
+				displayName: 'Markup Multiplier',
+				name: 'markup',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 1.25',
+				description:
+					'Adds billable_amount_usd = total cost × this factor to each group, for invoicing your own customers. 1.25 adds 25%.',
+			},
+			{
+				displayName: 'Sort Groups By',
+				name: 'sortBy',
+				type: 'options',
+				default: 'totalCostDesc',
+				options: [
+					{ name: 'Group (A to Z)', value: 'groupAsc' },
+					{ name: 'Number of Requests (Most First)', value: 'requestCountDesc' },
+					{ name: 'Order of First Request', value: 'firstSeen' },
+					{ name: 'Total Cost (Highest First)', value: 'totalCostDesc' },
+					{ name: 'Total Cost (Lowest First)', value: 'totalCostAsc' },
+				],
+			},
+		],
+	},
+]);
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const now = new Date();
+	const { window, preset } = readTimeWindow.call(this, itemIndex, now);
+	const groupBy = this.getNodeParameter('groupBy', itemIndex, []) as UsageGroupKey[];
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const markup = readMarkup.call(this, options.markup, itemIndex);
+	const filter = readUsageFilter(this, itemIndex);
+	const aggregator = new UsageAggregator(groupBy);
+
+	if (preset === 'custom' || window.end > window.start) {
+		assertUsageLogsWindow.call(this, window, now, itemIndex);
+		const filtering = !isEmptyUsageFilter(filter);
+		// Page by page: only the group totals stay in memory, never the entries.
+		for await (const page of streamUsageLogs.call(this, window)) {
+			for (const entry of page) {
+				if (!filtering || matchesUsageFilter(entry, filter)) aggregator.add(entry);
+			}
+		}
+	}
+
+	const period = { period_start: toSonioxTime(window.start), period_end: toSonioxTime(window.end) };
+	const order = (options.sortBy as UsageGroupOrder | undefined) ?? 'totalCostDesc';
+	const decimals = (options.billableDecimals as number | undefined) ?? 2;
+	return sortUsageGroups(aggregator.groups(), order, groupBy).map((row) => ({
+		json: {
+			...row,
+			...(markup
+				? { billable_amount_usd: multiplyDecimal(row.total_cost_usd, markup, { decimals }) }
+				: {}),
+			...period,
+		},
+	}));
+}
+
+function readMarkup(
+	this: IExecuteFunctions,
+	value: unknown,
+	itemIndex: number,
+): string | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	if (!isDecimal(value)) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Options: Markup Multiplier "${String(value)}" is not a number`,
+			{ itemIndex, description: 'Enter a factor such as 1.25 (adds 25%), or remove the option.' },
+		);
+	}
+	return String(value);
+}

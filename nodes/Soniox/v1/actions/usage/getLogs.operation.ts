@@ -1,0 +1,51 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import {
+	isEmptyUsageFilter,
+	matchesUsageFilter,
+	readUsageFilter,
+	usageFiltersCollection,
+} from '../../helpers/usageFilters';
+import { streamUsageLogs, type UsageLogSort } from '../../helpers/usageLogs';
+import { returnAllFields, showFor } from '../common.descriptions';
+import {
+	assertUsageLogsWindow,
+	readTimeWindow,
+	sortField,
+	timeRangeFields,
+} from './usage.descriptions';
+
+export const description: INodeProperties[] = showFor('usage', 'getLogs', [
+	...timeRangeFields('last24Hours'),
+	sortField,
+	...returnAllFields,
+	usageFiltersCollection(),
+]);
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const now = new Date();
+	const { window, preset } = readTimeWindow.call(this, itemIndex, now);
+	// A preset can be empty for a moment (Today at 00:00:00 UTC): nothing ended in it.
+	if (preset !== 'custom' && window.end <= window.start) return [];
+	assertUsageLogsWindow.call(this, window, now, itemIndex);
+	const sort = this.getNodeParameter('sort', itemIndex) as UsageLogSort;
+	const filter = readUsageFilter(this, itemIndex);
+	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
+	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex) as number);
+
+	const filtering = !isEmptyUsageFilter(filter);
+	// Without filters every entry counts, so Soniox can stop at the limit; with them, read on.
+	const fetchLimit = filtering || returnAll ? undefined : limit;
+	const results: INodeExecutionData[] = [];
+	for await (const page of streamUsageLogs.call(this, window, { sort, limit: fetchLimit })) {
+		for (const entry of page) {
+			if (filtering && !matchesUsageFilter(entry, filter)) continue;
+			results.push({ json: entry });
+			if (results.length >= limit) return results;
+		}
+	}
+	return results;
+}

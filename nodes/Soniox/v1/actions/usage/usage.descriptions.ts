@@ -1,0 +1,129 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import {
+	parseUtcTime,
+	presetWindow,
+	toSonioxTime,
+	type TimeRangePreset,
+	type TimeWindow,
+} from '../../helpers/timeRange';
+import { usageLogsWindowProblem } from '../../helpers/usageLogs';
+
+/** Time Range, plus Start and End for a custom range. */
+export function timeRangeFields(defaultPreset: TimeRangePreset): INodeProperties[] {
+	return [
+		{
+			displayName: 'Time Range',
+			name: 'timeRange',
+			type: 'options',
+			default: defaultPreset,
+			description:
+				'Which requests to include, by the time each request ended. Days and months are UTC.',
+			options: [
+				{ name: 'Custom', value: 'custom', description: 'From a start to an end you choose' },
+				{ name: 'Last 24 Hours', value: 'last24Hours', description: 'The 24 hours up to now' },
+				{ name: 'Last 30 Days', value: 'last30Days', description: 'The 30 days up to now' },
+				{ name: 'Last 7 Days', value: 'last7Days', description: 'The 7 days up to now' },
+				{ name: 'Last Hour', value: 'lastHour', description: 'The 60 minutes up to now' },
+				{
+					name: 'Last Month',
+					value: 'lastMonth',
+					description:
+						'The previous calendar month, from the 1st 00:00 UTC to the 1st of this month',
+				},
+				{
+					name: 'This Month',
+					value: 'thisMonth',
+					description: 'From the 1st of this month, 00:00 UTC, up to now',
+				},
+				{ name: 'Today', value: 'today', description: 'From 00:00 UTC today up to now' },
+				{
+					name: 'Yesterday',
+					value: 'yesterday',
+					description: 'The previous UTC day, from 00:00 to 24:00 UTC',
+				},
+			],
+		},
+		{
+			displayName: 'Start',
+			name: 'startTime',
+			type: 'dateTime',
+			required: true,
+			default: '',
+			description:
+				'Include requests that ended at or after this time. A time without a time zone is read as UTC.',
+			displayOptions: { show: { timeRange: ['custom'] } },
+		},
+		{
+			displayName: 'End',
+			name: 'endTime',
+			type: 'dateTime',
+			default: '',
+			description:
+				'Include requests that ended before this time. A time without a time zone is read as UTC. Leave empty for now.',
+			displayOptions: { show: { timeRange: ['custom'] } },
+		},
+	];
+}
+
+/** Reads Time Range (and Start/End) of one item. `now` is a parameter for tests. */
+export function readTimeWindow(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	now: Date,
+): { window: TimeWindow; preset: TimeRangePreset } {
+	const preset = this.getNodeParameter('timeRange', itemIndex) as TimeRangePreset;
+	if (preset !== 'custom') return { window: presetWindow(preset, now), preset };
+
+	const read = (name: string, label: string, fallback?: Date) => {
+		const raw = this.getNodeParameter(name, itemIndex, '') as unknown;
+		if ((raw === '' || raw === null || raw === undefined) && fallback) return fallback;
+		const time = parseUtcTime(raw);
+		if (!time) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`${label} "${String(raw)}" is not a valid date and time`,
+				{ itemIndex, description: `Enter ${label} as e.g. 2026-11-01T00:00:00Z.` },
+			);
+		}
+		return time;
+	};
+	const window = { start: read('startTime', 'Start'), end: read('endTime', 'End', now) };
+	if (window.end <= window.start) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`End (${toSonioxTime(window.end)}) must be after Start (${toSonioxTime(window.start)})`,
+			{ itemIndex, description: 'Swap Start and End, or leave End empty to read up to now.' },
+		);
+	}
+	return { window, preset };
+}
+
+/** Stops before any request when Soniox would refuse the usage-log window. */
+export function assertUsageLogsWindow(
+	this: IExecuteFunctions,
+	window: TimeWindow,
+	now: Date,
+	itemIndex: number,
+): void {
+	const problem = usageLogsWindowProblem(window, now);
+	if (!problem) return;
+	throw new NodeOperationError(this.getNode(), `Cannot read usage logs: ${problem}`, {
+		itemIndex,
+		description:
+			'Choose a time range that starts within the last 91 days. For daily totals over longer periods, use Usage > Get Summary (up to 366 days).',
+	});
+}
+
+export const sortField: INodeProperties = {
+	displayName: 'Sort',
+	name: 'sort',
+	type: 'options',
+	default: 'end_time_asc',
+	description: 'The order of the entries, by the time each request ended',
+	options: [
+		{ name: 'Oldest First', value: 'end_time_asc' },
+		{ name: 'Newest First', value: 'end_time_desc' },
+	],
+};

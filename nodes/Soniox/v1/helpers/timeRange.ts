@@ -1,0 +1,99 @@
+// Time ranges for usage queries, all in UTC. `now` is a parameter so presets can be tested
+// against a fixed clock.
+
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
+
+export type TimeRangePreset =
+	| 'lastHour'
+	| 'last24Hours'
+	| 'today'
+	| 'yesterday'
+	| 'last7Days'
+	| 'last30Days'
+	| 'thisMonth'
+	| 'lastMonth'
+	| 'custom';
+
+/** From `start` (inclusive) to `end` (exclusive). */
+export interface TimeWindow {
+	start: Date;
+	end: Date;
+}
+
+function startOfUtcDay(time: Date): number {
+	return Date.UTC(time.getUTCFullYear(), time.getUTCMonth(), time.getUTCDate());
+}
+
+function startOfUtcMonth(time: Date, monthsBack = 0): number {
+	return Date.UTC(time.getUTCFullYear(), time.getUTCMonth() - monthsBack, 1);
+}
+
+/** The window of a preset at the moment `now`. Presets that include the present end at `now`. */
+export function presetWindow(preset: Exclude<TimeRangePreset, 'custom'>, now: Date): TimeWindow {
+	const at = (ms: number) => new Date(ms);
+	const nowMs = now.getTime();
+	switch (preset) {
+		case 'lastHour':
+			return { start: at(nowMs - HOUR_MS), end: now };
+		case 'last24Hours':
+			return { start: at(nowMs - DAY_MS), end: now };
+		case 'today':
+			return { start: at(startOfUtcDay(now)), end: now };
+		case 'yesterday':
+			return { start: at(startOfUtcDay(now) - DAY_MS), end: at(startOfUtcDay(now)) };
+		case 'last7Days':
+			return { start: at(nowMs - 7 * DAY_MS), end: now };
+		case 'last30Days':
+			return { start: at(nowMs - 30 * DAY_MS), end: now };
+		case 'thisMonth':
+			return { start: at(startOfUtcMonth(now)), end: now };
+		case 'lastMonth':
+			return { start: at(startOfUtcMonth(now, 1)), end: at(startOfUtcMonth(now)) };
+	}
+}
+
+const HAS_ZONE = /(Z|[+-]\d\d:?\d\d)$/i;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Reads a time given as ISO text, epoch milliseconds, a Date or a Luxon DateTime (what n8n
+ * expressions such as {{ $now }} produce). Text without a time zone is read as UTC.
+ */
+export function parseUtcTime(value: unknown): Date | undefined {
+	if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;
+	if (typeof value === 'number') return Number.isFinite(value) ? new Date(value) : undefined;
+	const toISO = (value as { toISO?: () => string } | null)?.toISO;
+	if (typeof toISO === 'function') return parseUtcTime(toISO.call(value));
+	if (typeof value !== 'string' || value.trim() === '') return undefined;
+	let text = value.trim();
+	if (DATE_ONLY.test(text)) text += 'T00:00:00Z';
+	else if (!HAS_ZONE.test(text)) text += 'Z';
+	const ms = Date.parse(text);
+	return Number.isNaN(ms) ? undefined : new Date(ms);
+}
+
+/** Consecutive sub-windows of at most `maxMs` each, covering `window` in ascending order. */
+export function splitWindow(window: TimeWindow, maxMs: number): TimeWindow[] {
+	const parts: TimeWindow[] = [];
+	for (let start = window.start.getTime(); start < window.end.getTime(); start += maxMs) {
+		parts.push({
+			start: new Date(start),
+			end: new Date(Math.min(start + maxMs, window.end.getTime())),
+		});
+	}
+	return parts;
+}
+
+/** How many UTC calendar days the window touches (an end at midnight excludes that day). */
+export function utcDaysTouched(window: TimeWindow): number {
+	if (window.end <= window.start) return 0;
+	const first = Math.floor(window.start.getTime() / DAY_MS);
+	const last = Math.floor((window.end.getTime() - 1) / DAY_MS);
+	return last - first + 1;
+}
+
+/** ISO-8601 UTC as Soniox expects it, without milliseconds when they are zero. */
+export function toSonioxTime(time: Date): string {
+	return time.toISOString().replace('.000Z', 'Z');
+}
