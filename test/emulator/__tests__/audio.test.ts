@@ -4,7 +4,14 @@ import { join } from 'node:path';
 
 import {
 	LiveRecognizer,
+	MS_PER_CHARACTER,
+	TTS_AUDIO_FORMATS,
+	aLawByte,
 	makeWav,
+	muLawByte,
+	oggCrc,
+	synthesize,
+	type TtsAudioFormat,
 	pseudoTranslate,
 	recognizeBuffer,
 	recognizeFile,
@@ -238,3 +245,124 @@ function wavHeaderOnly(dataBytes: number): Buffer {
 	header.writeUInt32LE(dataBytes, 40);
 	return header;
 }
+
+describe('synthesize', () => {
+	const SPOKEN = 'Hello there. This is synthesized speech!';
+	const bytesOf = (format: TtsAudioFormat, extra: { sampleRate?: number; bitrate?: number; speed?: number } = {}) => {
+		const synthesis = synthesize({ text: SPOKEN, audioFormat: format, ...extra });
+		return { synthesis, bytes: Buffer.concat([...synthesis.chunks()]) };
+	};
+
+	it('speaks 60 ms per character, faster with speed', () => {
+		expect(synthesize({ text: SPOKEN, audioFormat: 'wav' }).durationMs).toBe(SPOKEN.length * MS_PER_CHARACTER);
+		expect(synthesize({ text: SPOKEN, audioFormat: 'wav', speed: 1.2 }).durationMs).toBe(
+			Math.round((SPOKEN.length * MS_PER_CHARACTER) / 1.2),
+		);
+	});
+
+	it('writes a WAV whose header matches the request and whose speech STT hears back', () => {
+		const { synthesis, bytes } = bytesOf('wav', { sampleRate: 16000 });
+		expect(synthesis.contentType).toBe('audio/wav');
+		expect(bytes.toString('latin1', 0, 4)).toBe('RIFF');
+		expect(bytes.readUInt32LE(4)).toBe(bytes.length - 8);
+		expect(bytes.readUInt32LE(24)).toBe(16000);
+		expect(bytes.readUInt16LE(34)).toBe(16);
+		expect(bytes.readUInt32LE(40)).toBe(Math.round((synthesis.durationMs * 16000) / 1000) * 2);
+		expect(recognizeBuffer(bytes, {}).text).toBe(SPOKEN);
+	});
+
+	it('writes raw PCM with the right sample width and byte order', () => {
+		const samples = Math.round((SPOKEN.length * MS_PER_CHARACTER * 24000) / 1000);
+		const s16le = bytesOf('pcm_s16le').bytes;
+		const s16be = bytesOf('pcm_s16be').bytes;
+		const f32 = bytesOf('pcm_f32le').bytes;
+		expect(s16le.length).toBe(samples * 2);
+		expect(s16be.length).toBe(samples * 2);
+		expect(f32.length).toBe(samples * 4);
+		for (const index of [0, 100, 5000]) {
+			expect(s16be.readInt16BE(index * 2)).toBe(s16le.readInt16LE(index * 2));
+			expect(f32.readFloatLE(index * 4)).toBeCloseTo(s16le.readInt16LE(index * 2) / 32768, 6);
+		}
+		expect(bytesOf('pcm_mulaw').bytes.length).toBe(Math.round((SPOKEN.length * MS_PER_CHARACTER * 8000) / 1000));
+		expect(bytesOf('pcm_alaw').synthesis.sampleRate).toBe(8000);
+		expect(bytesOf('pcm_s16le').synthesis.contentType).toBe('audio/pcm');
+		// G.711 reference points.
+		expect(muLawByte(0)).toBe(0xff);
+		expect(muLawByte(-32768)).toBe(0x00);
+		expect(aLawByte(0)).toBe(0xd5);
+		expect(aLawByte(32767)).toBe(0xaa);
+	});
+
+	it('writes compressed formats with identifying headers and bitrate-sized bodies', () => {
+		const seconds = (SPOKEN.length * MS_PER_CHARACTER) / 1000;
+		const mp3 = bytesOf('mp3', { bitrate: 64000, sampleRate: 44100 });
+		expect(mp3.synthesis.contentType).toBe('audio/mpeg');
+		expect(mp3.bytes.toString('latin1', 0, 3)).toBe('ID3');
+		const firstFrame = 10 + mp3.bytes.readUInt32BE(6);
+		expect(mp3.bytes.readUInt16BE(firstFrame)).toBe(0xfffb);
+		expect(mp3.bytes.length).toBeGreaterThan(0.95 * ((64000 * seconds) / 8));
+		expect(mp3.bytes.length).toBeLessThan(1.1 * ((64000 * seconds) / 8));
+
+		const aac = bytesOf('aac');
+		expect(aac.synthesis.contentType).toBe('audio/aac');
+		expect(aac.bytes.readUInt16BE(0)).toBe(0xfff1);
+		expect(aac.bytes.length).toBeGreaterThan(0.95 * ((128000 * seconds) / 8));
+		expect(aac.bytes.length).toBeLessThan(1.1 * ((128000 * seconds) / 8));
+		// ADTS frames chain by their length field.
+		let at = 0;
+		while (at < aac.bytes.length) {
+			expect(aac.bytes.readUInt16BE(at)).toBe(0xfff1);
+			at += ((aac.bytes[at + 3] & 0x03) << 11) | (aac.bytes[at + 4] << 3) | (aac.bytes[at + 5] >> 5);
+		}
+		expect(at).toBe(aac.bytes.length);
+
+		const opus = bytesOf('opus', { bitrate: 32000 });
+		expect(opus.synthesis.contentType).toBe('audio/opus');
+		expect(opus.bytes.toString('latin1', 0, 4)).toBe('OggS');
+		expect(opus.bytes.toString('latin1', 28, 36)).toBe('OpusHead');
+		expect(opus.bytes.length).toBeGreaterThan(0.95 * ((32000 * seconds) / 8));
+		expect(opus.bytes.length).toBeLessThan(1.2 * ((32000 * seconds) / 8));
+		// Every Ogg page carries a valid CRC.
+		for (let page = 0; page < opus.bytes.length; ) {
+			const segments = opus.bytes[page + 26];
+			let length = 27 + segments;
+			for (let i = 0; i < segments; i++) length += opus.bytes[page + 27 + i];
+			const copy = Buffer.from(opus.bytes.subarray(page, page + length));
+			const crc = copy.readUInt32LE(22);
+			copy.writeUInt32LE(0, 22);
+			expect(oggCrc(copy)).toBe(crc);
+			page += length;
+		}
+
+		const flac = bytesOf('flac', { sampleRate: 48000 });
+		expect(flac.synthesis.contentType).toBe('audio/flac');
+		expect(flac.bytes.toString('latin1', 0, 4)).toBe('fLaC');
+		expect(flac.bytes.readUIntBE(18, 3) >> 4).toBe(48000);
+		expect(flac.bytes.readUInt16BE(42)).toBe(0xfff8);
+	});
+
+	it('defaults the sample rate per format and keeps chunks small', () => {
+		for (const format of Object.keys(TTS_AUDIO_FORMATS) as TtsAudioFormat[]) {
+			expect(synthesize({ text: 'Hi', audioFormat: format }).sampleRate).toBe(TTS_AUDIO_FORMATS[format].defaultSampleRate);
+		}
+		const long = synthesize({ text: 'x'.repeat(2000), audioFormat: 'pcm_f32le', sampleRate: 48000 });
+		let total = 0;
+		let largest = 0;
+		for (const chunk of long.chunks()) {
+			largest = Math.max(largest, chunk.length);
+			total += chunk.length;
+		}
+		expect(largest).toBeLessThanOrEqual(64 * 1024);
+		expect(total).toBe(120 * 48000 * 4);
+	});
+
+	it('times every character within the audio', () => {
+		const synthesis = synthesize({ text: SPOKEN, audioFormat: 'mp3' });
+		const timings = synthesis.timings();
+		expect(timings.characters.join('')).toBe(SPOKEN);
+		expect(timings.character_start_times_seconds).toHaveLength(SPOKEN.length);
+		const ends = timings.character_end_times_seconds;
+		expect(ends[ends.length - 1]).toBe(synthesis.durationMs / 1000);
+		for (let i = 1; i < ends.length; i++) expect(timings.character_start_times_seconds[i]).toBeGreaterThanOrEqual(ends[i - 1] - 0.001);
+	});
+});
