@@ -908,6 +908,9 @@ export function wavHeader(options: WavHeaderOptions): Buffer {
 }
 
 const SAMPLE_BLOCK = 8192;
+// Hot loops call these through module bindings: a global lookup per sample is slow inside
+// vm contexts such as jest's.
+const { round, floor, min, abs } = Math;
 
 /**
  * Mono 16-bit "speech" for `text` over `durationMs`, in blocks: each word a soft tone whose
@@ -922,26 +925,39 @@ export function* speechSamples(text: string, durationMs: number, sampleRate: num
 		frame: frameFor(index, word.text),
 		pitch: 150 + ((index * 37) % 120),
 	}));
+	const silent = { start: 0, end: total, frame: Buffer.alloc(1), pitch: 440 };
 	let spanIndex = 0;
 	for (let blockStart = 0; blockStart < total; blockStart += SAMPLE_BLOCK) {
 		const block = new Int16Array(Math.min(SAMPLE_BLOCK, total - blockStart));
-		for (let i = 0; i < block.length; i++) {
+		let i = 0;
+		while (i < block.length) {
 			const sample = blockStart + i;
 			while (spanIndex < spans.length && spans[spanIndex].end <= sample) spanIndex++;
-			const span = spans[spanIndex];
-			if (span && span.start <= sample) {
-				const position = sample - span.start;
-				const fullFrames = Math.floor((span.end - span.start) / span.frame.length) * span.frame.length;
-				const low = position < fullFrames ? span.frame[position % span.frame.length] : PAD;
-				const tone = Math.round(2400 * Math.sin((2 * Math.PI * span.pitch * sample) / sampleRate));
+			const span = spans.length === 0 ? silent : spans[spanIndex];
+			if (!span || span.start > sample) {
+				// Between words (never with makeWav's contiguous layout): digital silence.
+				const until = span ? Math.min(span.start - blockStart, block.length) : block.length;
+				i = until;
+				continue;
+			}
+			const amplitude = spans.length === 0 ? 800 : 2400;
+			const fullFrames = Math.floor((span.end - span.start) / span.frame.length) * span.frame.length;
+			const stop = Math.min(span.end - blockStart, block.length);
+			const step = (span.pitch * SINE_TABLE_SIZE) / sampleRate;
+			for (; i < stop; i++) {
+				const at = blockStart + i;
+				const position = at - span.start;
+				const low = spans.length === 0 ? 0 : position < fullFrames ? span.frame[position % span.frame.length] : PAD;
+				const tone = round(amplitude * SINE_TABLE[floor(at * step) & (SINE_TABLE_SIZE - 1)]);
 				block[i] = withLowByte(tone, low);
-			} else {
-				block[i] = spans.length === 0 ? withLowByte(Math.round(800 * Math.sin((2 * Math.PI * 440 * sample) / sampleRate)), 0) : 0;
 			}
 		}
 		yield block;
 	}
 }
+
+const SINE_TABLE_SIZE = 4096;
+const SINE_TABLE = Float64Array.from({ length: SINE_TABLE_SIZE }, (_, i) => Math.sin((2 * Math.PI * i) / SINE_TABLE_SIZE));
 
 function withLowByte(value: number, low: number): number {
 	const word = ((value & 0xff00) | low) & 0xffff;
@@ -1135,30 +1151,39 @@ function* pcmPieces(
 function encodePcm(block: Int16Array, format: TtsAudioFormat): Buffer {
 	switch (format) {
 		case 'pcm_f32le': {
-			const out = Buffer.allocUnsafe(block.length * 4);
-			for (let i = 0; i < block.length; i++) out.writeFloatLE(block[i] / 32768, i * 4);
-			return out;
+			const floats = new Float32Array(block.length);
+			for (let i = 0; i < block.length; i++) floats[i] = block[i] / 32768;
+			return littleEndianBytes(floats);
 		}
 		case 'pcm_s16be': {
 			const out = Buffer.allocUnsafe(block.length * 2);
-			for (let i = 0; i < block.length; i++) out.writeInt16BE(block[i], i * 2);
+			for (let i = 0; i < block.length; i++) {
+				out[i * 2] = (block[i] >> 8) & 0xff;
+				out[i * 2 + 1] = block[i] & 0xff;
+			}
 			return out;
 		}
 		case 'pcm_mulaw':
 			return Buffer.from(Array.from(block, muLawByte));
 		case 'pcm_alaw':
 			return Buffer.from(Array.from(block, aLawByte));
-		default: {
-			const out = Buffer.allocUnsafe(block.length * 2);
-			for (let i = 0; i < block.length; i++) out.writeInt16LE(block[i], i * 2);
-			return out;
-		}
+		default:
+			return littleEndianBytes(block);
 	}
+}
+
+const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function littleEndianBytes(samples: Int16Array | Float32Array): Buffer {
+	const bytes = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
+	if (HOST_IS_LITTLE_ENDIAN) return bytes;
+	const copy = Buffer.from(bytes);
+	return samples instanceof Int16Array ? copy.swap16() : copy.swap32();
 }
 
 export function muLawByte(sample: number): number {
 	const sign = sample < 0 ? 0x80 : 0;
-	let magnitude = Math.min(Math.abs(sample), 32635) + 0x84;
+	let magnitude = min(abs(sample), 32635) + 0x84;
 	let exponent = 7;
 	for (let mask = 0x4000; (magnitude & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
 	const mantissa = (magnitude >> (exponent + 3)) & 0x0f;
@@ -1168,7 +1193,7 @@ export function muLawByte(sample: number): number {
 
 export function aLawByte(sample: number): number {
 	const sign = sample >= 0 ? 0x80 : 0;
-	const magnitude = Math.min(sample >= 0 ? sample : -sample - 1, 32767);
+	const magnitude = min(sample >= 0 ? sample : -sample - 1, 32767);
 	let value: number;
 	if (magnitude >= 256) {
 		let exponent = 7;
