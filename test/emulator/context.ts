@@ -26,6 +26,11 @@ export interface EmulatorConfig {
 	concurrency: { transcribe: number; tts: number };
 	/** Real-time STT refuses audio arriving faster than this multiple of real time (0 = no check). */
 	realtimeMaxSpeedup: number;
+	/**
+	 * Addition: a real-time STT session with no audio and no keepalive for this long is closed,
+	 * and so is a TTS connection with no message at all. Default 20000 (the documented 20 s).
+	 */
+	realtimeIdleTimeoutMs?: number;
 	/** Upload size cap in bytes (the contract's 1 GiB by default). */
 	maxUploadBytes: number;
 	/** Folder where uploaded files are stored (a temp dir by default). */
@@ -112,6 +117,12 @@ export interface EmulatorContext {
 	takeWebSocketFault(path: '/transcribe-websocket' | '/tts-websocket'): WebSocketFault | undefined;
 	/** Claims one real-time slot; undefined when the cap is reached (the caller answers 429). */
 	acquireSlot(kind: 'transcribe' | 'tts'): (() => void) | undefined;
+	/**
+	 * Addition: a cloned voice's state for a TTS model, by voice id; undefined when the project
+	 * has no such voice. TTS accepts a cloned voice whose state is 'ready'. Optional until the
+	 * emulator keeps cloned voices.
+	 */
+	clonedVoiceStatus?(voiceId: string, model: string): 'not_computed' | 'processing' | 'ready' | 'failed' | undefined;
 	/** The model lists served by /v1/models and /v1/tts-models. */
 	sttModels(): SttModel[];
 	ttsModels(): TtsModel[];
