@@ -1033,9 +1033,11 @@ export function isTtsAudioFormat(value: string): value is TtsAudioFormat {
 	return Object.prototype.hasOwnProperty.call(TTS_AUDIO_FORMATS, value);
 }
 
-/** How long the fake voice takes to say `text` at `speed`. */
-export function speechDurationMs(text: string, speed = 1): number {
-	return Math.round((Array.from(text).length * MS_PER_CHARACTER) / speed);
+/** How long the fake voice takes to say `text` at `speed`; reduced silence halves the spaces. */
+export function speechDurationMs(text: string, speed = 1, reduceSilence = false): number {
+	let units = 0;
+	for (const char of text) units += reduceSilence && /\s/u.test(char) ? 0.5 : 1;
+	return Math.round((units * MS_PER_CHARACTER) / speed);
 }
 
 export interface SynthesisOptions {
@@ -1044,6 +1046,7 @@ export interface SynthesisOptions {
 	sampleRate?: number;
 	speed?: number;
 	bitrate?: number;
+	reduceSilence?: boolean;
 }
 
 /** A span of the output: these bytes carry the audio from fromMs to toMs. */
@@ -1076,7 +1079,7 @@ export function synthesize(options: SynthesisOptions): Synthesis {
 	const rule = TTS_AUDIO_FORMATS[options.audioFormat];
 	const sampleRate = options.sampleRate ?? rule.defaultSampleRate;
 	const bitrate = rule.bitrates ? (options.bitrate ?? rule.defaultBitrate) : undefined;
-	const durationMs = speechDurationMs(options.text, options.speed ?? 1);
+	const durationMs = speechDurationMs(options.text, options.speed ?? 1, options.reduceSilence ?? false);
 	const totalSamples = Math.round((durationMs * sampleRate) / 1000);
 	const source = () => speechSamples(options.text, durationMs, sampleRate);
 	const pieces = (): Iterable<SynthesisPiece> => {
