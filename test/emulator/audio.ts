@@ -75,13 +75,69 @@ const DECODER_PATIENCE_MS = 10_000;
 const MAX_LIST_CHUNK_BYTES = 1 << 20;
 
 const PSEUDO_WORDS = [
-	'the', 'quick', 'brown', 'fox', 'jumps', 'over', 'lazy', 'dog', 'morning', 'coffee',
-	'meeting', 'project', 'report', 'customer', 'order', 'delivery', 'tomorrow', 'today',
-	'please', 'thank', 'you', 'we', 'will', 'send', 'the', 'invoice', 'schedule', 'call',
-	'support', 'team', 'question', 'answer', 'number', 'account', 'update', 'review',
-	'weather', 'city', 'train', 'station', 'ticket', 'price', 'market', 'music', 'water',
-	'garden', 'window', 'kitchen', 'doctor', 'appointment', 'important', 'simple', 'really',
-	'yes', 'no', 'maybe', 'later', 'again', 'okay', 'great', 'sounds', 'good', 'because',
+	'the',
+	'quick',
+	'brown',
+	'fox',
+	'jumps',
+	'over',
+	'lazy',
+	'dog',
+	'morning',
+	'coffee',
+	'meeting',
+	'project',
+	'report',
+	'customer',
+	'order',
+	'delivery',
+	'tomorrow',
+	'today',
+	'please',
+	'thank',
+	'you',
+	'we',
+	'will',
+	'send',
+	'the',
+	'invoice',
+	'schedule',
+	'call',
+	'support',
+	'team',
+	'question',
+	'answer',
+	'number',
+	'account',
+	'update',
+	'review',
+	'weather',
+	'city',
+	'train',
+	'station',
+	'ticket',
+	'price',
+	'market',
+	'music',
+	'water',
+	'garden',
+	'window',
+	'kitchen',
+	'doctor',
+	'appointment',
+	'important',
+	'simple',
+	'really',
+	'yes',
+	'no',
+	'maybe',
+	'later',
+	'again',
+	'okay',
+	'great',
+	'sounds',
+	'good',
+	'because',
 	'after',
 ];
 
@@ -113,11 +169,30 @@ interface ReadRequest {
 }
 
 const RAW_SAMPLE_WIDTHS: Record<string, number> = {
-	pcm_s8: 1, pcm_u8: 1, pcm_s8le: 1, pcm_s8be: 1, pcm_u8le: 1, pcm_u8be: 1, mulaw: 1, alaw: 1,
-	pcm_s16le: 2, pcm_s16be: 2, pcm_u16le: 2, pcm_u16be: 2,
-	pcm_s24le: 3, pcm_s24be: 3, pcm_u24le: 3, pcm_u24be: 3,
-	pcm_s32le: 4, pcm_s32be: 4, pcm_u32le: 4, pcm_u32be: 4, pcm_f32le: 4, pcm_f32be: 4,
-	pcm_f64le: 8, pcm_f64be: 8,
+	pcm_s8: 1,
+	pcm_u8: 1,
+	pcm_s8le: 1,
+	pcm_s8be: 1,
+	pcm_u8le: 1,
+	pcm_u8be: 1,
+	mulaw: 1,
+	alaw: 1,
+	pcm_s16le: 2,
+	pcm_s16be: 2,
+	pcm_u16le: 2,
+	pcm_u16be: 2,
+	pcm_s24le: 3,
+	pcm_s24be: 3,
+	pcm_u24le: 3,
+	pcm_u24be: 3,
+	pcm_s32le: 4,
+	pcm_s32be: 4,
+	pcm_u32le: 4,
+	pcm_u32be: 4,
+	pcm_f32le: 4,
+	pcm_f32be: 4,
+	pcm_f64le: 8,
+	pcm_f64be: 8,
 };
 
 /** The raw formats of the real-time STT config, with their sample width in bytes. */
@@ -126,8 +201,15 @@ export const RAW_PCM_FORMATS: readonly string[] = Object.keys(RAW_SAMPLE_WIDTHS)
 export function rawPcmLayout(format: string, sampleRate: number, channels: number): PcmLayout {
 	const width = RAW_SAMPLE_WIDTHS[format];
 	if (width === undefined) throw new Error(`Not a raw PCM format: ${format}`);
-	const code: SampleCode = format === 'pcm_s16le' ? 's16le' : format === 'pcm_s16be' ? 's16be' : 'other';
-	return { sampleRate, channels, blockAlign: width * channels, byteRate: width * channels * sampleRate, code };
+	const code: SampleCode =
+		format === 'pcm_s16le' ? 's16le' : format === 'pcm_s16be' ? 's16be' : 'other';
+	return {
+		sampleRate,
+		channels,
+		blockAlign: width * channels,
+		byteRate: width * channels * sampleRate,
+		code,
+	};
 }
 
 /**
@@ -136,7 +218,11 @@ export function rawPcmLayout(format: string, sampleRate: number, channels: numbe
  */
 function* walkWav(totalSize: number, stopAtData: boolean): Generator<ReadRequest, WavInfo, Buffer> {
 	const riff = yield { offset: 0, length: 12 };
-	if (riff.length < 12 || riff.toString('latin1', 0, 4) !== 'RIFF' || riff.toString('latin1', 8, 12) !== 'WAVE') {
+	if (
+		riff.length < 12 ||
+		riff.toString('latin1', 0, 4) !== 'RIFF' ||
+		riff.toString('latin1', 8, 12) !== 'WAVE'
+	) {
 		throw new InvalidAudioError('Not a RIFF/WAVE file.');
 	}
 	let layout: PcmLayout | undefined;
@@ -256,7 +342,10 @@ export function spokenWords(text: string): string[] {
 }
 
 /** Lays known text over a duration: contiguous words, each as long as its characters (+1). */
-export function layoutText(text: string, durationMs: number): Array<{ text: string; startMs: number; endMs: number }> {
+export function layoutText(
+	text: string,
+	durationMs: number,
+): Array<{ text: string; startMs: number; endMs: number }> {
 	const words = spokenWords(text);
 	const weights = words.map((word) => Array.from(word.trim()).length + 1);
 	const total = weights.reduce((sum, weight) => sum + weight, 0);
@@ -329,7 +418,8 @@ class SampleCodeDecoder {
 		const lowOffset = this.layout.code === 's16be' ? 1 : 0;
 		const lows = Buffer.allocUnsafe(this.carry.length + count);
 		this.carry.copy(lows, 0);
-		for (let i = 0, at = lowOffset; i < count; i++, at += blockAlign) lows[this.carry.length + i] = input[at];
+		for (let i = 0, at = lowOffset; i < count; i++, at += blockAlign)
+			lows[this.carry.length + i] = input[at];
 		this.samples += count;
 		this.scan(lows);
 		if (!this.sawFrame && (this.samples * 1000) / this.layout.sampleRate > DECODER_PATIENCE_MS) {
@@ -461,7 +551,8 @@ class SlotHasher {
 		while (this.generated.length < this.digests.length) {
 			this.generated.push(this.nextWord(this.digests[this.generated.length], true));
 		}
-		const slotMs = (index: number, extra = 0) => bytesToMs(index * this.slotBytes + extra, this.byteRate);
+		const slotMs = (index: number, extra = 0) =>
+			bytesToMs(index * this.slotBytes + extra, this.byteRate);
 		const margin = Math.min(40, Math.floor(WORD_SLOT_MS / 10));
 		const timed: TimedWord[] = this.generated.map((word, index) => ({
 			text: word.text,
@@ -478,7 +569,10 @@ class SlotHasher {
 			timed.push({
 				text: word.text,
 				startMs,
-				endMs: Math.max(startMs + 1, ended ? Math.min(heardMs, slotMs(index + 1) - margin) : heardMs),
+				endMs: Math.max(
+					startMs + 1,
+					ended ? Math.min(heardMs, slotMs(index + 1) - margin) : heardMs,
+				),
 				complete: ended,
 			});
 		}
@@ -514,9 +608,13 @@ class HeardWords {
 	) {
 		this.byteRate = layout ? layout.byteRate : OPAQUE_BYTES_PER_MS * 1000;
 		const blockAlign = layout ? layout.blockAlign : 1;
-		const slotBytes = Math.max(blockAlign, Math.round((this.byteRate * WORD_SLOT_MS) / 1000 / blockAlign) * blockAlign);
+		const slotBytes = Math.max(
+			blockAlign,
+			Math.round((this.byteRate * WORD_SLOT_MS) / 1000 / blockAlign) * blockAlign,
+		);
 		this.hasher = new SlotHasher(slotBytes, this.byteRate);
-		if (layout && layout.code !== 'other' && !this.commentLaidOut) this.decoder = new SampleCodeDecoder(layout);
+		if (layout && layout.code !== 'other' && !this.commentLaidOut)
+			this.decoder = new SampleCodeDecoder(layout);
 	}
 
 	/** Known text over a known duration: nothing in the samples can change what is heard. */
@@ -583,7 +681,7 @@ function endsSentence(word: string): boolean {
 function confidenceFor(text: string, index: number): number {
 	let hash = 0x811c9dc5 ^ index;
 	for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-	return Math.round((0.72 + ((hash >>> 0) % 1000) / 1000 * 0.279) * 1000) / 1000;
+	return Math.round((0.72 + (((hash >>> 0) % 1000) / 1000) * 0.279) * 1000) / 1000;
 }
 
 /**
@@ -616,7 +714,10 @@ function translationPlan(options: RecognizeOptions): TranslationPlan | undefined
 		return { source: hint ?? DEFAULT_LANGUAGE, target: translation.target_language };
 	}
 	const source = hint === translation.language_b ? translation.language_b : translation.language_a;
-	return { source, target: source === translation.language_a ? translation.language_b : translation.language_a };
+	return {
+		source,
+		target: source === translation.language_a ? translation.language_b : translation.language_a,
+	};
 }
 
 /**
@@ -625,7 +726,11 @@ function translationPlan(options: RecognizeOptions): TranslationPlan | undefined
  * identification or translation, and after each finished sentence its pseudo-translation
  * (no timestamps) when translation is on. Tokens of complete words are final.
  */
-export function tokensFromWords(words: TimedWord[], options: RecognizeOptions, ended: boolean): StreamToken[] {
+export function tokensFromWords(
+	words: TimedWord[],
+	options: RecognizeOptions,
+	ended: boolean,
+): StreamToken[] {
 	const plan = translationPlan(options);
 	const translating = plan !== undefined && plan.source !== plan.target;
 	const language = plan?.source ?? options.languageHints?.[0] ?? DEFAULT_LANGUAGE;
@@ -635,7 +740,8 @@ export function tokensFromWords(words: TimedWord[], options: RecognizeOptions, e
 	let sentenceIndex = 0;
 	let pieceIndex = 0;
 
-	const speakerFor = () => (options.enableSpeakerDiarization ? String((sentenceIndex % 2) + 1) : undefined);
+	const speakerFor = () =>
+		options.enableSpeakerDiarization ? String((sentenceIndex % 2) + 1) : undefined;
 
 	const closeSentence = () => {
 		if (translating && sentence.length > 0 && sentence.every((word) => word.complete)) {
@@ -679,7 +785,11 @@ export function tokensFromWords(words: TimedWord[], options: RecognizeOptions, e
 					confidence: confidenceFor(piece, pieceIndex++),
 					speaker: speakerFor(),
 					language: withLanguage ? language : undefined,
-					translation_status: plan ? (translating ? ('original' as const) : ('none' as const)) : undefined,
+					translation_status: plan
+						? translating
+							? ('original' as const)
+							: ('none' as const)
+						: undefined,
 					final: word.complete,
 				}),
 			);
@@ -698,8 +808,14 @@ function withoutUndefined<T extends object>(value: T): T {
 	return value;
 }
 
-function toRecognition(durationMs: number, words: TimedWord[], options: RecognizeOptions): Recognition {
-	const tokens: TranscriptToken[] = tokensFromWords(words, options, true).map(({ final: _final, ...token }) => token);
+function toRecognition(
+	durationMs: number,
+	words: TimedWord[],
+	options: RecognizeOptions,
+): Recognition {
+	const tokens: TranscriptToken[] = tokensFromWords(words, options, true).map(
+		({ final: _final, ...token }) => token,
+	);
 	return { durationMs, text: tokens.map((token) => token.text).join(''), tokens };
 }
 
@@ -715,7 +831,10 @@ export function recognizeBuffer(audio: Buffer, options: RecognizeOptions): Recog
 	const wav = parseWavBuffer(audio, false, true);
 	const dataBytes = wavDataBytes(wav, audio.length);
 	const durationMs = bytesToMs(dataBytes, wav.layout.byteRate);
-	const heard = new HeardWords(wav.layout, wav.comment === undefined ? undefined : { text: wav.comment, durationMs });
+	const heard = new HeardWords(
+		wav.layout,
+		wav.comment === undefined ? undefined : { text: wav.comment, durationMs },
+	);
 	heard.feed(audio.subarray(wav.dataOffset, wav.dataOffset + dataBytes));
 	return toRecognition(durationMs, heard.words(true), options);
 }
@@ -751,11 +870,17 @@ export async function recognizeFile(path: string, options: RecognizeOptions): Pr
 
 function wavDataBytes(wav: WavInfo, totalSize: number): number {
 	const present = Math.max(0, totalSize - wav.dataOffset);
-	const bytes = wav.declaredDataBytes === undefined ? present : Math.min(wav.declaredDataBytes, present);
+	const bytes =
+		wav.declaredDataBytes === undefined ? present : Math.min(wav.declaredDataBytes, present);
 	return bytes - (bytes % wav.layout.blockAlign);
 }
 
-async function streamInto(path: string, start: number, length: number, heard: HeardWords): Promise<void> {
+async function streamInto(
+	path: string,
+	start: number,
+	length: number,
+	heard: HeardWords,
+): Promise<void> {
 	if (length <= 0) return;
 	const stream = createReadStream(path, { start, end: start + length - 1, highWaterMark: 1 << 20 });
 	for await (const chunk of stream) heard.feed(chunk as Buffer);
@@ -764,8 +889,7 @@ async function streamInto(path: string, start: number, length: number, heard: He
 // ─── Live recognition for the real-time STT WebSocket ───────────────────────────────────────
 
 export type StreamAudioFormat =
-	| { kind: 'auto' }
-	| { kind: 'raw'; format: string; sampleRate: number; channels: number };
+	{ kind: 'auto' } | { kind: 'raw'; format: string; sampleRate: number; channels: number };
 
 /**
  * Recognition of audio that arrives in pieces. With 'auto', a RIFF/WAVE header at the start
@@ -781,7 +905,10 @@ export class LiveRecognizer {
 		private readonly options: RecognizeOptions,
 	) {
 		if (format.kind === 'raw') {
-			this.heard = new HeardWords(rawPcmLayout(format.format, format.sampleRate, format.channels), undefined);
+			this.heard = new HeardWords(
+				rawPcmLayout(format.format, format.sampleRate, format.channels),
+				undefined,
+			);
 		}
 	}
 
@@ -819,7 +946,10 @@ export class LiveRecognizer {
 			if (error instanceof NeedMoreBytes) return;
 			throw error;
 		}
-		const durationMs = wav.declaredDataBytes === undefined ? undefined : bytesToMs(wav.declaredDataBytes, wav.layout.byteRate);
+		const durationMs =
+			wav.declaredDataBytes === undefined
+				? undefined
+				: bytesToMs(wav.declaredDataBytes, wav.layout.byteRate);
 		const comment = wav.comment === undefined ? undefined : { text: wav.comment, durationMs };
 		this.heard = new HeardWords(wav.layout, comment);
 		this.heard.feed(this.head.subarray(wav.dataOffset));
@@ -851,12 +981,20 @@ export function makeWav(options: MakeWavOptions): Buffer {
 	const frames = Math.round((options.durationMs * sampleRate) / 1000);
 	const dataBytes = frames * channels * 2;
 	const info = options.text === undefined ? Buffer.alloc(0) : infoChunk(options.text);
-	const header = wavHeader({ sampleRate, channels, bitsPerSample: 16, formatTag: 1, dataBytes, extra: info });
+	const header = wavHeader({
+		sampleRate,
+		channels,
+		bitsPerSample: 16,
+		formatTag: 1,
+		dataBytes,
+		extra: info,
+	});
 	const data = Buffer.alloc(dataBytes);
 	let frame = 0;
 	for (const block of speechSamples(options.text ?? '', options.durationMs, sampleRate)) {
 		for (let i = 0; i < block.length; i++, frame++) {
-			for (let channel = 0; channel < channels; channel++) data.writeInt16LE(block[i], (frame * channels + channel) * 2);
+			for (let channel = 0; channel < channels; channel++)
+				data.writeInt16LE(block[i], (frame * channels + channel) * 2);
 		}
 	}
 	return Buffer.concat([header, data]);
@@ -916,7 +1054,11 @@ const { round, floor, min, abs } = Math;
  * Mono 16-bit "speech" for `text` over `durationMs`, in blocks: each word a soft tone whose
  * pitch follows the word, with the sample code in the low byte. Without text, a quiet 440 Hz tone.
  */
-export function* speechSamples(text: string, durationMs: number, sampleRate: number): Generator<Int16Array> {
+export function* speechSamples(
+	text: string,
+	durationMs: number,
+	sampleRate: number,
+): Generator<Int16Array> {
 	const total = Math.round((durationMs * sampleRate) / 1000);
 	const toSample = (ms: number) => Math.round((ms * sampleRate) / 1000);
 	const spans = layoutText(text, durationMs).map((word, index) => ({
@@ -941,13 +1083,19 @@ export function* speechSamples(text: string, durationMs: number, sampleRate: num
 				continue;
 			}
 			const amplitude = spans.length === 0 ? 800 : 2400;
-			const fullFrames = Math.floor((span.end - span.start) / span.frame.length) * span.frame.length;
+			const fullFrames =
+				Math.floor((span.end - span.start) / span.frame.length) * span.frame.length;
 			const stop = Math.min(span.end - blockStart, block.length);
 			const step = (span.pitch * SINE_TABLE_SIZE) / sampleRate;
 			for (; i < stop; i++) {
 				const at = blockStart + i;
 				const position = at - span.start;
-				const low = spans.length === 0 ? 0 : position < fullFrames ? span.frame[position % span.frame.length] : PAD;
+				const low =
+					spans.length === 0
+						? 0
+						: position < fullFrames
+							? span.frame[position % span.frame.length]
+							: PAD;
 				const tone = round(amplitude * SINE_TABLE[floor(at * step) & (SINE_TABLE_SIZE - 1)]);
 				block[i] = withLowByte(tone, low);
 			}
@@ -957,7 +1105,9 @@ export function* speechSamples(text: string, durationMs: number, sampleRate: num
 }
 
 const SINE_TABLE_SIZE = 4096;
-const SINE_TABLE = Float64Array.from({ length: SINE_TABLE_SIZE }, (_, i) => Math.sin((2 * Math.PI * i) / SINE_TABLE_SIZE));
+const SINE_TABLE = Float64Array.from({ length: SINE_TABLE_SIZE }, (_, i) =>
+	Math.sin((2 * Math.PI * i) / SINE_TABLE_SIZE),
+);
 
 function withLowByte(value: number, low: number): number {
 	const word = ((value & 0xff00) | low) & 0xffff;
@@ -1005,7 +1155,11 @@ export const TTS_AUDIO_FORMATS: Record<TtsAudioFormat, TtsFormatRule> = {
 	pcm_mulaw: { contentType: 'audio/pcm', sampleRates: [8000], defaultSampleRate: 8000 },
 	pcm_alaw: { contentType: 'audio/pcm', sampleRates: [8000], defaultSampleRate: 8000 },
 	wav: { contentType: 'audio/wav', sampleRates: PCM_RATES, defaultSampleRate: 24000 },
-	flac: { contentType: 'audio/flac', sampleRates: [16000, 24000, 44100, 48000], defaultSampleRate: 24000 },
+	flac: {
+		contentType: 'audio/flac',
+		sampleRates: [16000, 24000, 44100, 48000],
+		defaultSampleRate: 24000,
+	},
 	mp3: {
 		contentType: 'audio/mpeg',
 		sampleRates: [16000, 24000, 32000, 44100, 48000],
@@ -1079,7 +1233,11 @@ export function synthesize(options: SynthesisOptions): Synthesis {
 	const rule = TTS_AUDIO_FORMATS[options.audioFormat];
 	const sampleRate = options.sampleRate ?? rule.defaultSampleRate;
 	const bitrate = rule.bitrates ? (options.bitrate ?? rule.defaultBitrate) : undefined;
-	const durationMs = speechDurationMs(options.text, options.speed ?? 1, options.reduceSilence ?? false);
+	const durationMs = speechDurationMs(
+		options.text,
+		options.speed ?? 1,
+		options.reduceSilence ?? false,
+	);
 	const totalSamples = Math.round((durationMs * sampleRate) / 1000);
 	const source = () => speechSamples(options.text, durationMs, sampleRate);
 	const pieces = (): Iterable<SynthesisPiece> => {
@@ -1141,7 +1299,13 @@ function* pcmPieces(
 ): Generator<SynthesisPiece> {
 	const ms = (sample: number) => Math.round((sample * 1000) / sampleRate);
 	if (format === 'wav') {
-		const header = wavHeader({ sampleRate, channels: 1, bitsPerSample: 16, formatTag: 1, dataBytes: totalSamples * 2 });
+		const header = wavHeader({
+			sampleRate,
+			channels: 1,
+			bitsPerSample: 16,
+			formatTag: 1,
+			dataBytes: totalSamples * 2,
+		});
 		yield { audio: header, fromMs: 0, toMs: 0 };
 	}
 	let done = 0;
@@ -1243,7 +1407,11 @@ function frameSizes(bytesPerFrame: number): (index: number) => number {
 const MPEG1_L3_KBPS = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320];
 const MPEG2_L3_KBPS = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];
 
-function* mp3Pieces(totalSamples: number, sampleRate: number, bitrate: number): Generator<SynthesisPiece> {
+function* mp3Pieces(
+	totalSamples: number,
+	sampleRate: number,
+	bitrate: number,
+): Generator<SynthesisPiece> {
 	const mpeg1 = sampleRate >= 32000;
 	const table = mpeg1 ? MPEG1_L3_KBPS : MPEG2_L3_KBPS;
 	// The nearest bitrate the frame header can state (MPEG-2 stops at 160 kbit/s).
@@ -1265,7 +1433,10 @@ function* mp3Pieces(totalSamples: number, sampleRate: number, bitrate: number): 
 			const padded = !exactSize && size > Math.floor(bytesPerFrame) ? 1 : 0;
 			frame[2] = (index << 4) | (rateIndex << 2) | (padded << 1);
 			frame[3] = 0xc4; // mono, original
-			yield { bytes: frame, samples: Math.min(samplesPerFrame, totalSamples - i * samplesPerFrame) };
+			yield {
+				bytes: frame,
+				samples: Math.min(samplesPerFrame, totalSamples - i * samplesPerFrame),
+			};
 		}
 	};
 	yield* groupFrames(frames(), sampleRate, id3Tag());
@@ -1284,9 +1455,15 @@ function id3Tag(): Buffer {
 	return Buffer.concat([tag, frame]);
 }
 
-const AAC_RATE_INDEX = [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000];
+const AAC_RATE_INDEX = [
+	96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000,
+];
 
-function* aacPieces(totalSamples: number, sampleRate: number, bitrate: number): Generator<SynthesisPiece> {
+function* aacPieces(
+	totalSamples: number,
+	sampleRate: number,
+	bitrate: number,
+): Generator<SynthesisPiece> {
 	const rateIndex = AAC_RATE_INDEX.indexOf(sampleRate);
 	const count = Math.ceil(totalSamples / 1024);
 	const sizeOf = frameSizes((1024 / 8) * (bitrate / sampleRate));
@@ -1309,7 +1486,11 @@ function* aacPieces(totalSamples: number, sampleRate: number, bitrate: number): 
 
 const OPUS_PRE_SKIP = 312;
 
-function* opusPieces(totalSamples: number, sampleRate: number, bitrate: number): Generator<SynthesisPiece> {
+function* opusPieces(
+	totalSamples: number,
+	sampleRate: number,
+	bitrate: number,
+): Generator<SynthesisPiece> {
 	const serial = 0x536f6e69;
 	const head = Buffer.alloc(19);
 	head.write('OpusHead', 0, 'latin1');
@@ -1339,16 +1520,28 @@ function* opusPieces(totalSamples: number, sampleRate: number, bitrate: number):
 				packet[0] = 0xf8;
 				packets.push(packet);
 			}
-			const granule = last === count ? OPUS_PRE_SKIP + Math.round(totalMs * 48) : OPUS_PRE_SKIP + last * 960;
+			const granule =
+				last === count ? OPUS_PRE_SKIP + Math.round(totalMs * 48) : OPUS_PRE_SKIP + last * 960;
 			const flags = last === count ? 0x04 : 0;
-			const samples = Math.min(totalSamples, Math.round((last * 20 * sampleRate) / 1000)) - Math.round((first * 20 * sampleRate) / 1000);
-			yield { bytes: oggPage({ packets, granule: BigInt(granule), serial, sequence, flags }), samples };
+			const samples =
+				Math.min(totalSamples, Math.round((last * 20 * sampleRate) / 1000)) -
+				Math.round((first * 20 * sampleRate) / 1000);
+			yield {
+				bytes: oggPage({ packets, granule: BigInt(granule), serial, sequence, flags }),
+				samples,
+			};
 		}
 	};
 	yield* groupFrames(pages(), sampleRate, headers);
 }
 
-function oggPage(page: { packets: Buffer[]; granule: bigint; serial: number; sequence: number; flags: number }): Buffer {
+function oggPage(page: {
+	packets: Buffer[];
+	granule: bigint;
+	serial: number;
+	sequence: number;
+	flags: number;
+}): Buffer {
 	const lacing: number[] = [];
 	for (const packet of page.packets) {
 		let left = packet.length;
@@ -1383,14 +1576,27 @@ const OGG_CRC_TABLE = (() => {
 
 export function oggCrc(bytes: Uint8Array): number {
 	let crc = 0;
-	for (let i = 0; i < bytes.length; i++) crc = ((crc << 8) ^ OGG_CRC_TABLE[((crc >>> 24) ^ bytes[i]) & 0xff]) >>> 0;
+	for (let i = 0; i < bytes.length; i++)
+		crc = ((crc << 8) ^ OGG_CRC_TABLE[((crc >>> 24) ^ bytes[i]) & 0xff]) >>> 0;
 	return crc;
 }
 
 const FLAC_BLOCK = 4096;
-const FLAC_RATE_CODES: Record<number, number> = { 8000: 4, 16000: 5, 22050: 6, 24000: 7, 32000: 8, 44100: 9, 48000: 10 };
+const FLAC_RATE_CODES: Record<number, number> = {
+	8000: 4,
+	16000: 5,
+	22050: 6,
+	24000: 7,
+	32000: 8,
+	44100: 9,
+	48000: 10,
+};
 
-function* flacPieces(blocks: Iterable<Int16Array>, totalSamples: number, sampleRate: number): Generator<SynthesisPiece> {
+function* flacPieces(
+	blocks: Iterable<Int16Array>,
+	totalSamples: number,
+	sampleRate: number,
+): Generator<SynthesisPiece> {
 	const info = Buffer.alloc(4 + 4 + 34);
 	info.write('fLaC', 0, 'latin1');
 	info[4] = 0x80; // last metadata block, STREAMINFO
@@ -1410,7 +1616,8 @@ function* flacPieces(blocks: Iterable<Int16Array>, totalSamples: number, sampleR
 			joined.set(pending);
 			joined.set(block, pending.length);
 			let at = 0;
-			for (; at + FLAC_BLOCK <= joined.length; at += FLAC_BLOCK) yield* flush(joined.subarray(at, at + FLAC_BLOCK));
+			for (; at + FLAC_BLOCK <= joined.length; at += FLAC_BLOCK)
+				yield* flush(joined.subarray(at, at + FLAC_BLOCK));
 			pending = joined.slice(at);
 		}
 		if (pending.length > 0) yield* flush(pending);
@@ -1420,14 +1627,20 @@ function* flacPieces(blocks: Iterable<Int16Array>, totalSamples: number, sampleR
 
 function flacFrame(samples: Int16Array, frameNumber: number, sampleRate: number): Buffer {
 	const fullBlock = samples.length === FLAC_BLOCK;
-	const header: number[] = [0xff, 0xf8, ((fullBlock ? 12 : 7) << 4) | FLAC_RATE_CODES[sampleRate], 0x08];
+	const header: number[] = [
+		0xff,
+		0xf8,
+		((fullBlock ? 12 : 7) << 4) | FLAC_RATE_CODES[sampleRate],
+		0x08,
+	];
 	header.push(...utf8CodedNumber(frameNumber));
 	if (!fullBlock) header.push(((samples.length - 1) >> 8) & 0xff, (samples.length - 1) & 0xff);
 	header.push(crc8(header));
 	const frame = Buffer.alloc(header.length + 1 + samples.length * 2 + 2);
 	Buffer.from(header).copy(frame, 0);
 	frame[header.length] = 0x02; // verbatim subframe, no wasted bits
-	for (let i = 0; i < samples.length; i++) frame.writeInt16BE(samples[i], header.length + 1 + i * 2);
+	for (let i = 0; i < samples.length; i++)
+		frame.writeInt16BE(samples[i], header.length + 1 + i * 2);
 	frame.writeUInt16BE(crc16(frame.subarray(0, frame.length - 2)), frame.length - 2);
 	return frame;
 }
@@ -1450,7 +1663,8 @@ function crc8(bytes: number[]): number {
 	let crc = 0;
 	for (const byte of bytes) {
 		crc ^= byte;
-		for (let bit = 0; bit < 8; bit++) crc = crc & 0x80 ? ((crc << 1) ^ 0x07) & 0xff : (crc << 1) & 0xff;
+		for (let bit = 0; bit < 8; bit++)
+			crc = crc & 0x80 ? ((crc << 1) ^ 0x07) & 0xff : (crc << 1) & 0xff;
 	}
 	return crc;
 }
@@ -1459,7 +1673,8 @@ const CRC16_TABLE = (() => {
 	const table = new Uint16Array(256);
 	for (let i = 0; i < 256; i++) {
 		let crc = i << 8;
-		for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x8005) & 0xffff : (crc << 1) & 0xffff;
+		for (let bit = 0; bit < 8; bit++)
+			crc = crc & 0x8000 ? ((crc << 1) ^ 0x8005) & 0xffff : (crc << 1) & 0xffff;
 		table[i] = crc;
 	}
 	return table;
@@ -1467,6 +1682,7 @@ const CRC16_TABLE = (() => {
 
 function crc16(bytes: Uint8Array): number {
 	let crc = 0;
-	for (let i = 0; i < bytes.length; i++) crc = ((crc << 8) ^ CRC16_TABLE[((crc >> 8) ^ bytes[i]) & 0xff]) & 0xffff;
+	for (let i = 0; i < bytes.length; i++)
+		crc = ((crc << 8) ^ CRC16_TABLE[((crc >> 8) ^ bytes[i]) & 0xff]) & 0xffff;
 	return crc;
 }

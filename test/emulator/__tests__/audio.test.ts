@@ -76,7 +76,12 @@ describe('recognizeFile and recognizeBuffer', () => {
 		const result = await recognizeFile(path, {});
 		expect(result.durationMs).toBe(6000);
 		expect(result.text).toBe(TEXT);
-		expect(result.tokens.map((token) => token.text).slice(0, 4)).toEqual(['Hel', 'lo', ' wor', 'ld.']);
+		expect(result.tokens.map((token) => token.text).slice(0, 4)).toEqual([
+			'Hel',
+			'lo',
+			' wor',
+			'ld.',
+		]);
 		let previousEnd = 0;
 		for (const token of result.tokens) {
 			expect(token.start_ms).toBeGreaterThanOrEqual(previousEnd);
@@ -93,9 +98,18 @@ describe('recognizeFile and recognizeBuffer', () => {
 	});
 
 	it('gives a stable pseudo-transcript for audio without text, growing with duration', async () => {
-		const short = await recognizeFile(writeTemp('short.wav', makeWav({ durationMs: 2000, sampleRate: 8000 })), {});
-		const again = await recognizeFile(writeTemp('short2.wav', makeWav({ durationMs: 2000, sampleRate: 8000 })), {});
-		const long = await recognizeFile(writeTemp('long.wav', makeWav({ durationMs: 8000, sampleRate: 8000 })), {});
+		const short = await recognizeFile(
+			writeTemp('short.wav', makeWav({ durationMs: 2000, sampleRate: 8000 })),
+			{},
+		);
+		const again = await recognizeFile(
+			writeTemp('short2.wav', makeWav({ durationMs: 2000, sampleRate: 8000 })),
+			{},
+		);
+		const long = await recognizeFile(
+			writeTemp('long.wav', makeWav({ durationMs: 8000, sampleRate: 8000 })),
+			{},
+		);
 		expect(short).toEqual(again);
 		expect(short.durationMs).toBe(2000);
 		expect(short.text.split(' ').length).toBe(5);
@@ -107,14 +121,25 @@ describe('recognizeFile and recognizeBuffer', () => {
 	it('hears the words coded in the samples of a WAV without ICMT and of headerless PCM', () => {
 		const wav = makeWav({ text: TEXT, durationMs: 6000 });
 		const dataAt = wav.indexOf('data', 36, 'latin1') + 8;
-		const withoutComment = Buffer.concat([wavHeaderOnly(wav.readUInt32LE(dataAt - 4)), wav.subarray(dataAt)]);
+		const withoutComment = Buffer.concat([
+			wavHeaderOnly(wav.readUInt32LE(dataAt - 4)),
+			wav.subarray(dataAt),
+		]);
 		expect(recognizeBuffer(withoutComment, {}).text).toBe(TEXT);
 
-		const live = new LiveRecognizer({ kind: 'raw', format: 'pcm_s16le', sampleRate: 16000, channels: 1 }, {});
+		const live = new LiveRecognizer(
+			{ kind: 'raw', format: 'pcm_s16le', sampleRate: 16000, channels: 1 },
+			{},
+		);
 		const pcm = wav.subarray(dataAt);
 		for (let at = 0; at < pcm.length; at += 777) live.push(pcm.subarray(at, at + 777));
 		expect(live.audioMs).toBe(6000);
-		expect(live.tokens(true).map((token) => token.text).join('')).toBe(TEXT);
+		expect(
+			live
+				.tokens(true)
+				.map((token) => token.text)
+				.join(''),
+		).toBe(TEXT);
 	});
 
 	it('derives the duration of non-WAV bytes from their size (16 bytes per ms)', () => {
@@ -129,9 +154,13 @@ describe('recognizeFile and recognizeBuffer', () => {
 		await expect(recognizeFile(writeTemp('empty.wav', Buffer.alloc(0)), {})).rejects.toMatchObject({
 			errorType: 'invalid_audio',
 		});
-		expect(() => recognizeBuffer(Buffer.alloc(0), {})).toThrow(expect.objectContaining({ errorType: 'invalid_audio' }));
+		expect(() => recognizeBuffer(Buffer.alloc(0), {})).toThrow(
+			expect.objectContaining({ errorType: 'invalid_audio' }),
+		);
 		const broken = Buffer.from('RIFF\x10\x00\x00\x00WAVEjunk\x00\x00\x00\x00', 'latin1');
-		await expect(recognizeFile(writeTemp('broken.wav', broken), {})).rejects.toMatchObject({ errorType: 'invalid_audio' });
+		await expect(recognizeFile(writeTemp('broken.wav', broken), {})).rejects.toMatchObject({
+			errorType: 'invalid_audio',
+		});
 	});
 
 	it('marks speakers per sentence with diarization and languages with identification', () => {
@@ -154,7 +183,9 @@ describe('recognizeFile and recognizeBuffer', () => {
 		expect(originals(result.tokens)).toBe(TEXT);
 		const original = result.tokens.filter((token) => token.translation_status === 'original');
 		const translated = result.tokens.filter((token) => token.translation_status === 'translation');
-		expect(original.every((token) => token.language === 'en' && token.start_ms !== undefined)).toBe(true);
+		expect(original.every((token) => token.language === 'en' && token.start_ms !== undefined)).toBe(
+			true,
+		);
 		for (const token of translated) {
 			expect(token.language).toBe('fr');
 			expect(token.source_language).toBe('en');
@@ -163,7 +194,9 @@ describe('recognizeFile and recognizeBuffer', () => {
 		}
 		expect(translated.map((token) => token.text).join('')).toBe(pseudoTranslate(` ${TEXT}`));
 		// The translation of the first sentence comes right after it.
-		const firstTranslated = result.tokens.findIndex((token) => token.translation_status === 'translation');
+		const firstTranslated = result.tokens.findIndex(
+			(token) => token.translation_status === 'translation',
+		);
 		expect(originals(result.tokens.slice(0, firstTranslated))).toBe('Hello world.');
 	});
 
@@ -208,7 +241,8 @@ describe('LiveRecognizer', () => {
 		for (const size of [333, 1000, 4096, wav.length]) {
 			const chunks: Buffer[] = [];
 			let at = 0;
-			for (const bit of size === wav.length ? [] : headerInBits) chunks.push(wav.subarray(at, (at += bit)));
+			for (const bit of size === wav.length ? [] : headerInBits)
+				chunks.push(wav.subarray(at, (at += bit)));
 			for (; at < wav.length; at += size) chunks.push(wav.subarray(at, at + size));
 			const { text, messages } = finalsOnce(chunks);
 			expect(text).toBe(TEXT);
@@ -248,13 +282,18 @@ function wavHeaderOnly(dataBytes: number): Buffer {
 
 describe('synthesize', () => {
 	const SPOKEN = 'Hello there. This is synthesized speech!';
-	const bytesOf = (format: TtsAudioFormat, extra: { sampleRate?: number; bitrate?: number; speed?: number } = {}) => {
+	const bytesOf = (
+		format: TtsAudioFormat,
+		extra: { sampleRate?: number; bitrate?: number; speed?: number } = {},
+	) => {
 		const synthesis = synthesize({ text: SPOKEN, audioFormat: format, ...extra });
 		return { synthesis, bytes: Buffer.concat([...synthesis.chunks()]) };
 	};
 
 	it('speaks 60 ms per character, faster with speed', () => {
-		expect(synthesize({ text: SPOKEN, audioFormat: 'wav' }).durationMs).toBe(SPOKEN.length * MS_PER_CHARACTER);
+		expect(synthesize({ text: SPOKEN, audioFormat: 'wav' }).durationMs).toBe(
+			SPOKEN.length * MS_PER_CHARACTER,
+		);
 		expect(synthesize({ text: SPOKEN, audioFormat: 'wav', speed: 1.2 }).durationMs).toBe(
 			Math.round((SPOKEN.length * MS_PER_CHARACTER) / 1.2),
 		);
@@ -283,7 +322,9 @@ describe('synthesize', () => {
 			expect(s16be.readInt16BE(index * 2)).toBe(s16le.readInt16LE(index * 2));
 			expect(f32.readFloatLE(index * 4)).toBeCloseTo(s16le.readInt16LE(index * 2) / 32768, 6);
 		}
-		expect(bytesOf('pcm_mulaw').bytes.length).toBe(Math.round((SPOKEN.length * MS_PER_CHARACTER * 8000) / 1000));
+		expect(bytesOf('pcm_mulaw').bytes.length).toBe(
+			Math.round((SPOKEN.length * MS_PER_CHARACTER * 8000) / 1000),
+		);
 		expect(bytesOf('pcm_alaw').synthesis.sampleRate).toBe(8000);
 		expect(bytesOf('pcm_s16le').synthesis.contentType).toBe('audio/pcm');
 		// G.711 reference points.
@@ -312,7 +353,8 @@ describe('synthesize', () => {
 		let at = 0;
 		while (at < aac.bytes.length) {
 			expect(aac.bytes.readUInt16BE(at)).toBe(0xfff1);
-			at += ((aac.bytes[at + 3] & 0x03) << 11) | (aac.bytes[at + 4] << 3) | (aac.bytes[at + 5] >> 5);
+			at +=
+				((aac.bytes[at + 3] & 0x03) << 11) | (aac.bytes[at + 4] << 3) | (aac.bytes[at + 5] >> 5);
 		}
 		expect(at).toBe(aac.bytes.length);
 
@@ -323,7 +365,7 @@ describe('synthesize', () => {
 		expect(opus.bytes.length).toBeGreaterThan(0.95 * ((32000 * seconds) / 8));
 		expect(opus.bytes.length).toBeLessThan(1.2 * ((32000 * seconds) / 8));
 		// Every Ogg page carries a valid CRC.
-		for (let page = 0; page < opus.bytes.length; ) {
+		for (let page = 0; page < opus.bytes.length;) {
 			const segments = opus.bytes[page + 26];
 			let length = 27 + segments;
 			for (let i = 0; i < segments; i++) length += opus.bytes[page + 27 + i];
@@ -343,9 +385,15 @@ describe('synthesize', () => {
 
 	it('defaults the sample rate per format and keeps chunks small', () => {
 		for (const format of Object.keys(TTS_AUDIO_FORMATS) as TtsAudioFormat[]) {
-			expect(synthesize({ text: 'Hi', audioFormat: format }).sampleRate).toBe(TTS_AUDIO_FORMATS[format].defaultSampleRate);
+			expect(synthesize({ text: 'Hi', audioFormat: format }).sampleRate).toBe(
+				TTS_AUDIO_FORMATS[format].defaultSampleRate,
+			);
 		}
-		const long = synthesize({ text: 'x'.repeat(2000), audioFormat: 'pcm_f32le', sampleRate: 48000 });
+		const long = synthesize({
+			text: 'x'.repeat(2000),
+			audioFormat: 'pcm_f32le',
+			sampleRate: 48000,
+		});
 		let total = 0;
 		let largest = 0;
 		for (const chunk of long.chunks()) {
@@ -363,6 +411,7 @@ describe('synthesize', () => {
 		expect(timings.character_start_times_seconds).toHaveLength(SPOKEN.length);
 		const ends = timings.character_end_times_seconds;
 		expect(ends[ends.length - 1]).toBe(synthesis.durationMs / 1000);
-		for (let i = 1; i < ends.length; i++) expect(timings.character_start_times_seconds[i]).toBeGreaterThanOrEqual(ends[i - 1] - 0.001);
+		for (let i = 1; i < ends.length; i++)
+			expect(timings.character_start_times_seconds[i]).toBeGreaterThanOrEqual(ends[i - 1] - 0.001);
 	});
 });

@@ -41,7 +41,11 @@ const languages = [
 	{ code: 'es', name: 'Spanish' },
 ];
 
-const sttModel = (id: string, mode: 'real_time' | 'async', alias: string | null = null): SttModel => ({
+const sttModel = (
+	id: string,
+	mode: 'real_time' | 'async',
+	alias: string | null = null,
+): SttModel => ({
 	id,
 	aliased_model_id: alias,
 	name: id,
@@ -92,7 +96,12 @@ export function fakeContext(overrides: Partial<EmulatorConfig> = {}): FakeContex
 
 	const authenticate = (key: string | undefined, surface: AuthSurface): AuthOutcome => {
 		if (key && config.apiKeys.includes(key)) {
-			return { ok: true, keyId: 'key-1', temporary: false, clientReferenceId: (requested) => requested ?? null };
+			return {
+				ok: true,
+				keyId: 'key-1',
+				temporary: false,
+				clientReferenceId: (requested) => requested ?? null,
+			};
 		}
 		const temp = key ? tempKeys.get(key) : undefined;
 		if (temp && temp.usageType === surface) {
@@ -168,7 +177,10 @@ export function fakeContext(overrides: Partial<EmulatorConfig> = {}): FakeContex
 			sttModel('stt-rt-v4', 'real_time', 'stt-rt-v5'),
 			sttModel('stt-async-v5', 'async'),
 		],
-		ttsModels: () => [ttsModelV2, { ...ttsModelV2, id: 'tts-rt-v1', name: 'v1 alias', aliased_model_id: 'tts-rt-v2' }],
+		ttsModels: () => [
+			ttsModelV2,
+			{ ...ttsModelV2, id: 'tts-rt-v1', name: 'v1 alias', aliased_model_id: 'tts-rt-v2' },
+		],
 	};
 }
 
@@ -179,7 +191,9 @@ export interface FakeServer {
 	close(): Promise<void>;
 }
 
-export async function startFakeServer(overrides: Partial<EmulatorConfig> = {}): Promise<FakeServer> {
+export async function startFakeServer(
+	overrides: Partial<EmulatorConfig> = {},
+): Promise<FakeServer> {
 	const ctx = fakeContext(overrides);
 	const server: Server = createServer((req, res) => {
 		if (req.url?.split('?')[0] === '/tts') {

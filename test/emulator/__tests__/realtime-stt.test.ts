@@ -17,8 +17,19 @@ beforeEach(() => {
 	emulator.ctx.faults.clear();
 });
 
-type Token = { text: string; is_final: boolean; start_ms?: number; end_ms?: number; [key: string]: unknown };
-type Response = { tokens: Token[]; final_audio_proc_ms: number; total_audio_proc_ms: number; finished?: boolean };
+type Token = {
+	text: string;
+	is_final: boolean;
+	start_ms?: number;
+	end_ms?: number;
+	[key: string]: unknown;
+};
+type Response = {
+	tokens: Token[];
+	final_audio_proc_ms: number;
+	total_audio_proc_ms: number;
+	finished?: boolean;
+};
 
 async function session(
 	config: Record<string, unknown>,
@@ -40,10 +51,20 @@ async function streamAll(socket: TestSocket, chunks: Buffer[]): Promise<void> {
 }
 
 const autoConfig = { model: 'stt-rt-v5', audio_format: 'auto' };
-const pcmConfig = { model: 'stt-rt-v5', audio_format: 'pcm_s16le', sample_rate: 16000, num_channels: 1 };
+const pcmConfig = {
+	model: 'stt-rt-v5',
+	audio_format: 'pcm_s16le',
+	sample_rate: 16000,
+	num_channels: 1,
+};
 
-function finals(messages: Array<Record<string, unknown>>, keep: (token: Token) => boolean = () => true): Token[] {
-	return (messages as unknown as Response[]).flatMap((message) => (message.tokens ?? []).filter((token) => token.is_final && keep(token)));
+function finals(
+	messages: Array<Record<string, unknown>>,
+	keep: (token: Token) => boolean = () => true,
+): Token[] {
+	return (messages as unknown as Response[]).flatMap((message) =>
+		(message.tokens ?? []).filter((token) => token.is_final && keep(token)),
+	);
 }
 
 const isMarker = (token: Token) => token.text === '<end>' || token.text === '<fin>';
@@ -59,7 +80,10 @@ describe('real-time STT transcription', () => {
 		['odd 999-byte frames', 999],
 		['tiny header pieces then 3200-byte frames', 0],
 	])('hears the ICMT text exactly with %s', async (_name, size) => {
-		const chunks = size > 0 ? chunksOf(WAV, size) : [...chunksOf(WAV.subarray(0, 60), 7), ...chunksOf(WAV.subarray(60), 3200)];
+		const chunks =
+			size > 0
+				? chunksOf(WAV, size)
+				: [...chunksOf(WAV.subarray(0, 60), 7), ...chunksOf(WAV.subarray(60), 3200)];
 		const socket = await session(autoConfig);
 		await streamAll(socket, chunks);
 		const closed = await socket.closed;
@@ -124,7 +148,9 @@ describe('real-time STT transcription', () => {
 		const socket = await session(pcmConfig);
 		for (const chunk of chunksOf(PCM.subarray(0, 32000 * 2), 3200)) socket.send(chunk);
 		socket.send(JSON.stringify({ type: 'finalize' }));
-		const fin = (await socket.waitFor((m) => (m.tokens as Token[]).some((t) => t.text === '<fin>'))) as unknown as Response;
+		const fin = (await socket.waitFor((m) =>
+			(m.tokens as Token[]).some((t) => t.text === '<fin>'),
+		)) as unknown as Response;
 		expect(fin.tokens.filter((t) => !t.is_final)).toEqual([]);
 		expect(fin.final_audio_proc_ms).toBe(2000);
 		const heardSoFar = transcriptOf(socket.messages);
@@ -136,7 +162,12 @@ describe('real-time STT transcription', () => {
 	});
 
 	it('diarizes and identifies languages on request', async () => {
-		const socket = await session({ ...autoConfig, enable_speaker_diarization: true, enable_language_identification: true, language_hints: ['en'] });
+		const socket = await session({
+			...autoConfig,
+			enable_speaker_diarization: true,
+			enable_language_identification: true,
+			language_hints: ['en'],
+		});
 		await streamAll(socket, [WAV]);
 		await socket.closed;
 		const tokens = finals(socket.messages);
@@ -145,7 +176,10 @@ describe('real-time STT transcription', () => {
 	});
 
 	it('adds translation tokens without timestamps after each sentence', async () => {
-		const socket = await session({ ...autoConfig, translation: { type: 'one_way', target_language: 'de' } });
+		const socket = await session({
+			...autoConfig,
+			translation: { type: 'one_way', target_language: 'de' },
+		});
 		await streamAll(socket, chunksOf(WAV, 4000));
 		await socket.closed;
 		const tokens = finals(socket.messages);
@@ -156,33 +190,45 @@ describe('real-time STT transcription', () => {
 			expect(token).not.toHaveProperty('start_ms');
 		}
 		expect(translated.map((token) => token.text).join('')).toBe(pseudoTranslate(` ${TEXT}`));
-		expect(tokens.filter((token) => token.translation_status === 'original').map((t) => t.text).join('')).toBe(TEXT);
+		expect(
+			tokens
+				.filter((token) => token.translation_status === 'original')
+				.map((t) => t.text)
+				.join(''),
+		).toBe(TEXT);
 	});
 });
 
 describe('real-time STT authentication', () => {
-	it.each<KeyDelivery>(['header', 'protocol', 'message'])('accepts the key by %s', async (delivery) => {
-		const socket = await session(autoConfig, delivery);
-		if (delivery === 'protocol') expect(socket.protocol).toBe('soniox-api-key');
-		await streamAll(socket, [WAV]);
-		await socket.closed;
-		expect(transcriptOf(socket.messages)).toBe(TEXT);
-	});
+	it.each<KeyDelivery>(['header', 'protocol', 'message'])(
+		'accepts the key by %s',
+		async (delivery) => {
+			const socket = await session(autoConfig, delivery);
+			if (delivery === 'protocol') expect(socket.protocol).toBe('soniox-api-key');
+			await streamAll(socket, [WAV]);
+			await socket.closed;
+			expect(transcriptOf(socket.messages)).toBe(TEXT);
+		},
+	);
 
-	it.each<KeyDelivery>(['header', 'protocol', 'message'])('refuses a wrong key by %s with 401 then close', async (delivery) => {
-		const socket = await session(autoConfig, delivery, 'not-a-key');
-		const closed = await socket.closed;
-		expect(closed.code).toBe(1000);
-		expect(socket.messages).toEqual([
-			expect.objectContaining({
-				error_code: 401,
-				error_type: 'unauthenticated',
-				error_message: 'Incorrect API key provided. You can get an API key at https://console.soniox.com',
-				request_id: expect.any(String),
-				more_info: expect.stringContaining('#unauthenticated'),
-			}),
-		]);
-	});
+	it.each<KeyDelivery>(['header', 'protocol', 'message'])(
+		'refuses a wrong key by %s with 401 then close',
+		async (delivery) => {
+			const socket = await session(autoConfig, delivery, 'not-a-key');
+			const closed = await socket.closed;
+			expect(closed.code).toBe(1000);
+			expect(socket.messages).toEqual([
+				expect.objectContaining({
+					error_code: 401,
+					error_type: 'unauthenticated',
+					error_message:
+						'Incorrect API key provided. You can get an API key at https://console.soniox.com',
+					request_id: expect.any(String),
+					more_info: expect.stringContaining('#unauthenticated'),
+				}),
+			]);
+		},
+	);
 
 	it('refuses a session without any key', async () => {
 		const socket = await openSocket(`${emulator.wsUrl}/transcribe-websocket`, '', 'message');
@@ -199,7 +245,11 @@ describe('real-time STT authentication', () => {
 	});
 
 	it("ends a temporary key's session at its maximum duration with 403", async () => {
-		const key = emulator.ctx.addTempKey({ usageType: 'transcribe_websocket', clientReferenceId: null, maxSessionMs: 150 });
+		const key = emulator.ctx.addTempKey({
+			usageType: 'transcribe_websocket',
+			clientReferenceId: null,
+			maxSessionMs: 150,
+		});
 		const socket = await session(pcmConfig, 'message', key);
 		socket.send(PCM.subarray(0, 3200));
 		const closed = await socket.closed;
@@ -215,21 +265,42 @@ describe('real-time STT authentication', () => {
 });
 
 describe('real-time STT configuration errors', () => {
-	async function expectConfigError(config: Record<string, unknown>, code: number, type: string, message: string | RegExp) {
+	async function expectConfigError(
+		config: Record<string, unknown>,
+		code: number,
+		type: string,
+		message: string | RegExp,
+	) {
 		const socket = await session(config);
 		const closed = await socket.closed;
 		expect(closed.code).toBe(1000);
 		expect(socket.messages).toHaveLength(1);
 		const error = socket.messages[0];
-		expect(Object.keys(error).sort()).toEqual(['error_code', 'error_message', 'error_type', 'more_info', 'request_id']);
+		expect(Object.keys(error).sort()).toEqual([
+			'error_code',
+			'error_message',
+			'error_type',
+			'more_info',
+			'request_id',
+		]);
 		expect(error).toMatchObject({ error_code: code, error_type: type });
 		if (typeof message === 'string') expect(error.error_message).toBe(message);
 		else expect(error.error_message).toMatch(message);
 	}
 
 	it('refuses unknown and async models', async () => {
-		await expectConfigError({ ...autoConfig, model: 'stt-rt-v99' }, 400, 'model_not_available', 'Invalid model specified.');
-		await expectConfigError({ ...autoConfig, model: 'stt-async-v5' }, 400, 'model_not_available', 'Invalid model specified.');
+		await expectConfigError(
+			{ ...autoConfig, model: 'stt-rt-v99' },
+			400,
+			'model_not_available',
+			'Invalid model specified.',
+		);
+		await expectConfigError(
+			{ ...autoConfig, model: 'stt-async-v5' },
+			400,
+			'model_not_available',
+			'Invalid model specified.',
+		);
 	});
 
 	it('accepts an alias of a real-time model', async () => {
@@ -241,9 +312,24 @@ describe('real-time STT configuration errors', () => {
 	});
 
 	it('requires sample_rate and num_channels for raw PCM', async () => {
-		await expectConfigError({ model: 'stt-rt-v5', audio_format: 'pcm_s16le', num_channels: 1 }, 400, 'invalid_request', /sample_rate/);
-		await expectConfigError({ model: 'stt-rt-v5', audio_format: 'pcm_s16le', sample_rate: 16000 }, 400, 'invalid_request', /num_channels/);
-		await expectConfigError({ model: 'stt-rt-v5', audio_format: 'pcm_s17le' }, 400, 'invalid_request', /audio_format/);
+		await expectConfigError(
+			{ model: 'stt-rt-v5', audio_format: 'pcm_s16le', num_channels: 1 },
+			400,
+			'invalid_request',
+			/sample_rate/,
+		);
+		await expectConfigError(
+			{ model: 'stt-rt-v5', audio_format: 'pcm_s16le', sample_rate: 16000 },
+			400,
+			'invalid_request',
+			/num_channels/,
+		);
+		await expectConfigError(
+			{ model: 'stt-rt-v5', audio_format: 'pcm_s17le' },
+			400,
+			'invalid_request',
+			/audio_format/,
+		);
 	});
 
 	it('checks client_reference_id and translation', async () => {
@@ -253,8 +339,18 @@ describe('real-time STT configuration errors', () => {
 			'invalid_request',
 			'Client reference ID is too long (max length 256).',
 		);
-		await expectConfigError({ ...autoConfig, translation: { type: 'three_way' } }, 400, 'invalid_request', /translation/);
-		await expectConfigError({ ...autoConfig, translation: { type: 'one_way' } }, 400, 'invalid_request', /target_language/);
+		await expectConfigError(
+			{ ...autoConfig, translation: { type: 'three_way' } },
+			400,
+			'invalid_request',
+			/translation/,
+		);
+		await expectConfigError(
+			{ ...autoConfig, translation: { type: 'one_way' } },
+			400,
+			'invalid_request',
+			/target_language/,
+		);
 	});
 
 	it('answers 429 beyond the concurrency cap', async () => {
@@ -292,7 +388,9 @@ describe('real-time STT faults and timeouts', () => {
 		await first.closed;
 		const error = first.messages[first.messages.length - 1];
 		expect(error).toMatchObject({ error_code: 503, error_type: 'service_unavailable' });
-		expect(error.error_message).toMatch(/^Cannot continue request \(code \d+\)\. Please restart the request\./);
+		expect(error.error_message).toMatch(
+			/^Cannot continue request \(code \d+\)\. Please restart the request\./,
+		);
 		const responses = first.messages.slice(0, -1) as unknown as Response[];
 		expect(responses).toHaveLength(8);
 		const resumeMs = responses[responses.length - 1].final_audio_proc_ms;
@@ -304,7 +402,10 @@ describe('real-time STT faults and timeouts', () => {
 		await streamAll(second, chunksOf(PCM.subarray((resumeMs * 16000 * 2) / 1000), 3200));
 		await second.closed;
 		const before = finals(first.messages, (t) => !isMarker(t));
-		const after = finals(second.messages, (t) => !isMarker(t)).map((t) => ({ ...t, start_ms: t.start_ms! + resumeMs }));
+		const after = finals(second.messages, (t) => !isMarker(t)).map((t) => ({
+			...t,
+			start_ms: t.start_ms! + resumeMs,
+		}));
 		expect([...before, ...after].map((t) => t.text).join('')).toBe(TEXT);
 		expect(after[0].start_ms).toBeGreaterThanOrEqual(resumeMs);
 		expect(emulator.ctx.ledger).toHaveLength(1);
@@ -315,7 +416,10 @@ describe('real-time STT faults and timeouts', () => {
 		socket.send(PCM.subarray(0, 3200));
 		const closed = await socket.closed;
 		expect(closed.code).toBe(1000);
-		expect(socket.messages[socket.messages.length - 1]).toMatchObject({ error_code: 408, error_type: 'request_timeout' });
+		expect(socket.messages[socket.messages.length - 1]).toMatchObject({
+			error_code: 408,
+			error_type: 'request_timeout',
+		});
 		expect(emulator.ctx.ledger).toHaveLength(0);
 	});
 
@@ -337,8 +441,13 @@ describe('real-time STT faults and timeouts', () => {
 			const socket = await session(autoConfig, 'header', API_KEY, paced);
 			for (const chunk of chunksOf(long, 32000)) socket.send(chunk);
 			await socket.closed;
-			expect(socket.messages[socket.messages.length - 1]).toMatchObject({ error_code: 400, error_type: 'invalid_request' });
-			expect(String(socket.messages[socket.messages.length - 1].error_message)).toMatch(/real time/);
+			expect(socket.messages[socket.messages.length - 1]).toMatchObject({
+				error_code: 400,
+				error_type: 'invalid_request',
+			});
+			expect(String(socket.messages[socket.messages.length - 1].error_message)).toMatch(
+				/real time/,
+			);
 		} finally {
 			await paced.close();
 		}
@@ -365,10 +474,20 @@ describe('real-time STT usage', () => {
 	});
 
 	it("applies a temporary key's client_reference_id rule", async () => {
-		const bound = emulator.ctx.addTempKey({ usageType: 'transcribe_websocket', clientReferenceId: 'user-9' });
-		const unbound = emulator.ctx.addTempKey({ usageType: 'transcribe_websocket', clientReferenceId: null });
+		const bound = emulator.ctx.addTempKey({
+			usageType: 'transcribe_websocket',
+			clientReferenceId: 'user-9',
+		});
+		const unbound = emulator.ctx.addTempKey({
+			usageType: 'transcribe_websocket',
+			clientReferenceId: null,
+		});
 		for (const key of [bound, unbound]) {
-			const socket = await session({ ...autoConfig, client_reference_id: 'ignored' }, 'message', key);
+			const socket = await session(
+				{ ...autoConfig, client_reference_id: 'ignored' },
+				'message',
+				key,
+			);
 			await streamAll(socket, [WAV]);
 			await socket.closed;
 		}

@@ -5,7 +5,10 @@ import { openSocket, type KeyDelivery, type TestSocket } from './ws-client';
 
 let emulator: FakeServer;
 beforeAll(async () => {
-	emulator = await startFakeServer({ realtimeIdleTimeoutMs: 1500, concurrency: { transcribe: 3, tts: 10 } });
+	emulator = await startFakeServer({
+		realtimeIdleTimeoutMs: 1500,
+		concurrency: { transcribe: 3, tts: 10 },
+	});
 });
 afterAll(() => emulator.close());
 beforeEach(() => {
@@ -19,12 +22,17 @@ async function connect(delivery: KeyDelivery = 'header', key = API_KEY): Promise
 	return openSocket(`${emulator.wsUrl}/tts-websocket`, key, delivery);
 }
 
-function openStream(socket: TestSocket, streamId: string, config: Record<string, unknown> = {}): void {
+function openStream(
+	socket: TestSocket,
+	streamId: string,
+	config: Record<string, unknown> = {},
+): void {
 	socket.send(JSON.stringify({ ...streamConfig, ...config, stream_id: streamId }));
 }
 
 function say(socket: TestSocket, streamId: string, ...parts: string[]): void {
-	for (const text of parts) socket.send(JSON.stringify({ stream_id: streamId, text, text_end: false }));
+	for (const text of parts)
+		socket.send(JSON.stringify({ stream_id: streamId, text, text_end: false }));
 	socket.send(JSON.stringify({ stream_id: streamId, text: '', text_end: true }));
 }
 
@@ -68,27 +76,50 @@ describe('real-time TTS streams', () => {
 		socket.close();
 	});
 
-	it.each(['mp3', 'pcm_s16le', 'opus', 'flac'])('gives the REST bytes for %s with rate, bitrate and speed', async (format) => {
-		const socket = await connect();
-		const params = { audio_format: format, sample_rate: 48000, speed: 1.2, ...(format === 'mp3' || format === 'opus' ? { bitrate: 64000 } : {}) };
-		openStream(socket, 'f', params);
-		say(socket, 'f', 'Formats must match the REST endpoint.');
-		await terminated(socket, 'f');
-		expect(audioOf(socket, 'f').equals(await restAudio({ ...streamConfig, ...params, text: 'Formats must match the REST endpoint.' }))).toBe(true);
-		socket.close();
-	});
+	it.each(['mp3', 'pcm_s16le', 'opus', 'flac'])(
+		'gives the REST bytes for %s with rate, bitrate and speed',
+		async (format) => {
+			const socket = await connect();
+			const params = {
+				audio_format: format,
+				sample_rate: 48000,
+				speed: 1.2,
+				...(format === 'mp3' || format === 'opus' ? { bitrate: 64000 } : {}),
+			};
+			openStream(socket, 'f', params);
+			say(socket, 'f', 'Formats must match the REST endpoint.');
+			await terminated(socket, 'f');
+			expect(
+				audioOf(socket, 'f').equals(
+					await restAudio({
+						...streamConfig,
+						...params,
+						text: 'Formats must match the REST endpoint.',
+					}),
+				),
+			).toBe(true);
+			socket.close();
+		},
+	);
 
 	it('runs several streams on one connection at once', async () => {
 		const socket = await connect();
-		const texts: Record<string, string> = { a: 'First stream speaks.', b: 'Second stream is a little longer.', c: 'Third!' };
-		for (const id of Object.keys(texts)) openStream(socket, id, { audio_format: 'pcm_s16le', sample_rate: 16000 });
+		const texts: Record<string, string> = {
+			a: 'First stream speaks.',
+			b: 'Second stream is a little longer.',
+			c: 'Third!',
+		};
+		for (const id of Object.keys(texts))
+			openStream(socket, id, { audio_format: 'pcm_s16le', sample_rate: 16000 });
 		for (const [id, text] of Object.entries(texts)) say(socket, id, text);
 		await Promise.all(Object.keys(texts).map((id) => terminated(socket, id)));
 		for (const [id, text] of Object.entries(texts)) {
 			expect(audioOf(socket, id).length).toBe(Math.round(text.length * 0.06 * 16000) * 2);
 		}
 		// The streams' messages interleave.
-		const order = socket.messages.filter((message) => 'audio' in message).map((message) => message.stream_id);
+		const order = socket.messages
+			.filter((message) => 'audio' in message)
+			.map((message) => message.stream_id);
 		expect(order.indexOf('b')).toBeLessThan(order.lastIndexOf('a'));
 		expect(emulator.ctx.ledger).toHaveLength(3);
 		socket.close();
@@ -100,7 +131,9 @@ describe('real-time TTS streams', () => {
 		openStream(socket, 't', { return_timestamps: true, audio_format: 'pcm_s16le' });
 		say(socket, 't', text);
 		await terminated(socket, 't');
-		const timed = socket.messages.filter((message) => message.stream_id === 't' && message.timestamps);
+		const timed = socket.messages.filter(
+			(message) => message.stream_id === 't' && message.timestamps,
+		);
 		expect(timed.length).toBeGreaterThan(0);
 		const stamps = timed.map((message) => message.timestamps as Record<string, unknown[]>);
 		const characters = stamps.flatMap((stamp) => stamp.characters);
@@ -114,7 +147,9 @@ describe('real-time TTS streams', () => {
 		openStream(socket, 'plain', { audio_format: 'pcm_s16le' });
 		say(socket, 'plain', text);
 		await terminated(socket, 'plain');
-		expect(socket.messages.some((message) => message.stream_id === 'plain' && 'timestamps' in message)).toBe(false);
+		expect(
+			socket.messages.some((message) => message.stream_id === 'plain' && 'timestamps' in message),
+		).toBe(false);
 		socket.close();
 	});
 
@@ -125,7 +160,9 @@ describe('real-time TTS streams', () => {
 		await socket.waitFor((message) => message.stream_id === 'c' && 'audio' in message);
 		socket.send(JSON.stringify({ stream_id: 'c', cancel: true }));
 		await terminated(socket, 'c');
-		const afterTerminated = socket.messages.slice(socket.messages.findIndex((m) => m.stream_id === 'c' && m.terminated));
+		const afterTerminated = socket.messages.slice(
+			socket.messages.findIndex((m) => m.stream_id === 'c' && m.terminated),
+		);
 		expect(afterTerminated.filter((message) => 'audio' in message)).toEqual([]);
 		expect(socket.messages.some((message) => message.audio_end === true)).toBe(false);
 		expect(audioOf(socket, 'c').length).toBeLessThan(90 * 48000 * 4);
@@ -141,7 +178,12 @@ describe('real-time TTS streams', () => {
 		for (let round = 0; round < 2; round++) {
 			openStream(socket, 'again');
 			say(socket, 'again', `Round ${round}.`);
-			await socket.waitFor((m) => m.stream_id === 'again' && m.terminated === true && socket.messages.filter((x) => x.terminated).length === round + 1);
+			await socket.waitFor(
+				(m) =>
+					m.stream_id === 'again' &&
+					m.terminated === true &&
+					socket.messages.filter((x) => x.terminated).length === round + 1,
+			);
 		}
 		expect(socket.messages.some((message) => 'error_code' in message)).toBe(false);
 		expect(emulator.ctx.ledger).toHaveLength(2);
@@ -150,12 +192,24 @@ describe('real-time TTS streams', () => {
 });
 
 describe('real-time TTS errors', () => {
-	async function expectStreamError(config: Record<string, unknown>, code: number, type: string, message: string | RegExp) {
+	async function expectStreamError(
+		config: Record<string, unknown>,
+		code: number,
+		type: string,
+		message: string | RegExp,
+	) {
 		const socket = await connect();
 		openStream(socket, 'bad', config);
 		await terminated(socket, 'bad');
 		const [error, end] = socket.messages.filter((m) => m.stream_id === 'bad');
-		expect(Object.keys(error).sort()).toEqual(['error_code', 'error_message', 'error_type', 'more_info', 'request_id', 'stream_id']);
+		expect(Object.keys(error).sort()).toEqual([
+			'error_code',
+			'error_message',
+			'error_type',
+			'more_info',
+			'request_id',
+			'stream_id',
+		]);
 		expect(error).toMatchObject({ stream_id: 'bad', error_code: code, error_type: type });
 		if (typeof message === 'string') expect(error.error_message).toBe(message);
 		else expect(error.error_message).toMatch(message);
@@ -169,10 +223,30 @@ describe('real-time TTS errors', () => {
 	}
 
 	it('scopes validation errors to the stream and keeps the connection', async () => {
-		await expectStreamError({ voice: 'Nobody' }, 400, 'invalid_request', "Invalid voice 'Nobody' for model 'tts-rt-v2'.");
-		await expectStreamError({ model: 'tts-rt-v0' }, 400, 'model_not_available', /^The requested model is not available\./);
-		await expectStreamError({ language: undefined }, 400, 'invalid_request', 'Missing required field: language');
-		await expectStreamError({ audio_format: 'pcm_alaw', sample_rate: 24000 }, 400, 'invalid_request', /sample rate/);
+		await expectStreamError(
+			{ voice: 'Nobody' },
+			400,
+			'invalid_request',
+			"Invalid voice 'Nobody' for model 'tts-rt-v2'.",
+		);
+		await expectStreamError(
+			{ model: 'tts-rt-v0' },
+			400,
+			'model_not_available',
+			/^The requested model is not available\./,
+		);
+		await expectStreamError(
+			{ language: undefined },
+			400,
+			'invalid_request',
+			'Missing required field: language',
+		);
+		await expectStreamError(
+			{ audio_format: 'pcm_alaw', sample_rate: 24000 },
+			400,
+			'invalid_request',
+			/sample rate/,
+		);
 		await expectStreamError({ speed: 3 }, 400, 'invalid_request', /^Invalid speed 3/);
 	});
 
@@ -200,7 +274,11 @@ describe('real-time TTS errors', () => {
 		socket.send(JSON.stringify({ stream_id: 'long', text: 'x'.repeat(1500), text_end: false }));
 		socket.send(JSON.stringify({ stream_id: 'long', text: 'x'.repeat(600), text_end: false }));
 		await terminated(socket, 'long');
-		expect(socket.messages.find((m) => m.error_code)).toMatchObject({ stream_id: 'long', error_code: 400, error_message: expect.stringMatching(/2 minutes/) });
+		expect(socket.messages.find((m) => m.error_code)).toMatchObject({
+			stream_id: 'long',
+			error_code: 400,
+			error_message: expect.stringMatching(/2 minutes/),
+		});
 		socket.close();
 	});
 
@@ -215,7 +293,8 @@ describe('real-time TTS errors', () => {
 						expect(socket.messages[0]).toMatchObject({
 							stream_id: 'full',
 							error_code: 429,
-							error_message: 'Concurrent requests limit for text-to-speech has been exceeded for your project.',
+							error_message:
+								'Concurrent requests limit for text-to-speech has been exceeded for your project.',
 						});
 						socket.close();
 						resolve();
@@ -240,21 +319,26 @@ describe('real-time TTS errors', () => {
 });
 
 describe('real-time TTS authentication', () => {
-	it.each<KeyDelivery>(['header', 'protocol', 'message'])('accepts the key by %s', async (delivery) => {
-		const socket = await connect(delivery);
-		if (delivery === 'protocol') expect(socket.protocol).toBe('soniox-api-key');
-		openStream(socket, 'k', delivery === 'message' ? { api_key: API_KEY } : {});
-		say(socket, 'k', 'Authenticated.');
-		await terminated(socket, 'k');
-		expect(audioOf(socket, 'k').length).toBeGreaterThan(0);
-		socket.close();
-	});
+	it.each<KeyDelivery>(['header', 'protocol', 'message'])(
+		'accepts the key by %s',
+		async (delivery) => {
+			const socket = await connect(delivery);
+			if (delivery === 'protocol') expect(socket.protocol).toBe('soniox-api-key');
+			openStream(socket, 'k', delivery === 'message' ? { api_key: API_KEY } : {});
+			say(socket, 'k', 'Authenticated.');
+			await terminated(socket, 'k');
+			expect(audioOf(socket, 'k').length).toBeGreaterThan(0);
+			socket.close();
+		},
+	);
 
 	it('closes the connection on a bad connection key with a connection-level error', async () => {
 		const socket = await connect('protocol', 'bad-key');
 		const closed = await socket.closed;
 		expect(closed.code).toBe(1000);
-		expect(socket.messages).toEqual([expect.objectContaining({ error_code: 401, error_type: 'unauthenticated' })]);
+		expect(socket.messages).toEqual([
+			expect.objectContaining({ error_code: 401, error_type: 'unauthenticated' }),
+		]);
 		expect(socket.messages[0]).not.toHaveProperty('stream_id');
 	});
 
@@ -264,7 +348,12 @@ describe('real-time TTS authentication', () => {
 		openStream(socket, 'badkey', { api_key: 'wrong' });
 		await terminated(socket, 'badkey');
 		await terminated(socket, 'nokey');
-		expect(socket.messages.filter((m) => m.error_code === 401).map((m) => m.stream_id).sort()).toEqual(['badkey', 'nokey']);
+		expect(
+			socket.messages
+				.filter((m) => m.error_code === 401)
+				.map((m) => m.stream_id)
+				.sort(),
+		).toEqual(['badkey', 'nokey']);
 		openStream(socket, 'ok', { api_key: API_KEY });
 		say(socket, 'ok', 'Now with a key.');
 		await terminated(socket, 'ok');
@@ -300,7 +389,10 @@ describe('real-time TTS faults and usage', () => {
 		say(socket, 'e', 'x'.repeat(300));
 		await socket.closed;
 		expect(socket.messages).toHaveLength(2);
-		expect(socket.messages[1]).toMatchObject({ error_code: 503, error_type: 'service_unavailable' });
+		expect(socket.messages[1]).toMatchObject({
+			error_code: 503,
+			error_type: 'service_unavailable',
+		});
 		expect(emulator.ctx.ledger).toHaveLength(0);
 	});
 
@@ -316,7 +408,11 @@ describe('real-time TTS faults and usage', () => {
 			await terminated(socket, id);
 		}
 		const durationMs = text.length * 60;
-		expect(emulator.ctx.ledger.map((entry) => entry.client_reference_id)).toEqual(['request-long', 'bound-1', '']);
+		expect(emulator.ctx.ledger.map((entry) => entry.client_reference_id)).toEqual([
+			'request-long',
+			'bound-1',
+			'',
+		]);
 		for (const entry of emulator.ctx.ledger) {
 			expect(entry).toMatchObject({
 				request_scope: 'tts_websocket',

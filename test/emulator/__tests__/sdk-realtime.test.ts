@@ -2,7 +2,12 @@
 // WebSockets. The SDK is a real client written by Soniox; where it and the emulator disagree,
 // the contract decides (see the report in the emulator's docs).
 
-import { BadRequestError, SonioxHttpError, SonioxNodeClient, type RealtimeToken } from '@soniox/node';
+import {
+	BadRequestError,
+	SonioxHttpError,
+	SonioxNodeClient,
+	type RealtimeToken,
+} from '@soniox/node';
 
 import { makeWav, recognizeBuffer } from '../audio';
 import { API_KEY, startFakeServer, type FakeServer } from './fake-context';
@@ -31,11 +36,15 @@ const TEXT = 'The official client talks to the emulator. It works!';
 
 describe('SDK TTS REST', () => {
 	it('generates WAV speech the recogniser hears back', async () => {
-		const audio = Buffer.from(await client.tts.generate({ text: TEXT, voice: 'Adrian', client_reference_id: 'sdk-rest' }));
+		const audio = Buffer.from(
+			await client.tts.generate({ text: TEXT, voice: 'Adrian', client_reference_id: 'sdk-rest' }),
+		);
 		expect(audio.toString('latin1', 0, 4)).toBe('RIFF');
 		expect(recognizeBuffer(audio, {}).text).toBe(TEXT);
 		await new Promise((resolve) => setTimeout(resolve, 20));
-		expect(emulator.ctx.ledger).toEqual([expect.objectContaining({ request_scope: 'tts_rest', client_reference_id: 'sdk-rest' })]);
+		expect(emulator.ctx.ledger).toEqual([
+			expect.objectContaining({ request_scope: 'tts_rest', client_reference_id: 'sdk-rest' }),
+		]);
 	});
 
 	it('streams the same bytes with generateStream', async () => {
@@ -48,7 +57,9 @@ describe('SDK TTS REST', () => {
 	});
 
 	it('surfaces errors as SonioxHttpError with the TTS error body', async () => {
-		const error = await client.tts.generate({ text: TEXT, voice: 'Nobody' }).catch((caught: unknown) => caught);
+		const error = await client.tts
+			.generate({ text: TEXT, voice: 'Nobody' })
+			.catch((caught: unknown) => caught);
 		expect(error).toBeInstanceOf(SonioxHttpError);
 		const httpError = error as SonioxHttpError;
 		expect(httpError.statusCode).toBe(400);
@@ -63,10 +74,16 @@ describe('SDK TTS REST', () => {
 describe('SDK real-time STT', () => {
 	it('transcribes a WAV fixture in a session, with endpoint events', async () => {
 		const wav = makeWav({ text: TEXT, durationMs: 4000 });
-		const session = client.realtime.stt({ model: 'stt-rt-v5', enable_endpoint_detection: true, client_reference_id: 'sdk-stt' });
+		const session = client.realtime.stt({
+			model: 'stt-rt-v5',
+			enable_endpoint_detection: true,
+			client_reference_id: 'sdk-stt',
+		});
 		const finals: RealtimeToken[] = [];
 		let endpoints = 0;
-		session.on('result', (result) => finals.push(...result.tokens.filter((token) => token.is_final)));
+		session.on('result', (result) =>
+			finals.push(...result.tokens.filter((token) => token.is_final)),
+		);
 		session.on('endpoint', () => endpoints++);
 		await session.connect();
 		for (const chunk of chunksOf(wav, 3200)) session.sendAudio(chunk);
@@ -75,7 +92,11 @@ describe('SDK real-time STT', () => {
 		expect(endpoints).toBe(2);
 		expect(session.state).toBe('finished');
 		expect(emulator.ctx.ledger).toEqual([
-			expect.objectContaining({ request_scope: 'transcribe_websocket', client_reference_id: 'sdk-stt', input_audio_duration_ms: 4000 }),
+			expect.objectContaining({
+				request_scope: 'transcribe_websocket',
+				client_reference_id: 'sdk-stt',
+				input_audio_duration_ms: 4000,
+			}),
 		]);
 	});
 
@@ -86,7 +107,9 @@ describe('SDK real-time STT', () => {
 		const session = client.realtime.stt({ model: 'stt-rt-v5' });
 		const finals: RealtimeToken[] = [];
 		let finalized = 0;
-		session.on('result', (result) => finals.push(...result.tokens.filter((token) => token.is_final)));
+		session.on('result', (result) =>
+			finals.push(...result.tokens.filter((token) => token.is_final)),
+		);
 		session.on('finalized', () => finalized++);
 		await session.connect();
 		session.sendAudio(wav.subarray(0, 40000));
@@ -113,16 +136,26 @@ describe('SDK real-time STT', () => {
 
 describe('SDK real-time TTS', () => {
 	it('speaks a single stream with the same bytes as REST', async () => {
-		const stream = await client.realtime.tts({ model: 'tts-rt-v2', voice: 'Adrian', language: 'en', audio_format: 'pcm_s16le' });
+		const stream = await client.realtime.tts({
+			model: 'tts-rt-v2',
+			voice: 'Adrian',
+			language: 'en',
+			audio_format: 'pcm_s16le',
+		});
 		stream.sendText('The official client ');
 		stream.sendText('talks to the emulator. It works!');
 		stream.finish();
 		const parts: Buffer[] = [];
 		for await (const chunk of stream) parts.push(Buffer.from(chunk));
 		stream.close();
-		const rest = Buffer.from(await client.tts.generate({ text: TEXT, voice: 'Adrian', audio_format: 'pcm_s16le' }));
+		const rest = Buffer.from(
+			await client.tts.generate({ text: TEXT, voice: 'Adrian', audio_format: 'pcm_s16le' }),
+		);
 		expect(Buffer.concat(parts).equals(rest)).toBe(true);
-		expect(emulator.ctx.ledger.map((entry) => entry.request_scope).sort()).toEqual(['tts_rest', 'tts_websocket']);
+		expect(emulator.ctx.ledger.map((entry) => entry.request_scope).sort()).toEqual([
+			'tts_rest',
+			'tts_websocket',
+		]);
 	});
 
 	it('runs several streams on one connection, with timestamps', async () => {
@@ -138,7 +171,9 @@ describe('SDK real-time TTS', () => {
 					return_timestamps: true,
 				});
 				const characters: string[] = [];
-				stream.on('audio', (_chunk, timestamps) => characters.push(...(timestamps?.characters ?? [])));
+				stream.on('audio', (_chunk, timestamps) =>
+					characters.push(...(timestamps?.characters ?? [])),
+				);
 				stream.sendText(text, { end: true });
 				const parts: Buffer[] = [];
 				for await (const chunk of stream) parts.push(Buffer.from(chunk));

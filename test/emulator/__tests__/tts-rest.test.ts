@@ -14,9 +14,19 @@ beforeEach(() => {
 });
 
 const TEXT = 'Hello from the emulator. It speaks every format.';
-const base = { model: 'tts-rt-v2', language: 'en', voice: 'Adrian', audio_format: 'wav', text: TEXT };
+const base = {
+	model: 'tts-rt-v2',
+	language: 'en',
+	voice: 'Adrian',
+	audio_format: 'wav',
+	text: TEXT,
+};
 
-function postTts(body: unknown, key: string | null = API_KEY, headers: Record<string, string> = {}): Promise<Response> {
+function postTts(
+	body: unknown,
+	key: string | null = API_KEY,
+	headers: Record<string, string> = {},
+): Promise<Response> {
 	return fetch(`${emulator.httpUrl}/tts`, {
 		method: 'POST',
 		headers: {
@@ -36,16 +46,29 @@ async function statusAfterBody(pending: Promise<Response>): Promise<number> {
 	return response.status;
 }
 
-async function expectError(response: Response, status: number, errorType: string, message: string | RegExp) {
+async function expectError(
+	response: Response,
+	status: number,
+	errorType: string,
+	message: string | RegExp,
+) {
 	expect(response.status).toBe(status);
 	expect(response.headers.get('content-type')).toBe('application/json');
 	const body = await response.json();
-	expect(Object.keys(body).sort()).toEqual(['error_code', 'error_message', 'error_type', 'more_info', 'request_id']);
+	expect(Object.keys(body).sort()).toEqual([
+		'error_code',
+		'error_message',
+		'error_type',
+		'more_info',
+		'request_id',
+	]);
 	expect(body.error_code).toBe(status);
 	expect(body.error_type).toBe(errorType);
 	if (typeof message === 'string') expect(body.error_message).toBe(message);
 	else expect(body.error_message).toMatch(message);
-	expect(body.more_info).toBe(`https://soniox.com/docs/api-reference/errors#${errorType.replace(/_/g, '-')}`);
+	expect(body.more_info).toBe(
+		`https://soniox.com/docs/api-reference/errors#${errorType.replace(/_/g, '-')}`,
+	);
 	expect(body.request_id).toMatch(/^[0-9a-f-]{36}$/);
 }
 
@@ -67,18 +90,24 @@ describe('POST /tts success', () => {
 		expect(response.headers.get('content-type')).toBe(contentType);
 		expect(response.headers.get('transfer-encoding')).toBe('chunked');
 		const bytes = Buffer.from(await response.arrayBuffer());
-		const expected = Buffer.concat([...synthesize({ text: TEXT, audioFormat: format as 'wav' }).chunks()]);
+		const expected = Buffer.concat([
+			...synthesize({ text: TEXT, audioFormat: format as 'wav' }).chunks(),
+		]);
 		expect(bytes.equals(expected)).toBe(true);
 	});
 
 	it('follows sample_rate, speed and bitrate', async () => {
-		const wav = Buffer.from(await (await postTts({ ...base, sample_rate: 16000, speed: 1.25 })).arrayBuffer());
+		const wav = Buffer.from(
+			await (await postTts({ ...base, sample_rate: 16000, speed: 1.25 })).arrayBuffer(),
+		);
 		expect(wav.readUInt32LE(24)).toBe(16000);
 		const seconds = wav.readUInt32LE(40) / 2 / 16000;
 		expect(seconds).toBeCloseTo((TEXT.length * 0.06) / 1.25, 2);
 		expect(recognizeBuffer(wav, {}).text).toBe(TEXT);
 
-		const mp3 = Buffer.from(await (await postTts({ ...base, audio_format: 'mp3', bitrate: 32000 })).arrayBuffer());
+		const mp3 = Buffer.from(
+			await (await postTts({ ...base, audio_format: 'mp3', bitrate: 32000 })).arrayBuffer(),
+		);
 		const expectedBytes = (32000 * TEXT.length * 0.06) / 8;
 		expect(mp3.length).toBeGreaterThan(expectedBytes * 0.95);
 		expect(mp3.length).toBeLessThan(expectedBytes * 1.1);
@@ -86,7 +115,12 @@ describe('POST /tts success', () => {
 
 	it('streams a long response in many chunks', async () => {
 		const text = 'word '.repeat(390);
-		const response = await postTts({ ...base, text, audio_format: 'pcm_f32le', sample_rate: 48000 });
+		const response = await postTts({
+			...base,
+			text,
+			audio_format: 'pcm_f32le',
+			sample_rate: 48000,
+		});
 		const reader = response.body!.getReader();
 		let reads = 0;
 		let total = 0;
@@ -109,7 +143,12 @@ describe('POST /tts success', () => {
 
 describe('POST /tts errors', () => {
 	it('refuses missing, malformed and wrong keys', async () => {
-		await expectError(await postTts(base, null), 401, 'unauthenticated', /^Missing API key\. Provide it as an Authorization header/);
+		await expectError(
+			await postTts(base, null),
+			401,
+			'unauthenticated',
+			/^Missing API key\. Provide it as an Authorization header/,
+		);
 		await expectError(
 			await postTts(base, null, { Authorization: `Basic ${API_KEY}` }),
 			401,
@@ -122,7 +161,10 @@ describe('POST /tts errors', () => {
 			'unauthenticated',
 			'Incorrect API key provided. You can get an API key at https://console.soniox.com',
 		);
-		const sttOnly = emulator.ctx.addTempKey({ usageType: 'transcribe_websocket', clientReferenceId: null });
+		const sttOnly = emulator.ctx.addTempKey({
+			usageType: 'transcribe_websocket',
+			clientReferenceId: null,
+		});
 		expect(await statusAfterBody(postTts(base, sttOnly))).toBe(401);
 	});
 
@@ -134,14 +176,34 @@ describe('POST /tts errors', () => {
 	it.each(['model', 'language', 'voice', 'audio_format', 'text'])('requires %s', async (field) => {
 		const body: Record<string, unknown> = { ...base };
 		delete body[field];
-		await expectError(await postTts(body), 400, 'invalid_request', `Missing required field: ${field}`);
+		await expectError(
+			await postTts(body),
+			400,
+			'invalid_request',
+			`Missing required field: ${field}`,
+		);
 	});
 
 	it('checks lengths', async () => {
 		const long = 'x'.repeat(51);
-		await expectError(await postTts({ ...base, model: long }), 400, 'invalid_request', 'Model name is too long (max length 50).');
-		await expectError(await postTts({ ...base, language: long }), 400, 'invalid_request', 'Language is too long (max length 50).');
-		await expectError(await postTts({ ...base, voice: long }), 400, 'invalid_request', 'Voice is too long (max length 50).');
+		await expectError(
+			await postTts({ ...base, model: long }),
+			400,
+			'invalid_request',
+			'Model name is too long (max length 50).',
+		);
+		await expectError(
+			await postTts({ ...base, language: long }),
+			400,
+			'invalid_request',
+			'Language is too long (max length 50).',
+		);
+		await expectError(
+			await postTts({ ...base, voice: long }),
+			400,
+			'invalid_request',
+			'Voice is too long (max length 50).',
+		);
 		await expectError(
 			await postTts({ ...base, audio_format: long }),
 			400,
@@ -184,7 +246,12 @@ describe('POST /tts errors', () => {
 	});
 
 	it('checks the audio parameters against the format table and the model', async () => {
-		await expectError(await postTts({ ...base, audio_format: 'ogg' }), 400, 'invalid_request', "Invalid audio format 'ogg'.");
+		await expectError(
+			await postTts({ ...base, audio_format: 'ogg' }),
+			400,
+			'invalid_request',
+			"Invalid audio format 'ogg'.",
+		);
 		await expectError(
 			await postTts({ ...base, audio_format: 'pcm_mulaw', sample_rate: 16000 }),
 			400,
@@ -197,15 +264,38 @@ describe('POST /tts errors', () => {
 			'invalid_request',
 			"Invalid bitrate 100 for audio format 'mp3'.",
 		);
-		await expectError(await postTts({ ...base, speed: 2 }), 400, 'invalid_request', /^Invalid speed 2 for model 'tts-rt-v2'/);
-		await expectError(await postTts({ ...base, speed: 0.5 }), 400, 'invalid_request', /^Invalid speed 0\.5/);
-		expect(await statusAfterBody(postTts({ ...base, audio_format: 'wav', bitrate: 128000 }))).toBe(200);
+		await expectError(
+			await postTts({ ...base, speed: 2 }),
+			400,
+			'invalid_request',
+			/^Invalid speed 2 for model 'tts-rt-v2'/,
+		);
+		await expectError(
+			await postTts({ ...base, speed: 0.5 }),
+			400,
+			'invalid_request',
+			/^Invalid speed 0\.5/,
+		);
+		expect(await statusAfterBody(postTts({ ...base, audio_format: 'wav', bitrate: 128000 }))).toBe(
+			200,
+		);
 	});
 
 	it('refuses text that would need more than 2 minutes of audio', async () => {
-		await expectError(await postTts({ ...base, text: 'x'.repeat(2001) }), 400, 'invalid_request', /2 minutes/);
-		expect(await statusAfterBody(postTts({ ...base, text: 'x'.repeat(2000), audio_format: 'mp3' }))).toBe(200);
-		expect(await statusAfterBody(postTts({ ...base, text: 'x'.repeat(2001), audio_format: 'mp3', speed: 1.1 }))).toBe(200);
+		await expectError(
+			await postTts({ ...base, text: 'x'.repeat(2001) }),
+			400,
+			'invalid_request',
+			/2 minutes/,
+		);
+		expect(
+			await statusAfterBody(postTts({ ...base, text: 'x'.repeat(2000), audio_format: 'mp3' })),
+		).toBe(200);
+		expect(
+			await statusAfterBody(
+				postTts({ ...base, text: 'x'.repeat(2001), audio_format: 'mp3', speed: 1.1 }),
+			),
+		).toBe(200);
 	});
 
 	it('answers 429 beyond the concurrency cap and frees the slot afterwards', async () => {
@@ -264,11 +354,19 @@ describe('POST /tts usage', () => {
 
 	it('logs nothing when the client aborts mid-body', async () => {
 		const url = new URL(`${emulator.httpUrl}/tts`);
-		const body = JSON.stringify({ ...base, text: 'x'.repeat(1900), audio_format: 'pcm_f32le', sample_rate: 48000 });
+		const body = JSON.stringify({
+			...base,
+			text: 'x'.repeat(1900),
+			audio_format: 'pcm_f32le',
+			sample_rate: 48000,
+		});
 		await new Promise<void>((resolve, reject) => {
 			const req = request(
 				url,
-				{ method: 'POST', headers: { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' } },
+				{
+					method: 'POST',
+					headers: { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' },
+				},
 				(res) => {
 					res.once('data', () => {
 						req.destroy();

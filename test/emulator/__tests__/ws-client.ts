@@ -19,17 +19,29 @@ export interface TestSocket {
 	closed: Promise<Closed>;
 	send(data: string | Buffer): void;
 	/** Resolves with the first message (already received or future) matching `predicate`. */
-	waitFor(predicate: (message: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+	waitFor(
+		predicate: (message: Record<string, unknown>) => boolean,
+		timeoutMs?: number,
+	): Promise<Record<string, unknown>>;
 	close(): void;
 }
 
-export async function openSocket(url: string, key: string, delivery: KeyDelivery): Promise<TestSocket> {
-	return delivery === 'protocol' ? openGlobal(url, key) : openWs(url, delivery === 'header' ? key : undefined);
+export async function openSocket(
+	url: string,
+	key: string,
+	delivery: KeyDelivery,
+): Promise<TestSocket> {
+	return delivery === 'protocol'
+		? openGlobal(url, key)
+		: openWs(url, delivery === 'header' ? key : undefined);
 }
 
 function collector() {
 	const messages: Array<Record<string, unknown>> = [];
-	const waiters: Array<{ predicate: (m: Record<string, unknown>) => boolean; resolve: (m: Record<string, unknown>) => void }> = [];
+	const waiters: Array<{
+		predicate: (m: Record<string, unknown>) => boolean;
+		resolve: (m: Record<string, unknown>) => void;
+	}> = [];
 	return {
 		messages,
 		push(text: string) {
@@ -42,11 +54,18 @@ function collector() {
 				}
 			}
 		},
-		waitFor(predicate: (m: Record<string, unknown>) => boolean, timeoutMs = 5000): Promise<Record<string, unknown>> {
+		waitFor(
+			predicate: (m: Record<string, unknown>) => boolean,
+			timeoutMs = 5000,
+		): Promise<Record<string, unknown>> {
 			const found = messages.find(predicate);
 			if (found) return Promise.resolve(found);
 			return new Promise((resolve, reject) => {
-				const timer = setTimeout(() => reject(new Error(`No matching message; got ${JSON.stringify(messages).slice(0, 500)}`)), timeoutMs);
+				const timer = setTimeout(
+					() =>
+						reject(new Error(`No matching message; got ${JSON.stringify(messages).slice(0, 500)}`)),
+					timeoutMs,
+				);
 				waiters.push({
 					predicate,
 					resolve: (message) => {
@@ -60,13 +79,17 @@ function collector() {
 }
 
 function openWs(url: string, headerKey: string | undefined): Promise<TestSocket> {
-	const ws = new WebSocket(url, { headers: headerKey ? { Authorization: `Bearer ${headerKey}` } : {} });
+	const ws = new WebSocket(url, {
+		headers: headerKey ? { Authorization: `Bearer ${headerKey}` } : {},
+	});
 	const inbox = collector();
 	ws.on('message', (data, isBinary) => {
 		if (!isBinary) inbox.push(data.toString());
 	});
 	// `ws` reports 1006 for a connection that ended without a close frame.
-	const closed = new Promise<Closed>((resolve) => ws.on('close', (code) => resolve({ code, clean: code !== 1006 })));
+	const closed = new Promise<Closed>((resolve) =>
+		ws.on('close', (code) => resolve({ code, clean: code !== 1006 })),
+	);
 	ws.on('error', () => undefined);
 	return new Promise((resolve, reject) => {
 		ws.once('open', () =>
@@ -79,7 +102,9 @@ function openWs(url: string, headerKey: string | undefined): Promise<TestSocket>
 				close: () => ws.close(),
 			}),
 		);
-		ws.once('unexpected-response', (_req, res) => reject(new Error(`Upgrade refused: ${res.statusCode}`)));
+		ws.once('unexpected-response', (_req, res) =>
+			reject(new Error(`Upgrade refused: ${res.statusCode}`)),
+		);
 		ws.once('error', reject);
 	});
 }

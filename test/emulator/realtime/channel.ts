@@ -21,7 +21,8 @@ export const MISSING_WS_KEY: TtsError = {
 export const SERVICE_UNAVAILABLE: TtsError = {
 	status: 503,
 	errorType: 'service_unavailable',
-	message: 'Cannot continue request (code 5). Please restart the request. Refer to: https://soniox.com/url/cannot-continue-request',
+	message:
+		'Cannot continue request (code 5). Please restart the request. Refer to: https://soniox.com/url/cannot-continue-request',
 };
 
 /**

@@ -24,7 +24,12 @@ const server = new WebSocketServer({
 	handleProtocols: (protocols) => (protocols.has(API_KEY_PROTOCOL) ? API_KEY_PROTOCOL : false),
 });
 
-export function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ctx: EmulatorContext): boolean {
+export function handleUpgrade(
+	req: IncomingMessage,
+	socket: Duplex,
+	head: Buffer,
+	ctx: EmulatorContext,
+): boolean {
 	const path = new URL(req.url ?? '/', 'http://emulator').pathname;
 	if (!Object.prototype.hasOwnProperty.call(ENDPOINTS, path)) return false;
 	const start = ENDPOINTS[path as keyof typeof ENDPOINTS];

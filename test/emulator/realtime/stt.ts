@@ -13,7 +13,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 
-import { InvalidAudioError, LiveRecognizer, RAW_PCM_FORMATS, type StreamToken, type TranslationOption } from '../audio';
+import {
+	InvalidAudioError,
+	LiveRecognizer,
+	RAW_PCM_FORMATS,
+	type StreamToken,
+	type TranslationOption,
+} from '../audio';
 import type { AuthGranted, EmulatorContext } from '../context';
 import { audioTokensForDuration, textTokensForText } from '../tokens';
 import {
@@ -38,23 +44,49 @@ const PACE_GRACE_MS = 5000;
 const MAX_SESSION_AUDIO_MS = 300 * 60_000;
 const MAX_CLIENT_REFERENCE_LENGTH = 256;
 
-const CONTAINER_FORMATS = ['auto', 'aac', 'aiff', 'amr', 'asf', 'flac', 'mp3', 'ogg', 'wav', 'webm'];
+const CONTAINER_FORMATS = [
+	'auto',
+	'aac',
+	'aiff',
+	'amr',
+	'asf',
+	'flac',
+	'mp3',
+	'ogg',
+	'wav',
+	'webm',
+];
 
 const ERRORS = {
-	invalidModel: { status: 400, errorType: 'model_not_available', message: 'Invalid model specified.' },
+	invalidModel: {
+		status: 400,
+		errorType: 'model_not_available',
+		message: 'Invalid model specified.',
+	},
 	// Assumed wordings below: the reference names the situations, not the messages.
 	concurrency: {
 		status: 429,
 		errorType: 'limit_exceeded',
-		message: 'Concurrent requests limit for real-time speech-to-text has been exceeded for your project.',
+		message:
+			'Concurrent requests limit for real-time speech-to-text has been exceeded for your project.',
 	},
 	tooFast: invalidRequest(
 		'Audio is arriving much faster than real time. Send audio at about real-time pace.',
 	),
-	idle: { status: 408, errorType: 'request_timeout', message: 'Request timeout: no audio or keepalive received for too long.' },
-	tooLong: { status: 413, errorType: 'max_duration_reached', message: 'Maximum audio duration (300 minutes) reached.' },
+	idle: {
+		status: 408,
+		errorType: 'request_timeout',
+		message: 'Request timeout: no audio or keepalive received for too long.',
+	},
+	tooLong: {
+		status: 413,
+		errorType: 'max_duration_reached',
+		message: 'Maximum audio duration (300 minutes) reached.',
+	},
 	notJson: invalidRequest('Start request must be a JSON text message.'),
-	badControl: invalidRequest('Invalid message: expected binary audio, an empty message, or a JSON control message.'),
+	badControl: invalidRequest(
+		'Invalid message: expected binary audio, an empty message, or a JSON control message.',
+	),
 } satisfies Record<string, TtsError>;
 
 interface SessionConfig {
@@ -111,7 +143,12 @@ class SttSession {
 		private readonly key: string | undefined,
 	) {
 		this.openedAt = ctx.now();
-		this.sender = new FaultySender(ws, undefined, () => ({}), () => undefined);
+		this.sender = new FaultySender(
+			ws,
+			undefined,
+			() => ({}),
+			() => undefined,
+		);
 		this.idle = new IdleTimer(idleTimeoutMs(ctx), () => this.fail(ERRORS.idle));
 	}
 
@@ -137,7 +174,8 @@ class SttSession {
 			}
 			this.onControl(bytes.toString('utf8'));
 		} catch (error) {
-			if (error instanceof InvalidAudioError) return this.fail(invalidRequest(`Invalid audio: ${error.message}`));
+			if (error instanceof InvalidAudioError)
+				return this.fail(invalidRequest(`Invalid audio: ${error.message}`));
 			throw error;
 		}
 	}
@@ -149,10 +187,13 @@ class SttSession {
 		} catch {
 			return this.fail(ERRORS.notJson);
 		}
-		if (typeof message !== 'object' || message === null || Array.isArray(message)) return this.fail(ERRORS.notJson);
+		if (typeof message !== 'object' || message === null || Array.isArray(message))
+			return this.fail(ERRORS.notJson);
 		const fields = message as Record<string, unknown>;
 
-		const key = this.key ?? (typeof fields.api_key === 'string' && fields.api_key !== '' ? fields.api_key : undefined);
+		const key =
+			this.key ??
+			(typeof fields.api_key === 'string' && fields.api_key !== '' ? fields.api_key : undefined);
 		if (key === undefined) return this.fail(MISSING_WS_KEY);
 		const outcome = this.ctx.authenticate(key, 'transcribe_websocket');
 		if (!outcome.ok) return this.fail(authError(outcome));
@@ -173,7 +214,10 @@ class SttSession {
 			() => this.shutdown(),
 		);
 		if (outcome.maxSessionMs !== undefined) {
-			this.sessionTimer = setTimeout(() => this.fail(TTS_ERRORS.sessionExpired), outcome.maxSessionMs);
+			this.sessionTimer = setTimeout(
+				() => this.fail(TTS_ERRORS.sessionExpired),
+				outcome.maxSessionMs,
+			);
 			this.sessionTimer.unref();
 		}
 		this.recognizer = new LiveRecognizer(config.format, {
@@ -192,7 +236,11 @@ class SttSession {
 		const audioMs = recognizer.audioMs;
 		if (audioMs > MAX_SESSION_AUDIO_MS) return this.fail(ERRORS.tooLong);
 		const speedup = this.ctx.config.realtimeMaxSpeedup;
-		if (speedup > 0 && audioMs > PACE_GRACE_MS && audioMs > (Date.now() - this.firstAudioAt + PACE_GRACE_MS) * speedup) {
+		if (
+			speedup > 0 &&
+			audioMs > PACE_GRACE_MS &&
+			audioMs > (Date.now() - this.firstAudioAt + PACE_GRACE_MS) * speedup
+		) {
 			return this.fail(ERRORS.tooFast);
 		}
 		if (audioMs - this.lastRecognizedMs >= RESPONSE_STEP_MS) this.respond(false, false);
@@ -206,7 +254,10 @@ class SttSession {
 		} catch {
 			return this.fail(ERRORS.badControl);
 		}
-		const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
+		const type =
+			typeof message === 'object' && message !== null
+				? (message as { type?: unknown }).type
+				: undefined;
 		if (type === 'keepalive') return this.idle.touch();
 		if (type === 'finalize') {
 			this.idle.touch();
@@ -249,7 +300,8 @@ class SttSession {
 		// Finals form a prefix: a token is final when it is complete and either its audio is
 		// past the horizon or (translations) everything before it is final.
 		let finalCount = this.finalsSent;
-		while (finalCount < tokens.length && this.isFinal(tokens[finalCount], horizon, ended)) finalCount++;
+		while (finalCount < tokens.length && this.isFinal(tokens[finalCount], horizon, ended))
+			finalCount++;
 		const newFinals = tokens.slice(this.finalsSent, finalCount);
 		const nonFinals = tokens.slice(finalCount);
 		this.finalsSent = finalCount;
@@ -263,7 +315,11 @@ class SttSession {
 			}
 			wire.push(toWire(token, true));
 			if (token.translation_status !== 'translation') this.finalText += token.text;
-			if (this.config!.endpointDetection && token.translation_status !== 'translation' && endsSentence(token.text)) {
+			if (
+				this.config!.endpointDetection &&
+				token.translation_status !== 'translation' &&
+				endsSentence(token.text)
+			) {
 				endpointPending = true;
 			}
 		}
@@ -271,7 +327,9 @@ class SttSession {
 		if (finalize) wire.push(marker('<fin>', audioMs));
 		for (const token of nonFinals) wire.push(toWire(token, false));
 
-		const finalAudioMs = ended ? audioMs : Math.min(audioMs, nonFinals.find((t) => t.start_ms !== undefined)?.start_ms ?? horizon);
+		const finalAudioMs = ended
+			? audioMs
+			: Math.min(audioMs, nonFinals.find((t) => t.start_ms !== undefined)?.start_ms ?? horizon);
 		const nonFinalKey = nonFinals.map((token) => `${token.text}@${token.end_ms}`).join('|');
 		const changed = newFinals.length > 0 || finalize || nonFinalKey !== this.lastNonFinalKey;
 		const heartbeat = audioMs - this.lastResponseMs >= HEARTBEAT_MS;
@@ -317,26 +375,37 @@ class SttSession {
 	}
 }
 
-function parseConfig(fields: Record<string, unknown>, ctx: EmulatorContext): SessionConfig | { error: TtsError } {
+function parseConfig(
+	fields: Record<string, unknown>,
+	ctx: EmulatorContext,
+): SessionConfig | { error: TtsError } {
 	const fail = (message: string) => ({ error: invalidRequest(message) });
 	const model = fields.model;
-	if (model === undefined || model === null || model === '') return fail('Missing required field: model');
+	if (model === undefined || model === null || model === '')
+		return fail('Missing required field: model');
 	if (typeof model !== 'string') return { error: ERRORS.invalidModel };
 	const known = ctx.sttModels().find((entry) => entry.id === model);
-	const resolved = known?.aliased_model_id ? ctx.sttModels().find((entry) => entry.id === known.aliased_model_id) : known;
-	if (!known || !resolved || resolved.transcription_mode !== 'real_time') return { error: ERRORS.invalidModel };
+	const resolved = known?.aliased_model_id
+		? ctx.sttModels().find((entry) => entry.id === known.aliased_model_id)
+		: known;
+	if (!known || !resolved || resolved.transcription_mode !== 'real_time')
+		return { error: ERRORS.invalidModel };
 
 	const audioFormat = fields.audio_format;
-	if (audioFormat === undefined || audioFormat === null || audioFormat === '') return fail('Missing required field: audio_format');
+	if (audioFormat === undefined || audioFormat === null || audioFormat === '')
+		return fail('Missing required field: audio_format');
 	let format: SessionConfig['format'];
 	if (typeof audioFormat === 'string' && CONTAINER_FORMATS.includes(audioFormat)) {
 		format = { kind: 'auto' };
 	} else if (typeof audioFormat === 'string' && RAW_PCM_FORMATS.includes(audioFormat)) {
 		const sampleRate = fields.sample_rate;
 		const channels = fields.num_channels;
-		if (sampleRate === undefined || sampleRate === null) return fail(`Missing sample_rate for raw audio format '${audioFormat}'.`);
-		if (channels === undefined || channels === null) return fail(`Missing num_channels for raw audio format '${audioFormat}'.`);
-		if (!isInteger(sampleRate, 1000, 384_000)) return fail(`Invalid sample_rate ${String(sampleRate)}.`);
+		if (sampleRate === undefined || sampleRate === null)
+			return fail(`Missing sample_rate for raw audio format '${audioFormat}'.`);
+		if (channels === undefined || channels === null)
+			return fail(`Missing num_channels for raw audio format '${audioFormat}'.`);
+		if (!isInteger(sampleRate, 1000, 384_000))
+			return fail(`Invalid sample_rate ${String(sampleRate)}.`);
 		if (!isInteger(channels, 1, 16)) return fail(`Invalid num_channels ${String(channels)}.`);
 		format = { kind: 'raw', format: audioFormat, sampleRate, channels };
 	} else {
@@ -344,21 +413,35 @@ function parseConfig(fields: Record<string, unknown>, ctx: EmulatorContext): Ses
 	}
 
 	const hints = fields.language_hints;
-	if (hints !== undefined && hints !== null && !(Array.isArray(hints) && hints.every((hint) => typeof hint === 'string'))) {
+	if (
+		hints !== undefined &&
+		hints !== null &&
+		!(Array.isArray(hints) && hints.every((hint) => typeof hint === 'string'))
+	) {
 		return fail('Invalid language_hints: expected a list of language codes.');
 	}
 	const clientReferenceId = fields.client_reference_id;
-	if (clientReferenceId !== undefined && clientReferenceId !== null && typeof clientReferenceId !== 'string') {
+	if (
+		clientReferenceId !== undefined &&
+		clientReferenceId !== null &&
+		typeof clientReferenceId !== 'string'
+	) {
 		return fail('Invalid client_reference_id: expected a string.');
 	}
-	if (typeof clientReferenceId === 'string' && clientReferenceId.length > MAX_CLIENT_REFERENCE_LENGTH) {
+	if (
+		typeof clientReferenceId === 'string' &&
+		clientReferenceId.length > MAX_CLIENT_REFERENCE_LENGTH
+	) {
 		return fail(`Client reference ID is too long (max length ${MAX_CLIENT_REFERENCE_LENGTH}).`);
 	}
 	const delay = fields.max_endpoint_delay_ms;
 	if (delay !== undefined && delay !== null && !isInteger(delay, 500, 3000)) {
 		return fail('Invalid max_endpoint_delay_ms: must be between 500 and 3000.');
 	}
-	const translation = parseTranslation(fields.translation, resolved.languages.map((language) => language.code));
+	const translation = parseTranslation(
+		fields.translation,
+		resolved.languages.map((language) => language.code),
+	);
 	if (typeof translation === 'string') return fail(translation);
 
 	return {
@@ -374,14 +457,20 @@ function parseConfig(fields: Record<string, unknown>, ctx: EmulatorContext): Ses
 }
 
 /** The translation option, or an error message. */
-function parseTranslation(value: unknown, languages: string[]): TranslationOption | undefined | string {
+function parseTranslation(
+	value: unknown,
+	languages: string[],
+): TranslationOption | undefined | string {
 	if (value === undefined || value === null) return undefined;
-	if (typeof value !== 'object' || Array.isArray(value)) return 'Invalid translation: expected an object.';
+	if (typeof value !== 'object' || Array.isArray(value))
+		return 'Invalid translation: expected an object.';
 	const translation = value as Record<string, unknown>;
 	const check = (field: string): string | undefined => {
 		const code = translation[field];
 		if (typeof code !== 'string' || code === '') return `Invalid translation: missing ${field}.`;
-		return languages.includes(code) ? undefined : `Invalid translation: unsupported language '${code}'.`;
+		return languages.includes(code)
+			? undefined
+			: `Invalid translation: unsupported language '${code}'.`;
 	};
 	if (translation.type === 'one_way') {
 		const problem = check('target_language');
@@ -390,7 +479,11 @@ function parseTranslation(value: unknown, languages: string[]): TranslationOptio
 	if (translation.type === 'two_way') {
 		const problem = check('language_a') ?? check('language_b');
 		if (problem) return problem;
-		return { type: 'two_way', language_a: translation.language_a as string, language_b: translation.language_b as string };
+		return {
+			type: 'two_way',
+			language_a: translation.language_a as string,
+			language_b: translation.language_b as string,
+		};
 	}
 	return "Invalid translation: type must be 'one_way' or 'two_way'.";
 }
@@ -409,7 +502,8 @@ function marker(text: '<end>' | '<fin>', atMs: number): WireToken {
 }
 
 function lastEnd(tokens: StreamToken[]): number | undefined {
-	for (let i = tokens.length - 1; i >= 0; i--) if (tokens[i].end_ms !== undefined) return tokens[i].end_ms;
+	for (let i = tokens.length - 1; i >= 0; i--)
+		if (tokens[i].end_ms !== undefined) return tokens[i].end_ms;
 	return undefined;
 }
 

@@ -38,7 +38,11 @@ export function moreInfoUrl(errorType: string): string {
 	return `https://soniox.com/docs/api-reference/errors#${errorType.replace(/_/g, '-')}`;
 }
 
-export function ttsErrorBody(error: TtsError, requestId: string = randomUUID(), streamId?: string): TtsErrorBody {
+export function ttsErrorBody(
+	error: TtsError,
+	requestId: string = randomUUID(),
+	streamId?: string,
+): TtsErrorBody {
 	return {
 		...(streamId === undefined ? {} : { stream_id: streamId }),
 		error_code: error.status,
@@ -49,7 +53,11 @@ export function ttsErrorBody(error: TtsError, requestId: string = randomUUID(), 
 	};
 }
 
-export const invalidRequest = (message: string): TtsError => ({ status: 400, errorType: 'invalid_request', message });
+export const invalidRequest = (message: string): TtsError => ({
+	status: 400,
+	errorType: 'invalid_request',
+	message,
+});
 
 export const TTS_ERRORS = {
 	invalidJson: invalidRequest('Invalid JSON body'),
@@ -110,14 +118,19 @@ export function validateTtsParams(
 	ctx: EmulatorContext,
 	requireText: boolean,
 ): Validated<TtsParams & { text: string }> {
-	if (typeof body !== 'object' || body === null || Array.isArray(body)) return fail(TTS_ERRORS.invalidJson);
+	if (typeof body !== 'object' || body === null || Array.isArray(body))
+		return fail(TTS_ERRORS.invalidJson);
 	const fields = body as Record<string, unknown>;
-	const required = requireText ? [...REQUIRED_NAMES, ['text', 'Text'] as [string, string]] : REQUIRED_NAMES;
+	const required = requireText
+		? [...REQUIRED_NAMES, ['text', 'Text'] as [string, string]]
+		: REQUIRED_NAMES;
 	for (const [field] of required) {
 		const value = fields[field];
-		if (value === undefined || value === null || value === '') return fail(invalidRequest(`Missing required field: ${field}`));
+		if (value === undefined || value === null || value === '')
+			return fail(invalidRequest(`Missing required field: ${field}`));
 		// Assumed wording for a required field of the wrong type.
-		if (typeof value !== 'string') return fail(invalidRequest(`Invalid value for field: ${field} (expected a string).`));
+		if (typeof value !== 'string')
+			return fail(invalidRequest(`Invalid value for field: ${field} (expected a string).`));
 	}
 	for (const [field, label] of REQUIRED_NAMES) {
 		if ((fields[field] as string).length > MAX_NAME_LENGTH) {
@@ -125,16 +138,27 @@ export function validateTtsParams(
 		}
 	}
 	const text = requireText ? (fields.text as string) : '';
-	if (text.length > MAX_TTS_TEXT_LENGTH) return fail(invalidRequest(`Text is too long (max length ${MAX_TTS_TEXT_LENGTH}).`));
+	if (text.length > MAX_TTS_TEXT_LENGTH)
+		return fail(invalidRequest(`Text is too long (max length ${MAX_TTS_TEXT_LENGTH}).`));
 	if (typeof fields.api_key === 'string' && fields.api_key.length > MAX_API_KEY_LENGTH) {
 		return fail(invalidRequest(`API key is too long (max length ${MAX_API_KEY_LENGTH}).`));
 	}
 	const clientReference = fields.client_reference_id;
-	if (clientReference !== undefined && clientReference !== null && typeof clientReference !== 'string') {
-		return fail(invalidRequest('Invalid value for field: client_reference_id (expected a string).'));
+	if (
+		clientReference !== undefined &&
+		clientReference !== null &&
+		typeof clientReference !== 'string'
+	) {
+		return fail(
+			invalidRequest('Invalid value for field: client_reference_id (expected a string).'),
+		);
 	}
 	if (typeof clientReference === 'string' && clientReference.length > MAX_CLIENT_REFERENCE_LENGTH) {
-		return fail(invalidRequest(`Client reference ID is too long (max length ${MAX_CLIENT_REFERENCE_LENGTH}).`));
+		return fail(
+			invalidRequest(
+				`Client reference ID is too long (max length ${MAX_CLIENT_REFERENCE_LENGTH}).`,
+			),
+		);
 	}
 
 	const modelName = fields.model as string;
@@ -153,12 +177,24 @@ export function validateTtsParams(
 	if (!isTtsAudioFormat(format)) return fail(invalidRequest(`Invalid audio format '${format}'.`));
 	const rule = TTS_AUDIO_FORMATS[format];
 	const sampleRate = optionalNumber(fields.sample_rate);
-	if (sampleRate === false || (sampleRate !== undefined && !rule.sampleRates.includes(sampleRate))) {
-		return fail(invalidRequest(`Invalid sample rate ${String(fields.sample_rate)} for audio format '${format}'.`));
+	if (
+		sampleRate === false ||
+		(sampleRate !== undefined && !rule.sampleRates.includes(sampleRate))
+	) {
+		return fail(
+			invalidRequest(
+				`Invalid sample rate ${String(fields.sample_rate)} for audio format '${format}'.`,
+			),
+		);
 	}
 	const bitrate = optionalNumber(fields.bitrate);
-	if (bitrate === false || (bitrate !== undefined && rule.bitrates && !rule.bitrates.includes(bitrate))) {
-		return fail(invalidRequest(`Invalid bitrate ${String(fields.bitrate)} for audio format '${format}'.`));
+	if (
+		bitrate === false ||
+		(bitrate !== undefined && rule.bitrates && !rule.bitrates.includes(bitrate))
+	) {
+		return fail(
+			invalidRequest(`Invalid bitrate ${String(fields.bitrate)} for audio format '${format}'.`),
+		);
 	}
 	const speed = optionalNumber(fields.speed);
 	if (speed === false) return fail(invalidRequest(`Invalid speed ${String(fields.speed)}.`));
@@ -168,7 +204,9 @@ export function validateTtsParams(
 		}
 		if (speed < model.speed_min || speed > model.speed_max) {
 			return fail(
-				invalidRequest(`Invalid speed ${speed} for model '${modelName}' (allowed ${model.speed_min} to ${model.speed_max}).`),
+				invalidRequest(
+					`Invalid speed ${speed} for model '${modelName}' (allowed ${model.speed_min} to ${model.speed_max}).`,
+				),
 			);
 		}
 	}
@@ -193,7 +231,10 @@ export function validateTtsParams(
 	return { ok: true, value: params };
 }
 
-export function exceedsAudioCap(text: string, params: Pick<TtsParams, 'speed' | 'reduceSilence'>): boolean {
+export function exceedsAudioCap(
+	text: string,
+	params: Pick<TtsParams, 'speed' | 'reduceSilence'>,
+): boolean {
 	return speechDurationMs(text, params.speed, params.reduceSilence) > MAX_TTS_AUDIO_MS;
 }
 
@@ -205,13 +246,20 @@ export function resolveTtsModel(models: TtsModel[], id: string): TtsModel | unde
 	return target ? { ...target, id: model.id } : model;
 }
 
-function checkVoice(ctx: EmulatorContext, model: TtsModel, modelName: string, voice: string): TtsError | undefined {
+function checkVoice(
+	ctx: EmulatorContext,
+	model: TtsModel,
+	modelName: string,
+	voice: string,
+): TtsError | undefined {
 	if (model.voices.some((entry) => entry.id === voice)) return undefined;
 	const cloned = ctx.clonedVoiceStatus?.(voice, model.id);
 	if (cloned === 'ready') return undefined;
 	if (cloned !== undefined) {
 		// Assumed wording: a cloned voice not (yet) computed for this model.
-		return invalidRequest(`Voice '${voice}' is not ready for model '${modelName}' (status: ${cloned}).`);
+		return invalidRequest(
+			`Voice '${voice}' is not ready for model '${modelName}' (status: ${cloned}).`,
+		);
 	}
 	return invalidRequest(`Invalid voice '${voice}' for model '${modelName}'.`);
 }

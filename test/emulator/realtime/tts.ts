@@ -40,9 +40,10 @@ const ERRORS = {
 	},
 	notJson: invalidRequest('Invalid message: expected a JSON text message.'),
 	missingStreamId: invalidRequest('Missing required field: stream_id'),
-	streamActive: (id: string) => invalidRequest(`Stream '${id}' is already active on this connection.`),
+	streamActive: (id: string) =>
+		invalidRequest(`Stream '${id}' is already active on this connection.`),
 	unknownStream: (id: string) => invalidRequest(`No active stream with stream_id '${id}'.`),
-	textNotString: invalidRequest("Invalid value for field: text (expected a string)."),
+	textNotString: invalidRequest('Invalid value for field: text (expected a string).'),
 } as const;
 
 interface Stream {
@@ -57,7 +58,11 @@ interface Stream {
 	state: 'collecting' | 'speaking' | 'ended';
 }
 
-export function startTtsConnection(ws: WebSocket, req: IncomingMessage, ctx: EmulatorContext): void {
+export function startTtsConnection(
+	ws: WebSocket,
+	req: IncomingMessage,
+	ctx: EmulatorContext,
+): void {
 	new TtsConnection(ws, ctx, connectionKey(req)).start();
 }
 
@@ -80,7 +85,9 @@ class TtsConnection {
 			() => ttsErrorBody(SERVICE_UNAVAILABLE),
 			() => this.shutdown(),
 		);
-		this.idle = new IdleTimer(idleTimeoutMs(ctx), () => this.failConnection(TTS_ERRORS.requestTimeout));
+		this.idle = new IdleTimer(idleTimeoutMs(ctx), () =>
+			this.failConnection(TTS_ERRORS.requestTimeout),
+		);
 	}
 
 	start(): void {
@@ -92,7 +99,10 @@ class TtsConnection {
 		if (!outcome.ok) return this.failConnection(authError(outcome));
 		this.connectionAuth = outcome;
 		if (outcome.maxSessionMs !== undefined) {
-			this.connectionTimer = setTimeout(() => this.failConnection(TTS_ERRORS.sessionExpired), outcome.maxSessionMs);
+			this.connectionTimer = setTimeout(
+				() => this.failConnection(TTS_ERRORS.sessionExpired),
+				outcome.maxSessionMs,
+			);
 			this.connectionTimer.unref();
 		}
 	}
@@ -107,11 +117,13 @@ class TtsConnection {
 		} catch {
 			return this.sendError(ERRORS.notJson);
 		}
-		if (typeof message !== 'object' || message === null || Array.isArray(message)) return this.sendError(ERRORS.notJson);
+		if (typeof message !== 'object' || message === null || Array.isArray(message))
+			return this.sendError(ERRORS.notJson);
 		const fields = message as Record<string, unknown>;
 		if (fields.keep_alive === true && fields.stream_id === undefined) return;
 		const streamId = fields.stream_id;
-		if (typeof streamId !== 'string' || streamId === '') return this.sendError(ERRORS.missingStreamId);
+		if (typeof streamId !== 'string' || streamId === '')
+			return this.sendError(ERRORS.missingStreamId);
 
 		const stream = this.streams.get(streamId);
 		if (fields.cancel === true) {
@@ -134,7 +146,8 @@ class TtsConnection {
 		if (this.streams.size >= MAX_STREAMS_PER_CONNECTION) return refuse(ERRORS.tooManyStreams);
 		let auth = this.connectionAuth;
 		if (!auth) {
-			const key = typeof fields.api_key === 'string' && fields.api_key !== '' ? fields.api_key : undefined;
+			const key =
+				typeof fields.api_key === 'string' && fields.api_key !== '' ? fields.api_key : undefined;
 			if (key === undefined) return refuse(MISSING_WS_KEY);
 			const outcome = this.ctx.authenticate(key, 'tts_rt');
 			if (!outcome.ok) return refuse(authError(outcome));
@@ -160,7 +173,10 @@ class TtsConnection {
 		};
 		// A key that came with this stream caps this stream; the connection's key caps the connection.
 		if (auth !== this.connectionAuth && auth.maxSessionMs !== undefined) {
-			stream.sessionTimer = setTimeout(() => this.endStream(stream, TTS_ERRORS.sessionExpired, false), auth.maxSessionMs);
+			stream.sessionTimer = setTimeout(
+				() => this.endStream(stream, TTS_ERRORS.sessionExpired, false),
+				auth.maxSessionMs,
+			);
 			stream.sessionTimer.unref();
 		}
 		this.streams.set(id, stream);
@@ -171,7 +187,8 @@ class TtsConnection {
 		const text = fields.text ?? '';
 		if (typeof text !== 'string') return this.endStream(stream, ERRORS.textNotString, false);
 		stream.text += text;
-		if (exceedsAudioCap(stream.text, stream.params)) return this.endStream(stream, TTS_ERRORS.audioTooLong, false);
+		if (exceedsAudioCap(stream.text, stream.params))
+			return this.endStream(stream, TTS_ERRORS.audioTooLong, false);
 		if (fields.text_end === true) void this.speak(stream);
 	}
 
@@ -198,9 +215,14 @@ class TtsConnection {
 			const piece = next.value;
 			next = pieces.next();
 			const last = next.done === true;
-			const message: Record<string, unknown> = { stream_id: stream.id, audio: piece.audio.toString('base64') };
+			const message: Record<string, unknown> = {
+				stream_id: stream.id,
+				audio: piece.audio.toString('base64'),
+			};
 			if (timings) {
-				const upTo = last ? timings.characters.length : countStartingBefore(timings, piece.toMs / 1000, timed);
+				const upTo = last
+					? timings.characters.length
+					: countStartingBefore(timings, piece.toMs / 1000, timed);
 				if (upTo > timed) message.timestamps = sliceTimings(timings, timed, upTo);
 				timed = upTo;
 			}
@@ -236,7 +258,8 @@ class TtsConnection {
 		stream.release();
 		this.streams.delete(stream.id);
 		if (error) this.sendError(error, stream.id);
-		if (completed || this.sender.alive) this.sender.send({ stream_id: stream.id, terminated: true });
+		if (completed || this.sender.alive)
+			this.sender.send({ stream_id: stream.id, terminated: true });
 	}
 
 	private sendError(error: TtsError, streamId?: string): void {
@@ -267,7 +290,11 @@ class TtsConnection {
 /** How many characters (from `from`) start before `seconds`. */
 function countStartingBefore(timings: CharacterTimings, seconds: number, from: number): number {
 	let index = from;
-	while (index < timings.characters.length && timings.character_start_times_seconds[index] < seconds) index++;
+	while (
+		index < timings.characters.length &&
+		timings.character_start_times_seconds[index] < seconds
+	)
+		index++;
 	return index;
 }
 

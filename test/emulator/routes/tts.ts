@@ -6,7 +6,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { synthesize } from '../audio';
 import type { AuthGranted, EmulatorContext } from '../context';
-import { TTS_ERRORS, ttsErrorBody, validateTtsParams, type TtsError } from '../realtime/tts-request';
+import {
+	TTS_ERRORS,
+	ttsErrorBody,
+	validateTtsParams,
+	type TtsError,
+} from '../realtime/tts-request';
 import { audioTokensForDuration, textTokensForText } from '../tokens';
 
 const MAX_BODY_BYTES = 1 << 20;
@@ -16,7 +21,11 @@ const MISSING_KEY =
 const NOT_BEARER =
 	"Authorization header must use the Bearer scheme (e.g. 'Authorization: Bearer <SONIOX_API_KEY>'). You can get an API key at https://console.soniox.com.";
 
-export async function ttsRoute(req: IncomingMessage, res: ServerResponse, ctx: EmulatorContext): Promise<void> {
+export async function ttsRoute(
+	req: IncomingMessage,
+	res: ServerResponse,
+	ctx: EmulatorContext,
+): Promise<void> {
 	const requestId = requestIdFor(req);
 	res.setHeader('X-Request-Id', requestId);
 	const startTime = ctx.now();
@@ -84,12 +93,20 @@ function authenticateTts(
 ): { ok: true; granted: AuthGranted } | { ok: false; error: TtsError } {
 	const header = req.headers.authorization;
 	if (header === undefined || header.trim() === '') {
-		return { ok: false, error: { status: 401, errorType: 'unauthenticated', message: MISSING_KEY } };
+		return {
+			ok: false,
+			error: { status: 401, errorType: 'unauthenticated', message: MISSING_KEY },
+		};
 	}
 	const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-	if (!match) return { ok: false, error: { status: 401, errorType: 'unauthenticated', message: NOT_BEARER } };
+	if (!match)
+		return { ok: false, error: { status: 401, errorType: 'unauthenticated', message: NOT_BEARER } };
 	const outcome = ctx.authenticate(match[1], 'tts_rt');
-	if (!outcome.ok) return { ok: false, error: { status: outcome.status, errorType: outcome.errorType, message: outcome.message } };
+	if (!outcome.ok)
+		return {
+			ok: false,
+			error: { status: outcome.status, errorType: outcome.errorType, message: outcome.message },
+		};
 	return { ok: true, granted: outcome };
 }
 
@@ -99,7 +116,10 @@ function sendError(res: ServerResponse, error: TtsError, requestId: string): voi
 		return;
 	}
 	const body = JSON.stringify(ttsErrorBody(error, requestId));
-	res.writeHead(error.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+	res.writeHead(error.status, {
+		'Content-Type': 'application/json',
+		'Content-Length': Buffer.byteLength(body),
+	});
 	res.end(body);
 }
 
