@@ -52,6 +52,11 @@ export async function ttsRoute(
 
 	const release = ctx.acquireSlot('tts');
 	if (!release) return fail(TTS_ERRORS.concurrencyExceeded);
+	// A temporary key's session cap also bounds HTTP streaming: past it the connection drops.
+	const sessionCap =
+		auth.granted.maxSessionMs === undefined
+			? undefined
+			: setTimeout(() => res.destroy(), auth.granted.maxSessionMs);
 	try {
 		const synthesis = synthesize({
 			text: params.text,
@@ -78,6 +83,7 @@ export async function ttsRoute(
 			outputAudioDurationMs: synthesis.durationMs,
 		});
 	} finally {
+		if (sessionCap) clearTimeout(sessionCap);
 		release();
 	}
 }
