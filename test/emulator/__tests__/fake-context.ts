@@ -162,6 +162,12 @@ export function fakeContext(overrides: Partial<EmulatorConfig> = {}): FakeContex
 			return entry;
 		},
 		takeWebSocketFault: (path) => faults.get(path)?.shift(),
+		clonedVoiceStatus: (voiceId, model) =>
+			voiceId === '7d1c1a52-2f0e-4c1b-9a57-2f3c1b0e6a11'
+				? model === 'tts-rt-v2'
+					? 'ready'
+					: 'not_computed'
+				: undefined,
 		acquireSlot(kind) {
 			if (slotsInUse[kind] >= config.concurrency[kind]) return undefined;
 			slotsInUse[kind]++;

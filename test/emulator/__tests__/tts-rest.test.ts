@@ -134,6 +134,11 @@ describe('POST /tts success', () => {
 		expect(reads).toBeGreaterThan(10);
 	});
 
+	it('accepts a cloned voice that is ready for the model', async () => {
+		const cloned = '7d1c1a52-2f0e-4c1b-9a57-2f3c1b0e6a11';
+		expect(await statusAfterBody(postTts({ ...base, voice: cloned }))).toBe(200);
+	});
+
 	it('accepts an alias model and a temporary key of usage type tts_rt', async () => {
 		expect(await statusAfterBody(postTts({ ...base, model: 'tts-rt-v1' }))).toBe(200);
 		const temp = emulator.ctx.addTempKey({ usageType: 'tts_rt', clientReferenceId: null });

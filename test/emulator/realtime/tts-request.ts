@@ -238,12 +238,11 @@ export function exceedsAudioCap(
 	return speechDurationMs(text, params.speed, params.reduceSilence) > MAX_TTS_AUDIO_MS;
 }
 
-/** A model by id; an alias answers with its target's languages and voices. */
+/** A model by id; an alias resolves to the model it names (its languages, voices and limits). */
 export function resolveTtsModel(models: TtsModel[], id: string): TtsModel | undefined {
 	const model = models.find((entry) => entry.id === id);
 	if (!model?.aliased_model_id) return model;
-	const target = models.find((entry) => entry.id === model.aliased_model_id);
-	return target ? { ...target, id: model.id } : model;
+	return models.find((entry) => entry.id === model.aliased_model_id) ?? model;
 }
 
 function checkVoice(
