@@ -142,6 +142,20 @@ describe('recognizeFile and recognizeBuffer', () => {
 		).toBe(TEXT);
 	});
 
+	it('finds an ICMT chunk written after the data chunk', async () => {
+		const wav = makeWav({ text: TEXT, durationMs: 3000 });
+		const listAt = wav.indexOf('LIST', 36, 'latin1');
+		const dataAt = wav.indexOf('data', 36, 'latin1');
+		const list = wav.subarray(listAt, dataAt);
+		const moved = Buffer.concat([wav.subarray(0, listAt), wav.subarray(dataAt), list]);
+		// Blank the coded samples so that only the trailing comment can supply the text.
+		const samplesAt = listAt + 8;
+		for (let at = samplesAt; at < samplesAt + 3 * 32000; at += 2) moved[at] = 0;
+		const result = await recognizeFile(writeTemp('list-after-data.wav', moved), {});
+		expect(result.durationMs).toBe(3000);
+		expect(result.text).toBe(TEXT);
+	});
+
 	it('derives the duration of non-WAV bytes from their size (16 bytes per ms)', () => {
 		const mp3ish = Buffer.concat([Buffer.from('ID3'), Buffer.alloc(15997, 9)]);
 		const result = recognizeBuffer(mp3ish, {});
