@@ -1,0 +1,62 @@
+// Errors of the real-time APIs: one JSON message with error_code (and error_type,
+// error_message, request_id), which the REST error mapping already understands.
+
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { INode, JsonObject } from 'n8n-workflow';
+
+import { sonioxApiError } from '../../transport/errors';
+
+export interface SocketErrorMessage {
+	error_code: number;
+	error_type?: string;
+	error_message?: string;
+	request_id?: string;
+	stream_id?: string;
+}
+
+/** Where the key of a real-time request came from: it changes what to fix after a 401/403. */
+export type KeySource = 'credential' | 'temporaryKey';
+
+export const SERVICE_UNAVAILABLE = 503;
+
+export function isSocketError(message: unknown): message is SocketErrorMessage {
+	return (
+		typeof message === 'object' &&
+		message !== null &&
+		typeof (message as SocketErrorMessage).error_code === 'number'
+	);
+}
+
+const TEMPORARY_KEY_HINT =
+	'The temporary API key was refused: it may have expired, been used already (single use), or have been created for the other real-time API. Create a new one with Temporary Key → Create and the matching usage type.';
+
+/** A Soniox error message as a node error; with a temporary key, 401/403 say what to do about it. */
+export function socketApiError(
+	node: INode,
+	message: SocketErrorMessage,
+	keySource: KeySource,
+): NodeApiError {
+	const { stream_id: _streamId, ...body } = message;
+	const error = sonioxApiError(node, message.error_code, body);
+	if (keySource === 'temporaryKey' && (message.error_code === 401 || message.error_code === 403)) {
+		error.description = TEMPORARY_KEY_HINT;
+	}
+	return error;
+}
+
+/** The connection ended without an error message and without finishing. */
+export function connectionLostError(node: INode, what: string, attempts: number): NodeApiError {
+	return new NodeApiError(node, { code: 'connection_lost' } as JsonObject, {
+		message: `The Soniox real-time connection closed before ${what}`,
+		description:
+			attempts > 1
+				? `It was opened ${attempts} times and closed early each time. Check the network between n8n and Soniox and run again.`
+				: 'Check the network between n8n and Soniox and run again.',
+	});
+}
+
+export function silenceError(node: INode, seconds: number, what: string): NodeOperationError {
+	return new NodeOperationError(node, `Soniox sent nothing for ${seconds} seconds while ${what}`, {
+		description: 'Soniox may be overloaded. Run again in a moment.',
+	});
+}
