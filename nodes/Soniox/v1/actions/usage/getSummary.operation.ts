@@ -15,7 +15,10 @@ import { readTimeWindow, timeRangeFields } from './usage.descriptions';
 const SUMMARY_MAX_DAYS = 366;
 
 export const description: INodeProperties[] = showFor('usage', 'getSummary', [
-	...timeRangeFields('thisMonth'),
+	...timeRangeFields(
+		'thisMonth',
+		'Soniox sums whole UTC days: every day the range touches is reported in full',
+	),
 	{
 		displayName: 'Output',
 		name: 'output',

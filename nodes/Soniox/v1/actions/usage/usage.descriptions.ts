@@ -11,13 +11,17 @@ import {
 import { usageLogsWindowProblem } from '../../helpers/usageLogs';
 
 /** Time Range, plus Start and End for a custom range. */
-export function timeRangeFields(defaultPreset: TimeRangePreset): INodeProperties[] {
+export function timeRangeFields(
+	defaultPreset: TimeRangePreset,
+	hint = 'Days and months are UTC, whatever the time zone of the workflow',
+): INodeProperties[] {
 	return [
 		{
 			displayName: 'Time Range',
 			name: 'timeRange',
 			type: 'options',
 			default: defaultPreset,
+			hint,
 			description:
 				'Which requests to include, by the time each request ended. Days and months are UTC.',
 			options: [
