@@ -96,7 +96,8 @@ export class UsageAggregator {
 			group.costs[field] = addDecimal(group.costs[field], entry[field] ?? '0');
 		}
 		for (const field of USAGE_COUNT_FIELDS) {
-			group.counts[field] += BigInt(Math.trunc(Number(entry[field] ?? 0)));
+			const count = Number(entry[field] ?? 0);
+			if (Number.isFinite(count)) group.counts[field] += BigInt(Math.trunc(count));
 		}
 		const time = Date.parse(entry.end_time);
 		if (!group.first || time < group.first.time) group.first = { time, text: entry.end_time };

@@ -87,14 +87,14 @@ export async function execute(
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	const now = new Date();
-	const { window, preset } = readTimeWindow.call(this, itemIndex, now);
+	const window = readTimeWindow.call(this, itemIndex, now);
 	const groupBy = this.getNodeParameter('groupBy', itemIndex, []) as UsageGroupKey[];
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const markup = readMarkup.call(this, options.markup, itemIndex);
 	const filter = readUsageFilter(this, itemIndex);
 	const aggregator = new UsageAggregator(groupBy);
 
-	if (preset === 'custom' || window.end > window.start) {
+	if (window.end > window.start) {
 		assertUsageLogsWindow.call(this, window, now, itemIndex);
 		const filtering = !isEmptyUsageFilter(filter);
 		// Page by page: only the group totals stay in memory, never the entries.

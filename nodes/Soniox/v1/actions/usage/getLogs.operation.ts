@@ -27,9 +27,8 @@ export async function execute(
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	const now = new Date();
-	const { window, preset } = readTimeWindow.call(this, itemIndex, now);
-	// A preset can be empty for a moment (Today at 00:00:00 UTC): nothing ended in it.
-	if (preset !== 'custom' && window.end <= window.start) return [];
+	const window = readTimeWindow.call(this, itemIndex, now);
+	if (window.end <= window.start) return [];
 	assertUsageLogsWindow.call(this, window, now, itemIndex);
 	const sort = this.getNodeParameter('sort', itemIndex) as UsageLogSort;
 	const filter = readUsageFilter(this, itemIndex);

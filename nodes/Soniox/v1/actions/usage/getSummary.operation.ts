@@ -62,8 +62,8 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const { window, preset } = readTimeWindow.call(this, itemIndex, new Date());
-	if (preset !== 'custom' && window.end <= window.start) return [];
+	const window = readTimeWindow.call(this, itemIndex, new Date());
+	if (window.end <= window.start) return [];
 	const days = utcDaysTouched(window);
 	if (days > SUMMARY_MAX_DAYS) {
 		throw new NodeOperationError(

@@ -71,14 +71,13 @@ export function timeRangeFields(
 	];
 }
 
-/** Reads Time Range (and Start/End) of one item. `now` is a parameter for tests. */
-export function readTimeWindow(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	now: Date,
-): { window: TimeWindow; preset: TimeRangePreset } {
+/**
+ * Reads Time Range (and Start/End) of one item. A custom range must end after its start; a
+ * preset may be empty for an instant (Today at 00:00:00.000 UTC), and then nothing is in it.
+ */
+export function readTimeWindow(this: IExecuteFunctions, itemIndex: number, now: Date): TimeWindow {
 	const preset = this.getNodeParameter('timeRange', itemIndex) as TimeRangePreset;
-	if (preset !== 'custom') return { window: presetWindow(preset, now), preset };
+	if (preset !== 'custom') return presetWindow(preset, now);
 
 	const read = (name: string, label: string, fallback?: Date) => {
 		const raw = this.getNodeParameter(name, itemIndex, '') as unknown;
@@ -101,7 +100,7 @@ export function readTimeWindow(
 			{ itemIndex, description: 'Swap Start and End, or leave End empty to read up to now.' },
 		);
 	}
-	return { window, preset };
+	return window;
 }
 
 /** Stops before any request when Soniox would refuse the usage-log window. */
