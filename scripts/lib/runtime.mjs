@@ -85,8 +85,10 @@ export function n8nBinary(version = N8N_VERSION) {
 	return join(n8nDir(version), 'node_modules', 'n8n', 'bin', 'n8n');
 }
 
+// `node scripts/lib/runtime.mjs node|n8n|all [n8n version]` prints the paths, installing first.
 if (import.meta.url === `file://${process.argv[1]}`) {
 	const what = process.argv[2] || 'all';
+	const version = process.argv[3] || N8N_VERSION;
 	if (what === 'node' || what === 'all') console.log(node24());
-	if (what === 'n8n' || what === 'all') console.log(n8nBinary());
+	if (what === 'n8n' || what === 'all') console.log(n8nBinary(version));
 }

@@ -1,18 +1,31 @@
-// A throwaway real n8n: its own user folder, our packed tarball installed as a community
-// package (without peer dependencies, as n8n installs them), and the n8n CLI to import
-// credentials and workflows and to execute them.
-import { execFile, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// A real n8n for the end-to-end tests and for `npm start`: its own user folder, our packed
+// tarball installed as a community package (without peer dependencies, as n8n installs
+// them), the n8n CLI to import credentials and workflows and to execute them, and
+// `n8n start` as a server with an owner account, its REST API and its webhooks.
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import {
+	createWriteStream,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
 const ROOT = resolve(__dirname, '../..');
+const PACKAGE_NAME = 'n8n-nodes-soniox-suite';
 
-/** Paths from scripts/lib/runtime.mjs, which installs Node.js 24 and n8n into the cache. */
-function runtimePath(what: 'node' | 'n8n'): string {
-	const result = spawnSync(process.execPath, [join(ROOT, 'scripts/lib/runtime.mjs'), what], {
+/** Paths from scripts/lib/runtime.mjs, which installs Node.js and n8n into the cache. */
+function runtimePath(what: 'node' | 'n8n', n8nVersion?: string): string {
+	const args = [join(ROOT, 'scripts/lib/runtime.mjs'), what, ...(n8nVersion ? [n8nVersion] : [])];
+	const result = spawnSync(process.execPath, args, {
 		encoding: 'utf8',
 		stdio: ['ignore', 'pipe', 'inherit'],
 	});
@@ -20,15 +33,16 @@ function runtimePath(what: 'node' | 'n8n'): string {
 	return result.stdout.trim();
 }
 
-const runtime = {
-	node24: () => (runtimePaths.node ??= runtimePath('node')),
-	n8nBinary: () => (runtimePaths.n8n ??= runtimePath('n8n')),
-};
-const runtimePaths: { node?: string; n8n?: string } = {};
+const runtimePaths = new Map<string, string>();
+function cachedRuntimePath(what: 'node' | 'n8n', n8nVersion?: string): string {
+	const key = `${what}@${n8nVersion ?? 'default'}`;
+	if (!runtimePaths.has(key)) runtimePaths.set(key, runtimePath(what, n8nVersion));
+	return runtimePaths.get(key)!;
+}
 
 let packedTarball: string | undefined;
 
-/** `npm pack` of the built package (npm test builds before running jest). */
+/** `npm pack` of the built package (npm test and npm start build before this runs). */
 export function packTarball(): string {
 	if (packedTarball) return packedTarball;
 	const destination = mkdtempSync(join(tmpdir(), 'soniox-pack-'));
@@ -43,27 +57,82 @@ export function packTarball(): string {
 	return packedTarball;
 }
 
+/** A TCP port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+	return await new Promise((resolvePort, reject) => {
+		const server = createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			server.close(() => resolvePort(port));
+		});
+	});
+}
+
+export interface NodeRun {
+	data?: {
+		main: Array<Array<{ json: Record<string, unknown>; binary?: Record<string, unknown> }>>;
+	};
+	error?: { message: string; description?: string };
+	executionStatus?: string;
+}
+
 export interface WorkflowRun {
 	status?: string;
-	runData: Record<
-		string,
-		Array<{
-			data?: { main: Array<Array<{ json: Record<string, unknown> }>> };
-			error?: { message: string };
-		}>
-	>;
-	error?: { message: string };
+	runData: Record<string, NodeRun[]>;
+	lastNodeExecuted?: string;
+	error?: { message: string; description?: string; node?: { name: string } };
+}
+
+export interface N8nInstanceOptions {
+	/**
+	 * A user folder to keep (npm start): created when missing, the package reinstalled from a
+	 * fresh tarball every time. Without it, a throwaway folder under the system temp folder.
+	 */
+	userFolder?: string;
+	/** Another n8n version than the default of scripts/lib/runtime.mjs (compatibility tests). */
+	n8nVersion?: string;
+	/**
+	 * Encrypts credentials in the database. null: n8n's own, created in the user folder on
+	 * first start and kept there (npm start). Default: a fixed key for throwaway folders.
+	 */
+	encryptionKey?: string | null;
+}
+
+export interface Owner {
+	email: string;
+	password: string;
+	firstName: string;
+	lastName: string;
 }
 
 export class N8nInstance {
-	private constructor(readonly userFolder: string) {}
+	private constructor(
+		readonly userFolder: string,
+		private readonly options: N8nInstanceOptions,
+		private readonly throwaway: boolean,
+	) {}
 
-	/** A fresh n8n user folder with the packed package installed as a community node. */
-	static async create(): Promise<N8nInstance> {
-		const userFolder = mkdtempSync(join(tmpdir(), 'soniox-n8n-'));
-		const nodesDir = join(userFolder, '.n8n', 'nodes');
+	/** An n8n user folder with the packed package installed as a community node. */
+	static async create(options: N8nInstanceOptions = {}): Promise<N8nInstance> {
+		const throwaway = !options.userFolder;
+		const userFolder = options.userFolder ?? mkdtempSync(join(tmpdir(), 'soniox-n8n-'));
+		const instance = new N8nInstance(userFolder, options, throwaway);
+		await instance.installPackage();
+		return instance;
+	}
+
+	/** (Re)installs the freshly packed tarball into <userFolder>/.n8n/nodes, as n8n does. */
+	async installPackage(tarball = packTarball()) {
+		const nodesDir = join(this.userFolder, '.n8n', 'nodes');
 		mkdirSync(nodesDir, { recursive: true });
-		writeFileSync(join(nodesDir, 'package.json'), '{"name":"installed-nodes","private":true}\n');
+		if (!existsSync(join(nodesDir, 'package.json'))) {
+			writeFileSync(join(nodesDir, 'package.json'), '{"name":"installed-nodes","private":true}\n');
+		}
+		// Same name and version as last time but other contents: remove it so npm installs anew.
+		rmSync(join(nodesDir, 'node_modules', PACKAGE_NAME), { recursive: true, force: true });
 		await execFileAsync(
 			'npm',
 			[
@@ -73,107 +142,412 @@ export class N8nInstance {
 				'--ignore-scripts',
 				'--no-audit',
 				'--no-fund',
-				packTarball(),
+				tarball,
 			],
 			{ cwd: nodesDir },
 		);
-		return new N8nInstance(userFolder);
+	}
+
+	/** The Node.js binary that runs this n8n (Node.js 24 for n8n 2.x). */
+	nodeBinary(): string {
+		return cachedRuntimePath('node', this.options.n8nVersion);
+	}
+
+	n8nBinary(): string {
+		return cachedRuntimePath('n8n', this.options.n8nVersion);
 	}
 
 	env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 		const { NODE_OPTIONS: _ignored, ...inherited } = process.env;
 		return {
 			...inherited,
+			// n8n starts its task runner with the `node` found on PATH: the same Node.js.
+			PATH: `${dirname(this.nodeBinary())}${delimiter}${process.env.PATH ?? ''}`,
 			N8N_USER_FOLDER: this.userFolder,
 			N8N_DIAGNOSTICS_ENABLED: 'false',
-			N8N_RUNNERS_ENABLED: 'false',
 			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
 			N8N_PERSONALIZATION_ENABLED: 'false',
 			N8N_LOG_LEVEL: 'warn',
-			N8N_ENCRYPTION_KEY: 'soniox-suite-e2e-encryption-key',
+			...(this.options.encryptionKey === null
+				? {}
+				: { N8N_ENCRYPTION_KEY: this.options.encryptionKey ?? 'soniox-suite-e2e-encryption-key' }),
 			DB_SQLITE_POOL_SIZE: '1',
 			...extra,
 		};
 	}
 
-	/** Runs the n8n CLI with Node.js 24; resolves with its stdout. */
+	/** Runs the n8n CLI; resolves with its stdout, rejects with its output on failure. */
 	async cli(args: string[], extraEnv: Record<string, string> = {}): Promise<string> {
+		const result = await this.runCli(args, extraEnv);
+		if (result.code !== 0) {
+			throw new Error(
+				`n8n ${args[0]} failed:\n${result.stderr.slice(-3000)}\n${result.stdout.slice(-4000)}`,
+			);
+		}
+		return result.stdout;
+	}
+
+	private async runCli(args: string[], extraEnv: Record<string, string>) {
 		try {
-			const { stdout } = await execFileAsync(runtime.node24(), [runtime.n8nBinary(), ...args], {
-				env: this.env(extraEnv),
-				maxBuffer: 64 * 1024 * 1024,
-				timeout: 240_000,
-			});
-			return stdout;
+			const { stdout, stderr } = await execFileAsync(
+				this.nodeBinary(),
+				[this.n8nBinary(), ...args],
+				{
+					env: this.env({
+						// A CLI command beside a running server must not take the server's runner port.
+						N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+						...extraEnv,
+					}),
+					maxBuffer: 64 * 1024 * 1024,
+					timeout: 240_000,
+				},
+			);
+			return { code: 0, stdout, stderr };
 		} catch (error) {
-			const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-			throw new Error(`n8n ${args[0]} failed:\n${stderr.slice(-3000)}\n${stdout.slice(-2000)}`);
+			const {
+				stdout = '',
+				stderr = '',
+				code,
+			} = error as {
+				stdout?: string;
+				stderr?: string;
+				code?: number | string;
+			};
+			return { code: typeof code === 'number' ? code : 1, stdout, stderr };
 		}
 	}
 
 	private writeInput(name: string, value: unknown): string {
-		const file = join(this.userFolder, name);
+		const dir = join(this.userFolder, 'imports');
+		mkdirSync(dir, { recursive: true });
+		const file = join(dir, name);
 		writeFileSync(file, JSON.stringify(value, null, 2));
 		return file;
 	}
 
+	/** `n8n import:credentials`: an existing credential with the same id is replaced. */
 	async importCredentials(credentials: object[]) {
-		await this.cli([
-			'import:credentials',
-			`--input=${this.writeInput('credentials.json', credentials)}`,
-		]);
+		// The input holds API keys in plain text: it lives only as long as the import.
+		const input = this.writeInput('credentials.json', credentials);
+		try {
+			await this.cli(['import:credentials', `--input=${input}`]);
+		} finally {
+			rmSync(input, { force: true });
+		}
 	}
 
-	async importWorkflow(workflow: { id: string }) {
-		await this.cli([
-			'import:workflow',
-			`--input=${this.writeInput(`${workflow.id}.json`, workflow)}`,
-		]);
+	/** `n8n import:workflow` of one workflow, or of several in one CLI call. */
+	async importWorkflow(workflow: { id: string } | Array<{ id: string }>) {
+		const many = Array.isArray(workflow);
+		const name = many ? 'workflows.json' : `${workflow.id}.json`;
+		await this.cli(['import:workflow', `--input=${this.writeInput(name, workflow)}`]);
 	}
 
-	/** `n8n execute --id … --rawOutput`, parsed. */
+	/** `n8n publish:workflow`: the workflow is active from the next `n8n start` on. */
+	async publishWorkflow(workflowId: string) {
+		await this.cli(['publish:workflow', `--id=${workflowId}`]);
+	}
+
+	/** `n8n execute --id … --rawOutput`, parsed. A failed run resolves too, with its error. */
 	async execute(workflowId: string): Promise<WorkflowRun> {
-		const stdout = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput']);
-		// Log lines may come first; the run itself is the JSON document starting on its own line.
-		const start = stdout.search(/^\{$/m);
-		if (start < 0) throw new Error(`n8n execute printed no run data:\n${stdout.slice(0, 2000)}`);
-		const parsed = JSON.parse(stdout.slice(start)) as {
-			status?: string;
-			data: { resultData: { runData: WorkflowRun['runData']; error?: { message: string } } };
-		};
-		return {
-			status: parsed.status,
-			runData: parsed.data.resultData.runData,
-			error: parsed.data.resultData.error,
-		};
+		// The CLI prints the run through its logger, at level info.
+		const args = ['execute', `--id=${workflowId}`, '--rawOutput'];
+		const { stdout, stderr } = await this.runCli(args, { N8N_LOG_LEVEL: 'info' });
+		const parsed = parseRun(stdout);
+		if (!parsed) {
+			throw new Error(
+				`n8n execute printed no run data:\n${stderr.slice(-3000)}\n${stdout.slice(-3000)}`,
+			);
+		}
+		return parsed;
 	}
 
-	/** Output items of one node in a run. */
-	static items(run: WorkflowRun, nodeName: string) {
-		return run.runData[nodeName]?.[0]?.data?.main?.[0]?.map((item) => item.json) ?? [];
+	/** Output items of one node in a run (first run of the node, first output). */
+	static items(run: WorkflowRun, nodeName: string, output = 0) {
+		return run.runData[nodeName]?.[0]?.data?.main?.[output]?.map((item) => item.json) ?? [];
+	}
+
+	/** `n8n start` on this user folder; resolves once the server answers its readiness probe. */
+	async start(
+		options: { port?: number; env?: Record<string, string>; logFile?: string } = {},
+	): Promise<N8nServer> {
+		const port = options.port ?? (await freePort());
+		const env = this.env({
+			N8N_PORT: String(port),
+			N8N_HOST: 'localhost',
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_PROTOCOL: 'http',
+			N8N_EDITOR_BASE_URL: `http://localhost:${port}`,
+			WEBHOOK_URL: `http://localhost:${port}/`,
+			N8N_SECURE_COOKIE: 'false',
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+			N8N_LOG_LEVEL: 'info',
+			...options.env,
+		});
+		const child = spawn(this.nodeBinary(), [this.n8nBinary(), 'start'], {
+			env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		if (options.logFile) {
+			const log = createWriteStream(options.logFile, { flags: 'a' });
+			child.stdout?.pipe(log, { end: false });
+			child.stderr?.pipe(log, { end: false });
+		}
+		const server = new N8nServer(child, `http://localhost:${port}`);
+		await server.waitUntilReady();
+		return server;
 	}
 
 	remove() {
-		rmSync(this.userFolder, { recursive: true, force: true });
+		if (this.throwaway) rmSync(this.userFolder, { recursive: true, force: true });
 	}
 }
 
+function parseRun(text: string): WorkflowRun | undefined {
+	// Log lines may come before and after; the run is pretty-printed JSON, from a line "{" to
+	// the first line "}".
+	const start = text.search(/^\{$/m);
+	if (start < 0) return undefined;
+	const end = text.slice(start).search(/^\}$/m);
+	if (end < 0) return undefined;
+	let parsed: {
+		status?: string;
+		data: {
+			resultData: {
+				runData: WorkflowRun['runData'];
+				lastNodeExecuted?: string;
+				error?: WorkflowRun['error'];
+			};
+		};
+	};
+	try {
+		parsed = JSON.parse(text.slice(start, start + end + 1));
+	} catch {
+		return undefined;
+	}
+	return {
+		status: parsed.status,
+		runData: parsed.data.resultData.runData,
+		lastNodeExecuted: parsed.data.resultData.lastNodeExecuted,
+		error: parsed.data.resultData.error,
+	};
+}
+
+export interface ExecutionSummary {
+	id: string;
+	workflowId: string;
+	mode: string;
+	status: string;
+	startedAt: string;
+}
+
+/** Servers still running when this process exits are killed, never left behind. */
+const runningServers = new Set<ChildProcess>();
+process.once('exit', () => {
+	for (const child of runningServers) child.kill('SIGKILL');
+});
+
+/** A running `n8n start`: its REST API (as the owner), its webhooks, its log. */
+export class N8nServer {
+	private output = '';
+	private cookie = '';
+	private exited: Promise<number | null>;
+
+	constructor(
+		readonly process: ChildProcess,
+		readonly url: string,
+	) {
+		const keep = (chunk: Buffer) => {
+			this.output = (this.output + chunk.toString()).slice(-200_000);
+		};
+		process.stdout?.on('data', keep);
+		process.stderr?.on('data', keep);
+		runningServers.add(process);
+		this.exited = new Promise((resolveExit) =>
+			process.once('exit', (code) => {
+				runningServers.delete(process);
+				resolveExit(code);
+			}),
+		);
+	}
+
+	/** What the server printed so far (the last 200 kB). */
+	log(): string {
+		return this.output;
+	}
+
+	async waitUntilReady(timeoutMs = 180_000) {
+		const deadline = Date.now() + timeoutMs;
+		let exitCode: number | null | undefined;
+		void this.exited.then((code) => (exitCode = code));
+		while (Date.now() < deadline) {
+			if (exitCode !== undefined) {
+				throw new Error(`n8n exited with ${exitCode} while starting:\n${this.output.slice(-4000)}`);
+			}
+			try {
+				const response = await fetch(`${this.url}/healthz/readiness`);
+				// The editor's REST API comes up with the last routes; wait for it too.
+				if (response.ok && (await fetch(`${this.url}/rest/settings`)).ok) return;
+			} catch {
+				// not listening yet
+			}
+			await new Promise((wake) => setTimeout(wake, 500));
+		}
+		throw new Error(`n8n did not become ready in ${timeoutMs} ms:\n${this.output.slice(-4000)}`);
+	}
+
+	/** Creates the owner account on a new instance; on one that has it already, logs in. */
+	async setupOwner(owner: Owner) {
+		const response = await fetch(`${this.url}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(owner),
+		});
+		if (response.ok) {
+			this.keepCookie(response);
+			return;
+		}
+		const body = await response.text();
+		if (response.status === 400 && /already/i.test(body)) {
+			await this.login(owner.email, owner.password);
+			return;
+		}
+		throw new Error(`owner setup failed: ${response.status} ${body}`);
+	}
+
+	async login(email: string, password: string) {
+		const response = await fetch(`${this.url}/rest/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ emailOrLdapLoginId: email, password }),
+		});
+		if (!response.ok) throw new Error(`login failed: ${response.status} ${await response.text()}`);
+		this.keepCookie(response);
+	}
+
+	/** The owner's session cookie (`n8n-auth=…`), e.g. for a browser. */
+	authCookie(): string {
+		return this.cookie;
+	}
+
+	private keepCookie(response: Response) {
+		const cookie = response.headers
+			.getSetCookie()
+			.find((value) => value.startsWith('n8n-auth='))
+			?.split(';')[0];
+		if (cookie) this.cookie = cookie;
+	}
+
+	/** The editor's internal REST API as the logged-in owner; resolves with `data`. */
+	async rest<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+		const response = await fetch(`${this.url}/rest${path}`, {
+			method,
+			headers: {
+				cookie: this.cookie,
+				...(body === undefined ? {} : { 'content-type': 'application/json' }),
+			},
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await response.text();
+		if (!response.ok) throw new Error(`${method} /rest${path}: ${response.status} ${text}`);
+		const parsed = text ? JSON.parse(text) : {};
+		return (parsed && typeof parsed === 'object' && 'data' in parsed ? parsed.data : parsed) as T;
+	}
+
+	/** Finished and running executions of a workflow, newest first. */
+	async executions(workflowId: string): Promise<ExecutionSummary[]> {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+		const data = await this.rest<{ results: ExecutionSummary[] }>(
+			'GET',
+			`/executions?filter=${filter}&limit=100`,
+		);
+		return data.results;
+	}
+
+	/** One execution with its run data, unflattened from n8n's storage format. */
+	async execution(id: string): Promise<WorkflowRun> {
+		const data = await this.rest<{ status: string; data: string }>('GET', `/executions/${id}`);
+		const run = unflattenExecutionData(data.data) as {
+			resultData: { runData: WorkflowRun['runData']; error?: WorkflowRun['error'] };
+		};
+		return { status: data.status, runData: run.resultData.runData, error: run.resultData.error };
+	}
+
+	/** Activates (publishes) a workflow on the running instance. */
+	async activate(workflowId: string) {
+		const workflow = await this.rest<{ versionId: string }>('GET', `/workflows/${workflowId}`);
+		await this.rest('POST', `/workflows/${workflowId}/activate`, {
+			versionId: workflow.versionId,
+		});
+	}
+
+	/** A request to a production webhook of an active workflow: `<url>/webhook/<path>`. */
+	async webhook(path: string, init: RequestInit = {}): Promise<Response> {
+		return await fetch(`${this.url}/webhook/${path.replace(/^\//, '')}`, init);
+	}
+
+	/** SIGTERM, then SIGKILL if n8n has not exited after the grace period. */
+	async stop(graceMs = 20_000) {
+		if (this.process.exitCode !== null || this.process.signalCode !== null) return;
+		this.process.kill('SIGTERM');
+		const timer = setTimeout(() => this.process.kill('SIGKILL'), graceMs);
+		await this.exited;
+		clearTimeout(timer);
+	}
+}
+
+/**
+ * n8n stores execution data "flattened" (the format of the `flatted` package): an array
+ * whose first element is the root, where every string that is a number refers to another
+ * element. Strings are stored as elements of their own, so a plain string is never an index.
+ */
+export function unflattenExecutionData(serialized: string): unknown {
+	const table = JSON.parse(serialized) as unknown[];
+	const resolved = new Map<number, unknown>();
+	const revive = (index: number): unknown => {
+		if (resolved.has(index)) return resolved.get(index);
+		const value = table[index];
+		if (Array.isArray(value)) {
+			const out: unknown[] = [];
+			resolved.set(index, out);
+			for (const entry of value) out.push(reviveValue(entry));
+			return out;
+		}
+		if (value && typeof value === 'object') {
+			const out: Record<string, unknown> = {};
+			resolved.set(index, out);
+			for (const [key, entry] of Object.entries(value)) out[key] = reviveValue(entry);
+			return out;
+		}
+		resolved.set(index, value);
+		return value;
+	};
+	const reviveValue = (entry: unknown) =>
+		typeof entry === 'string' ? revive(Number(entry)) : entry;
+	return revive(0);
+}
+
 /** The Soniox credential as `n8n import:credentials` takes it (n8n encrypts it on import). */
-export function sonioxCredential(data: Record<string, unknown>, id = 'soniox-e2e-credential') {
-	return { id, name: 'Soniox (emulator)', type: 'sonioxApi', data };
+export function sonioxCredential(
+	data: Record<string, unknown>,
+	id = 'soniox-e2e-credential',
+	name = 'Soniox (emulator)',
+) {
+	return { id, name, type: 'sonioxApi', data };
+}
+
+export interface WorkflowNode {
+	name: string;
+	type: string;
+	parameters: Record<string, unknown>;
+	typeVersion?: number;
+	credentials?: Record<string, { id: string; name: string }>;
+	[extra: string]: unknown;
 }
 
 /** A manual-trigger workflow whose trigger feeds the given nodes in a chain. */
-export function chainWorkflow(
-	id: string,
-	nodes: Array<{
-		name: string;
-		type: string;
-		parameters: Record<string, unknown>;
-		typeVersion?: number;
-		credentials?: Record<string, { id: string; name: string }>;
-	}>,
-) {
+export function chainWorkflow(id: string, nodes: WorkflowNode[]) {
 	const all = [
 		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
 		...nodes,
@@ -190,4 +564,36 @@ export function chainWorkflow(
 		};
 	}
 	return { id, name: id, active: false, nodes: all, connections, settings: {} };
+}
+
+export interface ExampleWorkflow {
+	id: string;
+	name: string;
+	nodes: Array<WorkflowNode & { id: string }>;
+	connections: Record<string, unknown>;
+	[extra: string]: unknown;
+}
+
+/** The example workflows shipped in examples/, by file name. */
+export function exampleWorkflow(file: string): ExampleWorkflow {
+	return JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8')) as ExampleWorkflow;
+}
+
+export function exampleFiles(): string[] {
+	return readdirSync(join(ROOT, 'examples'))
+		.filter((name) => name.endsWith('.json'))
+		.sort();
+}
+
+/** A copy of a workflow with one node's parameters changed (e.g. a URL pointed at a test receiver). */
+export function withParameters(
+	workflow: ExampleWorkflow,
+	nodeName: string,
+	change: (parameters: Record<string, unknown>) => void,
+): ExampleWorkflow {
+	const copy = structuredClone(workflow);
+	const node = copy.nodes.find((candidate) => candidate.name === nodeName);
+	if (!node) throw new Error(`${workflow.name} has no node "${nodeName}"`);
+	change(node.parameters);
+	return copy;
 }

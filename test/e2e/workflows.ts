@@ -1,0 +1,113 @@
+// Pieces the end-to-end suites share: the credential that points n8n at the emulator, the
+// credential reference of the example workflows, and a loopback receiver that stands in for
+// Slack (and any other webhook a workflow posts to).
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { Emulator } from '../emulator';
+
+/** The credential the example workflows refer to; `npm start` creates it under this id. */
+export const EXAMPLE_CREDENTIAL = { id: 'sonioxSuiteDemo1', name: 'Soniox account' };
+
+/** Soniox credential values for the emulator: region Custom with its four URLs. */
+export function emulatorCredentialData(emulator: Emulator): Record<string, unknown> {
+	return {
+		apiKey: emulator.apiKey,
+		region: 'custom',
+		baseDomain: 'localhost',
+		restUrl: emulator.urls.api,
+		sttWebSocketUrl: emulator.urls.sttWebSocket,
+		ttsRestUrl: emulator.urls.ttsRest,
+		ttsWebSocketUrl: emulator.urls.ttsWebSocket,
+	};
+}
+
+export interface ReceivedRequest {
+	method: string;
+	path: string;
+	headers: IncomingHttpHeaders;
+	body: string;
+	json?: unknown;
+}
+
+/** An HTTP server on loopback that answers 200 "ok" and keeps what it received. */
+export class LoopbackReceiver {
+	readonly received: ReceivedRequest[] = [];
+	private waiters: Array<() => void> = [];
+
+	private readonly server: Server;
+	url = '';
+
+	private constructor() {
+		this.server = createServer((req, res) => {
+			const chunks: Buffer[] = [];
+			req.on('data', (chunk: Buffer) => chunks.push(chunk));
+			req.on('end', () => {
+				const body = Buffer.concat(chunks).toString('utf8');
+				let json: unknown;
+				try {
+					json = body ? JSON.parse(body) : undefined;
+				} catch {
+					json = undefined;
+				}
+				this.record({
+					method: req.method ?? 'GET',
+					path: req.url ?? '/',
+					headers: req.headers,
+					body,
+					json,
+				});
+				// Slack's incoming webhooks answer a plain "ok".
+				res.writeHead(200, { 'content-type': 'text/plain' });
+				res.end('ok');
+			});
+		});
+	}
+
+	static async start(): Promise<LoopbackReceiver> {
+		const receiver = new LoopbackReceiver();
+		await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
+		receiver.url = `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}`;
+		return receiver;
+	}
+
+	private record(request: ReceivedRequest) {
+		this.received.push(request);
+		const waiters = this.waiters;
+		this.waiters = [];
+		for (const wake of waiters) wake();
+	}
+
+	/** Requests to one path (e.g. "/slack"). */
+	at(path: string): ReceivedRequest[] {
+		return this.received.filter((request) => request.path === path);
+	}
+
+	/** Resolves once `count` requests reached `path`, or rejects after the timeout. */
+	async waitFor(path: string, count = 1, timeoutMs = 60_000): Promise<ReceivedRequest[]> {
+		const deadline = Date.now() + timeoutMs;
+		while (this.at(path).length < count) {
+			const left = deadline - Date.now();
+			if (left <= 0) {
+				throw new Error(`${path} received ${this.at(path).length} of ${count} requests in time`);
+			}
+			await new Promise<void>((wake) => {
+				const timer = setTimeout(wake, left);
+				this.waiters.push(() => {
+					clearTimeout(timer);
+					wake();
+				});
+			});
+		}
+		return this.at(path);
+	}
+
+	clear() {
+		this.received.length = 0;
+	}
+
+	async close() {
+		this.server.closeAllConnections();
+		await new Promise<void>((resolve) => this.server.close(() => resolve()));
+	}
+}
