@@ -83,6 +83,8 @@ class Transcript {
 	/** Audio covered by final tokens, on the recording's timeline. */
 	finalAudioMs = 0;
 	totalAudioMs = 0;
+	/** Whether the latest response's first non-final token continues the last final word. */
+	private wordOpen = false;
 
 	/** Takes one response of a session whose times start at `offsetMs`. */
 	accept(response: IDataObject, offsetMs: number) {
@@ -96,6 +98,11 @@ class Transcript {
 				shifted.end_ms = Math.round(shifted.end_ms + offsetMs);
 			this.tokens.push(shifted);
 		}
+		const pending = tokens.find(
+			(token) => token.is_final !== true && !MARKERS.has(String(token.text)),
+		);
+		this.wordOpen =
+			pending !== undefined && this.tokens.length > 0 && !/^\s/u.test(String(pending.text));
 		if (typeof response.final_audio_proc_ms === 'number') {
 			this.finalAudioMs = Math.max(this.finalAudioMs, offsetMs + response.final_audio_proc_ms);
 		}
@@ -104,10 +111,30 @@ class Transcript {
 		}
 	}
 
+	/**
+	 * Where a new session should start. Tokens are pieces of words, so the final ones may end
+	 * inside a word; a session started there would hear the rest of it as a word of its own. The
+	 * final pieces of an unfinished word are therefore dropped, and the word is heard again.
+	 */
+	resumeMs(): number {
+		if (!this.wordOpen) return this.finalAudioMs;
+		const timed = (token: RealtimeToken) => typeof token.start_ms === 'number';
+		let cut = this.tokens.findIndex(timed);
+		this.tokens.forEach((token, index) => {
+			if (timed(token) && /^\s/u.test(token.text)) cut = index;
+		});
+		if (cut < 0) return this.finalAudioMs;
+		this.finalAudioMs = this.tokens[cut].start_ms!;
+		this.tokens = this.tokens.slice(0, cut);
+		this.wordOpen = false;
+		return this.finalAudioMs;
+	}
+
 	startOver() {
 		this.tokens = [];
 		this.finalAudioMs = 0;
 		this.totalAudioMs = 0;
+		this.wordOpen = false;
 	}
 }
 
@@ -139,7 +166,7 @@ function resumeFrom(layout: AudioLayout, transcript: Transcript): SessionStart {
 		transcript.startOver();
 		return { audioConfig: layout.config, fromByte: 0, offsetMs: 0 };
 	}
-	const frames = Math.floor((transcript.finalAudioMs * pcm.sampleRate) / 1000);
+	const frames = Math.floor((transcript.resumeMs() * pcm.sampleRate) / 1000);
 	return {
 		audioConfig: {
 			audio_format: pcm.format,
