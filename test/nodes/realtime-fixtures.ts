@@ -1,4 +1,6 @@
 // Shared by the real-time suites: audio fixtures and small helpers around the emulator.
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+
 import type { INode } from 'n8n-workflow';
 
 import { makeWav, type Emulator } from '../emulator';
@@ -46,3 +48,43 @@ type TimedToken = { text: string; start_ms?: number; end_ms?: number };
 /** Text and timing of tokens, for comparing transcripts. */
 export const timeline = (tokens: TimedToken[]) =>
 	tokens.map(({ text, start_ms, end_ms }) => ({ text, start_ms, end_ms }));
+
+export interface CountingProxy {
+	/** The target URL with the proxy's port. */
+	url: string;
+	/** TCP connections opened through the proxy so far. */
+	connections(): number;
+	close(): Promise<void>;
+}
+
+/**
+ * A TCP relay in front of one emulator URL that counts connections: each WebSocket is one TCP
+ * connection, so this tells how many connections a run opened.
+ */
+export async function countingProxy(target: string): Promise<CountingProxy> {
+	const url = new URL(target);
+	const upstreamPort = Number(url.port);
+	let count = 0;
+	const sockets = new Set<Socket>();
+	const server = createServer((client) => {
+		count++;
+		const upstream = connect(upstreamPort, url.hostname);
+		for (const socket of [client, upstream]) {
+			sockets.add(socket);
+			socket.on('close', () => sockets.delete(socket));
+			socket.on('error', () => [client, upstream].forEach((s) => s.destroy()));
+		}
+		client.pipe(upstream).pipe(client);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	url.port = String(port);
+	return {
+		url: url.toString(),
+		connections: () => count,
+		close: async () => {
+			for (const socket of sockets) socket.destroy();
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		},
+	};
+}
