@@ -139,6 +139,16 @@ describe('failures stay per stream', () => {
 		expect(outcomes[2]).toHaveProperty('audio');
 	});
 
+	it('says how to split text whose speech exceeds what one stream holds', async () => {
+		const [outcome] = await synthesize([
+			speech('A sentence that takes a while to say. '.repeat(80)),
+		]);
+		expect(outcome).toMatchObject({
+			httpCode: '400',
+			description: expect.stringContaining('Split the text over several items'),
+		});
+	});
+
 	it('stops starting streams after a failure when asked to', async () => {
 		const ledgerBefore = wsEntries().length;
 		const outcomes = await synthesize(

@@ -31,6 +31,7 @@ afterAll(async () => await emulator.close());
 afterEach(() => {
 	emulator.faults.clear();
 	emulator.config.concurrency.transcribe = 10;
+	emulator.config.realtimeMaxSpeedup = 0;
 });
 
 const PCM_16K = rawLayout({ format: 'pcm_s16le', sampleRate: 16000, channels: 1 });
@@ -179,6 +180,15 @@ describe('errors', () => {
 		expect(error).toMatchObject({
 			httpCode: '429',
 			message: expect.stringContaining('limit_exceeded'),
+		});
+	});
+
+	it('suggests real-time pace when Soniox refuses audio sent too fast', async () => {
+		emulator.config.realtimeMaxSpeedup = 1;
+		const error = await transcribe().catch((e: Error) => e);
+		expect(error).toMatchObject({
+			httpCode: '400',
+			description: expect.stringContaining('Set Sending Pace to Real Time'),
 		});
 	});
 

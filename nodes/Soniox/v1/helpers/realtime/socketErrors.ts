@@ -38,11 +38,22 @@ export function socketApiError(
 ): NodeApiError {
 	const { stream_id: _streamId, ...body } = message;
 	const error = sonioxApiError(node, message.error_code, body);
+	const text = message.error_message ?? '';
 	if (keySource === 'temporaryKey' && (message.error_code === 401 || message.error_code === 403)) {
 		error.description = TEMPORARY_KEY_HINT;
+	} else if (message.error_code === 400 && /audio is too long|max duration/i.test(text)) {
+		error.description = TOO_LONG_HINT;
+	} else if (message.error_code === 400 && /faster than real/i.test(text)) {
+		error.description = TOO_FAST_HINT;
 	}
 	return error;
 }
+
+const TOO_LONG_HINT =
+	'Each item is spoken as one stream, and a stream holds at most 2 minutes of audio. Split the text over several items (e.g. with the Split Out node) and join the audio afterwards.';
+
+const TOO_FAST_HINT =
+	'Set Sending Pace to Real Time: Soniox refuses long stretches of audio sent far faster than it plays.';
 
 /** The connection ended without an error message and without finishing. */
 export function connectionLostError(node: INode, what: string, attempts: number): NodeApiError {
