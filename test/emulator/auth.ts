@@ -1,0 +1,115 @@
+// Who may call what: long-lived keys from the config, and temporary keys minted by
+// POST /v1/auth/temporary-api-key with their usage type, expiry, single use, session cap and
+// bound client_reference_id. The binding rule for client_reference_id lives here only.
+import { createHash, randomBytes } from 'node:crypto';
+
+import type { AuthOutcome, AuthSurface, EmulatorConfig } from './context';
+
+export type TemporaryUsageType = 'transcribe_websocket' | 'tts_rt';
+
+interface TemporaryKey {
+	usageType: TemporaryUsageType;
+	expiresAt: number;
+	singleUse: boolean;
+	used: boolean;
+	maxSessionMs?: number;
+	clientReferenceId: string | null;
+}
+
+const MISSING_KEY =
+	"Missing API key. Provide it as an Authorization header (e.g. 'Authorization: Bearer <SONIOX_API_KEY>'). You can get an API key at https://console.soniox.com.";
+const INCORRECT_KEY =
+	'Incorrect API key provided. You can get an API key at https://console.soniox.com';
+const INVALID_TEMPORARY_KEY =
+	'Invalid or expired temporary API key. Create a new temporary API key and retry. See https://soniox.com/docs/guides/temporary-api-keys for details.';
+
+const refuse = (status: number, errorType: string, message: string): AuthOutcome => ({
+	ok: false,
+	status,
+	errorType,
+	message,
+});
+
+/** A non-secret name for a key, for logs: never the key itself. */
+function keyId(key: string) {
+	return `key_${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
+}
+
+export class KeyStore {
+	private temporary = new Map<string, TemporaryKey>();
+
+	constructor(
+		private readonly config: EmulatorConfig,
+		private readonly now: () => number,
+	) {}
+
+	createTemporary(options: {
+		usageType: TemporaryUsageType;
+		expiresInSeconds: number;
+		singleUse: boolean;
+		maxSessionDurationSeconds?: number;
+		clientReferenceId: string | null;
+	}) {
+		const key = `temp:${randomBytes(16)
+			.toString('base64url')
+			.toUpperCase()
+			.replace(/[^A-Z0-9]/g, 'X')}`;
+		const expiresAt = this.now() + options.expiresInSeconds * 1000;
+		this.temporary.set(key, {
+			usageType: options.usageType,
+			expiresAt,
+			singleUse: options.singleUse,
+			used: false,
+			maxSessionMs:
+				options.maxSessionDurationSeconds === undefined
+					? undefined
+					: options.maxSessionDurationSeconds * 1000,
+			clientReferenceId: options.clientReferenceId,
+		});
+		return { api_key: key, expires_at: new Date(expiresAt).toISOString() };
+	}
+
+	authenticate(key: string | undefined, surface: AuthSurface): AuthOutcome {
+		if (key === undefined || key === '') return refuse(401, 'unauthenticated', MISSING_KEY);
+		if (this.config.apiKeys.includes(key)) {
+			return {
+				ok: true,
+				keyId: keyId(key),
+				temporary: false,
+				clientReferenceId: (requested) => requested || null,
+			};
+		}
+		const temporary = this.temporary.get(key);
+		if (!temporary) {
+			return refuse(
+				401,
+				'unauthenticated',
+				key.startsWith('temp:') ? INVALID_TEMPORARY_KEY : INCORRECT_KEY,
+			);
+		}
+		if (temporary.expiresAt <= this.now() || (temporary.singleUse && temporary.used)) {
+			return refuse(401, 'unauthenticated', INVALID_TEMPORARY_KEY);
+		}
+		if (surface !== temporary.usageType) {
+			return refuse(
+				403,
+				'permission_denied',
+				`This temporary API key can only be used for ${temporary.usageType}; use a long-lived API key for this request.`,
+			);
+		}
+		temporary.used = true;
+		// The bound value wins; with none bound, nothing is logged whatever the request says.
+		const bound = temporary.clientReferenceId;
+		return {
+			ok: true,
+			keyId: keyId(key),
+			temporary: true,
+			maxSessionMs: temporary.maxSessionMs,
+			clientReferenceId: () => bound,
+		};
+	}
+
+	reset() {
+		this.temporary.clear();
+	}
+}

@@ -1,0 +1,151 @@
+// A small router and the request/response helpers every REST route uses.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import type { EmulatorContext } from './context';
+import { ApiError, internalError, invalid, problem } from './errors';
+
+export interface RouteRequest {
+	req: IncomingMessage;
+	res: ServerResponse;
+	params: Record<string, string>;
+	query: URLSearchParams;
+}
+
+export type RouteHandler = (request: RouteRequest) => Promise<unknown> | unknown;
+
+interface Route {
+	method: string;
+	pattern: RegExp;
+	names: string[];
+	/** The route's name for faults and logs, e.g. "GET /v1/files/:id". */
+	key: string;
+	handler: RouteHandler;
+}
+
+/** Routes by method and path pattern (`/v1/files/:id`); handlers return a JSON body or send. */
+export class Router {
+	private readonly routes: Route[] = [];
+
+	add(method: string, path: string, handler: RouteHandler) {
+		const names: string[] = [];
+		const source = path.replace(/:(\w+)/g, (_match, name: string) => {
+			names.push(name);
+			return '([^/]+)';
+		});
+		this.routes.push({
+			method,
+			pattern: new RegExp(`^${source}$`),
+			names,
+			key: `${method} ${path}`,
+			handler,
+		});
+		return this;
+	}
+
+	match(method: string, path: string) {
+		for (const route of this.routes) {
+			if (route.method !== method) continue;
+			const found = route.pattern.exec(path);
+			if (!found) continue;
+			const params = Object.fromEntries(
+				route.names.map((name, i) => [name, decodeURIComponent(found[i + 1])]),
+			);
+			return { route, params };
+		}
+		return undefined;
+	}
+}
+
+export function sendJson(
+	res: ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {},
+) {
+	const text = JSON.stringify(body);
+	res.writeHead(status, {
+		'Content-Type': 'application/json',
+		'Content-Length': Buffer.byteLength(text),
+		...headers,
+	});
+	res.end(text);
+}
+
+export function sendError(res: ServerResponse, error: unknown) {
+	const apiError = error instanceof ApiError ? error : internalError();
+	if (!(error instanceof ApiError)) console.error('[emulator] unexpected error', error);
+	if (res.headersSent) {
+		res.destroy();
+		return;
+	}
+	sendJson(res, apiError.status, apiError.body(), apiError.headers);
+}
+
+const MAX_JSON_BYTES = 1024 * 1024;
+
+export async function readBody(req: IncomingMessage, maxBytes = MAX_JSON_BYTES): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of req) {
+		size += (chunk as Buffer).length;
+		if (size > maxBytes)
+			throw invalid(problem('body', `Request body is larger than ${maxBytes} bytes.`));
+		chunks.push(chunk as Buffer);
+	}
+	return Buffer.concat(chunks);
+}
+
+export async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+	const raw = (await readBody(req)).toString('utf8');
+	try {
+		const parsed: unknown = JSON.parse(raw || '{}');
+		if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+			return parsed as Record<string, unknown>;
+	} catch {
+		// reported below
+	}
+	throw invalid(problem('body', 'Request body must be a JSON object.', 'json_invalid'));
+}
+
+/** Reads the Bearer key of a REST request (undefined when absent or not Bearer). */
+export function bearerKey(req: IncomingMessage): string | undefined {
+	const header = req.headers.authorization;
+	if (!header) return undefined;
+	const match = /^Bearer\s+(.+)$/i.exec(header);
+	return match ? match[1].trim() : '';
+}
+
+/** Authenticates a REST management call; throws the API's 401 when refused. */
+export function requireRestAuth(ctx: EmulatorContext, req: IncomingMessage) {
+	const outcome = ctx.authenticate(bearerKey(req), 'rest');
+	if (!outcome.ok) throw new ApiError(outcome.status, outcome.errorType, outcome.message);
+	return outcome;
+}
+
+export function intParam(
+	query: URLSearchParams,
+	name: string,
+	min: number,
+	max: number,
+	fallback: number,
+) {
+	const raw = query.get(name);
+	if (raw === null || raw === '') return fallback;
+	const value = Number(raw);
+	if (!Number.isInteger(value) || value < min || value > max) {
+		throw invalid(
+			problem(`query.${name}`, `Input should be an integer between ${min} and ${max}.`),
+		);
+	}
+	return value;
+}
+
+/** A route's answer with a status other than 200 (201 created, 204 no content). */
+export class Reply {
+	constructor(
+		readonly status: number,
+		readonly body?: unknown,
+	) {}
+}
+
+export const reply = (status: number, body?: unknown) => new Reply(status, body);

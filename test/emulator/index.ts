@@ -1,0 +1,101 @@
+// The Soniox emulator: start one on loopback and talk to it like to Soniox.
+// See README.md beside this file for what it serves and how to steer it.
+import { mkdtempSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { EmulatorConfig, EmulatorContext, UsageEntry } from './context';
+import type { FaultSpec } from './faults';
+import { toUsageEntry } from './ledger';
+import { insertUsage, seedUsage, type SeedOptions, type UsageInsert } from './seed';
+import { createEmulatorServer } from './server';
+import { EmulatorState, type RequestRecord } from './state';
+
+export type { FaultSpec, HttpFaultSpec, WebSocketFaultSpec } from './faults';
+export type { RequestRecord } from './state';
+export type { SeedOptions, UsageInsert } from './seed';
+export { makeWav } from './audio';
+
+export const DEFAULT_API_KEY = 'soniox-emulator-key';
+
+export interface EmulatorOptions extends Partial<
+	Omit<EmulatorConfig, 'transcription' | 'concurrency'>
+> {
+	port?: number;
+	host?: string;
+	transcription?: Partial<EmulatorConfig['transcription']>;
+	concurrency?: Partial<EmulatorConfig['concurrency']>;
+}
+
+export interface Emulator {
+	/** REST base URL (paths are /v1/...). */
+	baseUrl: string;
+	urls: { api: string; sttWebSocket: string; ttsRest: string; ttsWebSocket: string };
+	apiKey: string;
+	ctx: EmulatorContext;
+	/** The live config: change it at run time. */
+	config: EmulatorConfig;
+	/** Every recorded usage entry, visible yet or not, in (end_time, uuid) order. */
+	ledger(): UsageEntry[];
+	/** Every request served (never a key or a header). */
+	requests(): RequestRecord[];
+	faults: { arm(spec: FaultSpec): void; clear(): void };
+	seedUsage(options: SeedOptions): Promise<number>;
+	insertUsage(entries: UsageInsert[]): UsageEntry[];
+	reset(): void;
+	close(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+	const { port = 0, host = '127.0.0.1', transcription, concurrency, ...rest } = options;
+	const config: EmulatorConfig = {
+		apiKeys: [DEFAULT_API_KEY],
+		ingestionLagMs: 0,
+		clockOffsetMs: 0,
+		realtimeMaxSpeedup: 0,
+		maxUploadBytes: 1024 * 1024 * 1024,
+		storageDir: mkdtempSync(join(tmpdir(), 'soniox-emulator-')),
+		...rest,
+		transcription: {
+			queuedMs: 50,
+			processingBaseMs: 100,
+			processingPerAudioSecondMs: 0,
+			...transcription,
+		},
+		concurrency: { transcribe: 10, tts: 5, ...concurrency },
+	};
+	const state = new EmulatorState(config);
+	const server = createEmulatorServer(state);
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, host, resolve);
+	});
+	const address = server.address() as AddressInfo;
+	const authority = `${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+	const baseUrl = `http://${authority}`;
+
+	return {
+		baseUrl,
+		urls: {
+			api: baseUrl,
+			sttWebSocket: `ws://${authority}/transcribe-websocket`,
+			ttsRest: baseUrl,
+			ttsWebSocket: `ws://${authority}/tts-websocket`,
+		},
+		apiKey: config.apiKeys[0],
+		ctx: state,
+		config,
+		ledger: () => state.ledger.all().map(toUsageEntry),
+		requests: () => [...state.requestLog],
+		faults: { arm: (spec) => state.faults.arm(spec), clear: () => state.faults.clear() },
+		seedUsage: (seed) => seedUsage(state, seed),
+		insertUsage: (entries) => insertUsage(state, entries),
+		reset: () => state.reset(),
+		close: async () => {
+			server.closeAllConnections();
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+			state.close();
+		},
+	};
+}

@@ -1,0 +1,150 @@
+// A streaming multipart/form-data reader: file parts go straight to disk, so a 1 GB upload
+// costs the emulator a few chunks of memory, not a gigabyte.
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+
+import { invalid, problem } from './errors';
+
+export interface UploadedFile {
+	field: string;
+	fileName: string;
+	path: string;
+	size: number;
+}
+
+export interface MultipartResult {
+	fields: Record<string, string>;
+	files: UploadedFile[];
+}
+
+const MAX_FIELD_BYTES = 64 * 1024;
+
+function parseHeaders(block: string) {
+	const disposition = /content-disposition:\s*form-data;([^\r\n]*)/i.exec(block)?.[1] ?? '';
+	const name = /\bname="([^"]*)"/i.exec(disposition)?.[1];
+	const fileName = /\bfilename="([^"]*)"/i.exec(disposition)?.[1];
+	return { name, fileName };
+}
+
+/**
+ * Reads the request body part by part. Throws a validation error for malformed bodies and
+ * for files over `maxFileBytes` (the partial file is removed by the caller's storage reset).
+ */
+export async function readMultipart(
+	req: IncomingMessage,
+	storageDir: string,
+	maxFileBytes: number,
+): Promise<MultipartResult> {
+	const boundaryMatch = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(req.headers['content-type'] ?? '');
+	if (!/^multipart\/form-data/i.test(req.headers['content-type'] ?? '') || !boundaryMatch) {
+		throw invalid(problem('body', 'Expected a multipart/form-data body.', 'multipart_invalid'));
+	}
+	const delimiter = Buffer.from(`\r\n--${boundaryMatch[1] ?? boundaryMatch[2]}`);
+	const result: MultipartResult = { fields: {}, files: [] };
+
+	// The body is read as if it started with CRLF, so every boundary looks the same.
+	let buffer: Buffer = Buffer.from('\r\n');
+	let state = 'preamble' as 'preamble' | 'headers' | 'body' | 'done';
+	let part: { name?: string; fileName?: string } = {};
+	let fieldChunks: Buffer[] = [];
+	let file: { stream: WriteStream; info: UploadedFile } | undefined;
+	let tooLarge = false;
+
+	const writeBody = async (data: Buffer) => {
+		if (data.length === 0) return;
+		if (file) {
+			file.info.size += data.length;
+			if (file.info.size > maxFileBytes) tooLarge = true;
+			if (!tooLarge && !file.stream.write(data)) {
+				await new Promise<void>((resolve) => file?.stream.once('drain', () => resolve()));
+			}
+		} else {
+			fieldChunks.push(data);
+			if (fieldChunks.reduce((sum, chunk) => sum + chunk.length, 0) > MAX_FIELD_BYTES) {
+				throw invalid(problem(`body.${part.name}`, 'Form field is too long.'));
+			}
+		}
+	};
+
+	const endPart = async () => {
+		if (file) {
+			const { stream, info } = file;
+			await new Promise<void>((resolve, reject) =>
+				stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
+			);
+			result.files.push(info);
+			file = undefined;
+		} else if (part.name !== undefined) {
+			result.fields[part.name] = Buffer.concat(fieldChunks).toString('utf8');
+		}
+		fieldChunks = [];
+	};
+
+	const process = async (final: boolean) => {
+		while (state !== 'done') {
+			if (state === 'preamble' || state === 'body') {
+				const at = buffer.indexOf(delimiter);
+				if (at < 0) {
+					// Keep enough bytes to recognise a delimiter split across chunks.
+					const keep = final ? 0 : delimiter.length + 4;
+					if (state === 'body' && buffer.length > keep) {
+						await writeBody(buffer.subarray(0, buffer.length - keep));
+						buffer = buffer.subarray(buffer.length - keep);
+					}
+					return;
+				}
+				const after = buffer.subarray(at + delimiter.length);
+				// Wait for the two bytes that say whether this boundary is the last one.
+				if (after.length < 2 && !final) return;
+				if (state === 'body') {
+					await writeBody(buffer.subarray(0, at));
+					await endPart();
+				}
+				if (after.subarray(0, 2).toString() === '--') {
+					state = 'done';
+					return;
+				}
+				buffer = after.subarray(2);
+				state = 'headers';
+			}
+			if (state === 'headers') {
+				const end = buffer.indexOf('\r\n\r\n');
+				if (end < 0) return;
+				part = parseHeaders(buffer.subarray(0, end).toString('utf8'));
+				buffer = buffer.subarray(end + 4);
+				if (part.fileName !== undefined) {
+					const path = join(storageDir, randomUUID());
+					file = {
+						stream: createWriteStream(path),
+						info: { field: part.name ?? '', fileName: part.fileName, path, size: 0 },
+					};
+				}
+				state = 'body';
+			}
+		}
+	};
+
+	for await (const chunk of req) {
+		buffer = buffer.length === 0 ? (chunk as Buffer) : Buffer.concat([buffer, chunk as Buffer]);
+		await process(false);
+	}
+	await process(true);
+	if (state !== 'done') {
+		await endPart().catch(() => undefined);
+		throw invalid(
+			problem('body', 'The multipart body ended before its closing boundary.', 'multipart_invalid'),
+		);
+	}
+	if (tooLarge) {
+		throw invalid(
+			problem(
+				'file.file',
+				`Exceeded maximum file size (maximum is ${maxFileBytes} bytes)`,
+				'file_too_large',
+			),
+		);
+	}
+	return result;
+}
