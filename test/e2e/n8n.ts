@@ -163,6 +163,8 @@ export class N8nInstance {
 			...inherited,
 			// n8n starts its task runner with the `node` found on PATH: the same Node.js.
 			PATH: `${dirname(this.nodeBinary())}${delimiter}${process.env.PATH ?? ''}`,
+			// Jest sets NODE_ENV=test, in which n8n logs nothing, not even the CLI's results.
+			NODE_ENV: 'production',
 			N8N_USER_FOLDER: this.userFolder,
 			N8N_DIAGNOSTICS_ENABLED: 'false',
 			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
@@ -214,7 +216,8 @@ export class N8nInstance {
 				stderr?: string;
 				code?: number | string;
 			};
-			return { code: typeof code === 'number' ? code : 1, stdout, stderr };
+			const reason = (error as Error).message;
+			return { code: typeof code === 'number' ? code : 1, stdout, stderr: stderr || reason };
 		}
 	}
 
