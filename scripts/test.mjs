@@ -23,7 +23,13 @@ n8nBinary();
 
 const report = join(mkdtempSync(join(tmpdir(), 'soniox-jest-')), 'report.json');
 const jest = require.resolve('jest/bin/jest.js');
-const status = run(node24(), [jest, '--json', `--outputFile=${report}`, ...process.argv.slice(2)]);
+const status = run(node24(), [
+	'--expose-gc',
+	jest,
+	'--json',
+	`--outputFile=${report}`,
+	...process.argv.slice(2),
+]);
 
 // A plain closing line that any CI can read, whatever it knows of jest.
 try {

@@ -67,6 +67,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	};
 	const state = new EmulatorState(config);
 	const server = createEmulatorServer(state);
+	// Clients keep connections alive between calls; closing idle ones after Node's default 5 s
+	// races with a client that reuses one, which real APIs behind load balancers rarely do.
+	server.keepAliveTimeout = 65_000;
+	server.headersTimeout = 66_000;
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(port, host, resolve);

@@ -126,8 +126,25 @@ export async function readMultipart(
 		}
 	};
 
-	for await (const chunk of req) {
-		buffer = buffer.length === 0 ? (chunk as Buffer) : Buffer.concat([buffer, chunk as Buffer]);
+	/**
+	 * Inside a file part, a chunk with no delimiter in it (nor straddling its start) is written
+	 * as it is: no copy, so a gigabyte passes through a few chunks of memory.
+	 */
+	const writeWholeChunk = async (chunk: Buffer) => {
+		const keep = delimiter.length + 4;
+		if (state !== 'body' || !file || chunk.length <= 4 * keep || buffer.length > keep) return false;
+		const seam = Buffer.concat([buffer, chunk.subarray(0, keep)]);
+		if (seam.indexOf(delimiter) >= 0 || chunk.indexOf(delimiter) >= 0) return false;
+		await writeBody(buffer);
+		await writeBody(chunk.subarray(0, chunk.length - keep));
+		buffer = Buffer.from(chunk.subarray(chunk.length - keep));
+		return true;
+	};
+
+	for await (const data of req) {
+		const chunk = data as Buffer;
+		if (await writeWholeChunk(chunk)) continue;
+		buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
 		await process(false);
 	}
 	await process(true);
