@@ -1,0 +1,199 @@
+// The n8n editor of a running instance in headless Chromium: log in as the owner, open the
+// example workflows, run one, open the Soniox nodes' parameter panels, and save screenshots
+// to docs/screenshots/ for the README.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+import { startEmulator, type Emulator } from '../emulator';
+import { Browser, findChromium } from './browser';
+import {
+	exampleFiles,
+	exampleWorkflow,
+	N8nInstance,
+	sonioxCredential,
+	withParameters,
+	type ExampleWorkflow,
+	type N8nServer,
+} from './n8n';
+import { DAY } from './usage';
+import { EXAMPLE_CREDENTIAL, emulatorCredentialData, LoopbackReceiver } from './workflows';
+
+jest.setTimeout(600_000);
+
+const SCREENSHOTS = resolve(__dirname, '../../docs/screenshots');
+const OWNER = {
+	email: 'demo@example.com',
+	password: 'Soniox-Demo-2026',
+	firstName: 'Demo',
+	lastName: 'User',
+};
+
+// CI installs Debian's chromium (.ci/run); elsewhere a missing browser skips these tests.
+const chromium = findChromium();
+if (!chromium && process.env.CI) throw new Error('CI needs Chromium: apt-get install chromium');
+const describeWithBrowser = chromium ? describe : describe.skip;
+
+let emulator: Emulator;
+let receiver: LoopbackReceiver;
+let n8n: N8nInstance;
+let server: N8nServer;
+let browser: Browser;
+const workflows = new Map<string, ExampleWorkflow>();
+
+/** Points every "Settings" URL of an example at the loopback receiver. */
+function pointedAtReceiver(workflow: ExampleWorkflow): ExampleWorkflow {
+	if (!workflow.nodes.some((node) => node.name === 'Settings')) return workflow;
+	return withParameters(workflow, 'Settings', (parameters) => {
+		const { assignments } = parameters.assignments as {
+			assignments: Array<{ name: string; value: unknown }>;
+		};
+		for (const assignment of assignments) {
+			if (/url$/i.test(assignment.name)) assignment.value = `${receiver.url}/${assignment.name}`;
+		}
+	});
+}
+
+describeWithBrowser('the n8n editor', () => {
+	beforeAll(async () => {
+		mkdirSync(SCREENSHOTS, { recursive: true });
+		[emulator, receiver, n8n] = await Promise.all([
+			startEmulator(),
+			LoopbackReceiver.start(),
+			N8nInstance.create(),
+		]);
+		// The same made-up history as `npm start`: twelve customers over 40 days.
+		const now = Date.now();
+		await emulator.seedUsage({
+			count: 3000,
+			clients: 12,
+			start: now - 40 * DAY,
+			end: now,
+			seed: 7,
+		});
+		await n8n.importCredentials([
+			sonioxCredential(
+				emulatorCredentialData(emulator),
+				EXAMPLE_CREDENTIAL.id,
+				EXAMPLE_CREDENTIAL.name,
+			),
+		]);
+		for (const file of exampleFiles()) {
+			const workflow = pointedAtReceiver(exampleWorkflow(file));
+			workflows.set(workflow.id, workflow);
+		}
+		await n8n.importWorkflow([...workflows.values()]);
+		server = await n8n.start();
+		await server.setupOwner(OWNER);
+		browser = await Browser.launch({ width: 1440, height: 900 });
+	});
+
+	afterAll(async () => {
+		await browser?.close();
+		await server?.stop();
+		await Promise.all([emulator?.close(), receiver?.close()]);
+		n8n?.remove();
+	});
+
+	const nodeSelector = (name: string) => `[data-test-id="canvas-node"][data-node-name="${name}"]`;
+
+	async function openWorkflow(id: string) {
+		await browser.goto(`${server.url}/workflow/${id}`);
+		await browser.waitForSelector('[data-test-id="canvas-node"]');
+		// Let the canvas fit the view and the icons load.
+		await browser.waitFor(
+			`[...document.querySelectorAll('[data-test-id="canvas-node"] img')].every((img) => img.complete)`,
+		);
+		await pause(1500);
+	}
+
+	async function openNode(name: string) {
+		await browser.doubleClick(nodeSelector(name));
+		await browser.waitForSelector('[data-test-id="ndv"] [data-test-id="node-parameters"]');
+		await pause(1000);
+	}
+
+	async function closeNode() {
+		await browser.click('[data-test-id="ndv-close-button"]');
+		await browser.waitFor(
+			'!document.querySelector(\'[data-test-id="ndv"] [data-test-id="node-parameters"]\')',
+		);
+	}
+
+	/** Screenshots without the "Workflow executed successfully" toast in a corner. */
+	async function screenshot(file: string) {
+		await browser.evaluate(
+			`document.querySelectorAll('.el-notification__closeBtn').forEach((button) => button.click())`,
+		);
+		await browser.waitFor(`!document.querySelector('.el-notification')`, 10_000, 'toasts to close');
+		await browser.screenshot(join(SCREENSHOTS, file));
+	}
+
+	/** The shown value of a parameter's input in the open parameter panel. */
+	async function parameterValue(name: string) {
+		return await browser.evaluate<string>(
+			`document.querySelector('[data-test-id="ndv"] [data-test-id="parameter-input-${name}"] input')?.value`,
+		);
+	}
+
+	test('logs in with the owner account', async () => {
+		await browser.goto(`${server.url}/signin`);
+		await browser.waitForSelector('input[name="emailOrLdapLoginId"]');
+		await browser.type('input[name="emailOrLdapLoginId"]', OWNER.email);
+		await browser.type('input[name="password"]', OWNER.password);
+		await browser.click('[data-test-id="form-submit-button"]');
+		await browser.waitFor('!location.pathname.startsWith("/signin")', 30_000, 'the login');
+		expect(await browser.evaluate('location.pathname')).not.toContain('signin');
+	});
+
+	test('shows the daily digest with its Soniox nodes, runs it, and shows Usage → Aggregate', async () => {
+		await openWorkflow('sonioxUsageDigest');
+		const names = await browser.evaluate<string[]>(
+			`[...document.querySelectorAll('[data-test-id="canvas-node"]')].map((node) => node.dataset.nodeName)`,
+		);
+		expect(names).toEqual(
+			expect.arrayContaining(['Total yesterday', 'Spend per customer', 'Spend per model']),
+		);
+
+		await browser.click('[data-test-id="execute-workflow-button"]');
+		await receiver.waitFor('/slackWebhookUrl', 1, 60_000);
+		await browser.waitFor(
+			`document.querySelectorAll('[data-test-id="canvas-node-status-success"]').length >= 7`,
+			60_000,
+			'the run to finish',
+		);
+		await pause(1000);
+		await screenshot('usage-digest-workflow.png');
+
+		await openNode('Spend per customer');
+		const panel = await browser.evaluate<string>(
+			`document.querySelector('[data-test-id="ndv"]').innerText`,
+		);
+		expect(await parameterValue('operation')).toBe('Aggregate');
+		expect(await parameterValue('timeRange')).toBe('Yesterday');
+		expect(panel).toContain('Group By');
+		expect(panel).toMatch(/customer_00\d\d/);
+		await screenshot('usage-aggregate-node.png');
+		await closeNode();
+	});
+
+	test('shows the monthly invoice lines', async () => {
+		await openWorkflow('sonioxInvoiceLines');
+		await browser.click('[data-test-id="execute-workflow-button"]');
+		await browser.waitFor(
+			`document.querySelectorAll('[data-test-id="canvas-node-status-success"]').length >= 5`,
+			60_000,
+			'the run to finish',
+		);
+		await openNode('Invoice line');
+		const panel = await browser.evaluate<string>(
+			`document.querySelector('[data-test-id="ndv"]').innerText`,
+		);
+		expect(panel).toContain('amount_usd');
+		await screenshot('invoice-lines.png');
+		await closeNode();
+	});
+});
+
+function pause(ms: number) {
+	return new Promise((resolvePause) => setTimeout(resolvePause, ms));
+}
