@@ -37,7 +37,7 @@ function logsPath(start: number, end: number, extra = '') {
 
 async function upload(text: string, fields: Record<string, string> = {}) {
 	const form = new FormData();
-	form.append('file', new Blob([makeWav({ text, durationMs: 2000 })]), 'talk.wav');
+	form.append('file', new Blob([new Uint8Array(makeWav({ text, durationMs: 2000 }))]), 'talk.wav');
 	for (const [name, value] of Object.entries(fields)) form.append(name, value);
 	return fetch(`${emulator.baseUrl}/v1/files`, {
 		method: 'POST',

@@ -1,9 +1,13 @@
 // Every resource of the node, in the order the editor lists them. Adding a resource means
 // one import and one entry here; the description and the router are derived from this list.
+import * as file from './file/File.resource';
 import * as model from './model/Model.resource';
+import * as transcription from './transcription/Transcription.resource';
 import * as usage from './usage/Usage.resource';
 
 export const resources = {
-	model,
+	transcription,
+	file,
 	usage,
+	model,
 };

@@ -12,7 +12,7 @@ export const versionProperties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: resourceModules.map((module) => module.resource),
-		default: 'model',
+		default: 'transcription',
 	},
 	...resourceModules.flatMap((module) => module.description),
 ];

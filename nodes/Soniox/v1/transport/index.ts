@@ -192,16 +192,16 @@ export async function* paginate<T = IDataObject>(
 	} while (cursor && remaining > 0);
 }
 
-export async function listItems<T = IDataObject>(
+export async function listItems(
 	this: SonioxContext,
 	path: string,
 	listKey: string,
 	qs: IDataObject,
 	limit?: number,
-): Promise<T[]> {
-	const all: T[] = [];
+): Promise<IDataObject[]> {
+	const all: IDataObject[] = [];
 	for await (const page of paginate.call(this, path, listKey, qs, limit)) {
-		all.push(...(page as T[]));
+		all.push(...(page as IDataObject[]));
 	}
 	return all;
 }

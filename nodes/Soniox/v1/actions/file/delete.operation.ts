@@ -1,0 +1,16 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { sonioxApiRequest } from '../../transport';
+import { showFor } from '../common.descriptions';
+import { fileIdField, fileIdOf } from './fileId';
+
+export const description: INodeProperties[] = showFor('file', 'delete', [fileIdField]);
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const id = fileIdOf.call(this, itemIndex);
+	await sonioxApiRequest.call(this, { method: 'DELETE', path: `/v1/files/${id}` });
+	return [{ json: { id: decodeURIComponent(id), deleted: true } }];
+}

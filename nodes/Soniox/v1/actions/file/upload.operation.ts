@@ -1,0 +1,46 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { multipartBody } from '../../helpers/binaryUpload';
+import { getClientReferenceId } from '../../helpers/clientReferenceId';
+import { sonioxApiRequest } from '../../transport';
+import { clientReferenceIdField, showFor } from '../common.descriptions';
+
+export const description: INodeProperties[] = showFor('file', 'upload', [
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		hint: 'The name of the binary field that holds the audio',
+	},
+	{
+		displayName: 'File Name',
+		name: 'fileName',
+		type: 'string',
+		default: '',
+		description: "Name to store the file under; leave empty to keep the binary's own name",
+	},
+	clientReferenceIdField('file'),
+]);
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const clientReferenceId = getClientReferenceId.call(this, itemIndex);
+	const upload = await multipartBody(this, itemIndex, {
+		fields: { client_reference_id: clientReferenceId },
+		fileField: 'file',
+		binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex) as string,
+		fileName: this.getNodeParameter('fileName', itemIndex, '') as string,
+	});
+	const file = await sonioxApiRequest.call(this, {
+		method: 'POST',
+		path: '/v1/files',
+		body: upload.body,
+		headers: upload.headers,
+		timeoutMs: 60 * 60 * 1000,
+	});
+	return [{ json: file }];
+}

@@ -1,0 +1,18 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { sonioxApiRequest } from '../../transport';
+import { showFor } from '../common.descriptions';
+import { transcriptionIdField, transcriptionIdOf } from './transcriptionId';
+
+export const description: INodeProperties[] = showFor('transcription', 'delete', [
+	transcriptionIdField,
+]);
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const id = transcriptionIdOf.call(this, itemIndex);
+	await sonioxApiRequest.call(this, { method: 'DELETE', path: `/v1/transcriptions/${id}` });
+	return [{ json: { id: decodeURIComponent(id), deleted: true } }];
+}

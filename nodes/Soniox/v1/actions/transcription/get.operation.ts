@@ -1,0 +1,21 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { sonioxApiRequest } from '../../transport';
+import { showFor } from '../common.descriptions';
+import { transcriptionIdField, transcriptionIdOf } from './transcriptionId';
+
+export const description: INodeProperties[] = showFor('transcription', 'get', [
+	transcriptionIdField,
+]);
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const id = transcriptionIdOf.call(this, itemIndex);
+	return [
+		{
+			json: await sonioxApiRequest.call(this, { method: 'GET', path: `/v1/transcriptions/${id}` }),
+		},
+	];
+}

@@ -1,0 +1,22 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { listItems } from '../../transport';
+import { returnAllFields, showFor } from '../common.descriptions';
+
+export const description: INodeProperties[] = showFor('transcription', 'getMany', returnAllFields);
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
+	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex) as number);
+	const transcriptions = await listItems.call(
+		this,
+		'/v1/transcriptions',
+		'transcriptions',
+		{},
+		limit,
+	);
+	return transcriptions.map((json) => ({ json }));
+}

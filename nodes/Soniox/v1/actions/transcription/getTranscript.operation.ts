@@ -1,0 +1,29 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import type { TranscriptToken } from '../../helpers/transcriptFormat';
+import { outputFormatFields, transcriptOutput } from '../../helpers/transcriptOutput';
+import { sonioxApiRequest } from '../../transport';
+import { showFor } from '../common.descriptions';
+import { transcriptionIdField, transcriptionIdOf } from './transcriptionId';
+
+export const description: INodeProperties[] = showFor('transcription', 'getTranscript', [
+	transcriptionIdField,
+	...outputFormatFields,
+]);
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const id = transcriptionIdOf.call(this, itemIndex);
+	const transcript = await sonioxApiRequest.call(this, {
+		method: 'GET',
+		path: `/v1/transcriptions/${id}/transcript`,
+	});
+	return await transcriptOutput.call(
+		this,
+		itemIndex,
+		{ id: String(transcript.id), tokens: transcript.tokens as TranscriptToken[] },
+		{ id: transcript.id },
+	);
+}

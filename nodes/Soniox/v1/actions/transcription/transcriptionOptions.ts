@@ -1,0 +1,164 @@
+// Recognition options both modes share (language hints, diarization, context, translation),
+// as fields and as the API's config object.
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { getClientReferenceId } from '../../helpers/clientReferenceId';
+
+export const recognitionOptionsField: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Context Terms',
+			name: 'contextTerms',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. Soniox, Celebrex, Zyrtec',
+			description: 'Comma-separated names and terms the audio may contain, to spell them right',
+		},
+		{
+			displayName: 'Context Text',
+			name: 'contextText',
+			type: 'string',
+			typeOptions: { rows: 3 },
+			default: '',
+			description:
+				'Background text about the audio (a meeting agenda, prior notes) that helps recognition',
+		},
+		{
+			displayName: 'Context Topics',
+			name: 'contextGeneral',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true },
+			default: {},
+			placeholder: 'Add Topic',
+			description: 'Key/value facts about the audio, e.g. domain = medicine',
+			options: [
+				{
+					displayName: 'Topic',
+					name: 'entries',
+					values: [
+						{ displayName: 'Key', name: 'key', type: 'string', default: '' },
+						{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Identify Languages',
+			name: 'enableLanguageIdentification',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to tag every token with the language it is spoken in',
+		},
+		{
+			displayName: 'Language Hints',
+			name: 'languageHints',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. en, de',
+			description: 'Comma-separated ISO 639-1 codes of the languages expected in the audio',
+		},
+		{
+			displayName: 'Only Hinted Languages',
+			name: 'languageHintsStrict',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to rely on the language hints strictly (for models that support it)',
+		},
+		{
+			displayName: 'Separate Speakers',
+			name: 'enableSpeakerDiarization',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to tell speakers apart and tag every token with its speaker number',
+		},
+		{
+			displayName: 'Translate Between',
+			name: 'translationLanguagePair',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. en, es',
+			description: 'For two-way translation: the two ISO 639-1 codes, comma-separated',
+		},
+		{
+			displayName: 'Translate Into',
+			name: 'translationTargetLanguage',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. fr',
+			description: 'For one-way translation: the ISO 639-1 code of the target language',
+		},
+		{
+			displayName: 'Translation',
+			name: 'translationType',
+			type: 'options',
+			options: [
+				{ name: 'None', value: 'none' },
+				{ name: 'One-Way (Into One Language)', value: 'one_way' },
+				{ name: 'Two-Way (Between Two Languages)', value: 'two_way' },
+			],
+			default: 'none',
+		},
+	],
+};
+
+const listOf = (value: unknown) =>
+	String(value ?? '')
+		.split(',')
+		.map((part) => part.trim())
+		.filter(Boolean);
+
+/** The config fields both modes send, in the API's names; validated before any request. */
+export function recognitionConfig(this: IExecuteFunctions, itemIndex: number): IDataObject {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const config: IDataObject = {};
+	const fail = (message: string, description: string) => {
+		throw new NodeOperationError(this.getNode(), message, { itemIndex, description });
+	};
+	const hints = listOf(options.languageHints);
+	if (hints.some((hint) => !/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/.test(hint))) {
+		fail(
+			`Language Hints of item ${itemIndex} must be language codes, not "${String(options.languageHints)}"`,
+			'Use ISO 639-1 codes separated by commas, e.g. en, de.',
+		);
+	}
+	if (hints.length) config.language_hints = hints;
+	if (options.languageHintsStrict === true) config.language_hints_strict = true;
+	if (options.enableSpeakerDiarization === true) config.enable_speaker_diarization = true;
+	if (options.enableLanguageIdentification === true) config.enable_language_identification = true;
+
+	const context: IDataObject = {};
+	const general =
+		((options.contextGeneral as IDataObject | undefined)?.entries as IDataObject[] | undefined) ??
+		[];
+	if (general.length) context.general = general.map(({ key, value }) => ({ key, value }));
+	if (options.contextText) context.text = String(options.contextText);
+	if (listOf(options.contextTerms).length) context.terms = listOf(options.contextTerms);
+	if (Object.keys(context).length) config.context = context;
+
+	if (options.translationType === 'one_way') {
+		const target = String(options.translationTargetLanguage ?? '').trim();
+		if (!target)
+			fail(
+				`Translate Into of item ${itemIndex} is empty`,
+				'Give the language code to translate into, e.g. fr.',
+			);
+		config.translation = { type: 'one_way', target_language: target };
+	} else if (options.translationType === 'two_way') {
+		const pair = listOf(options.translationLanguagePair);
+		if (pair.length !== 2)
+			fail(
+				`Translate Between of item ${itemIndex} needs exactly two language codes`,
+				'For example: en, es.',
+			);
+		config.translation = { type: 'two_way', language_a: pair[0], language_b: pair[1] };
+	}
+	const clientReferenceId = getClientReferenceId.call(this, itemIndex);
+	if (clientReferenceId) config.client_reference_id = clientReferenceId;
+	return config;
+}

@@ -1,0 +1,92 @@
+// Multipart uploads of an item's binary data. When n8n keeps the binary in a file on disk
+// (filesystem mode) the body is streamed from it, never read whole; otherwise it is a buffer.
+import { NodeOperationError } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+
+const CHUNK_BYTES = 256 * 1024;
+
+/** The binary of an item, or an error that names the property and the ones the item has. */
+export function getInputBinary(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	propertyName: string,
+): IBinaryData {
+	const binary = context.getInputData()[itemIndex]?.binary ?? {};
+	if (!binary[propertyName]) {
+		const available = Object.keys(binary);
+		throw new NodeOperationError(
+			context.getNode(),
+			`Item ${itemIndex} has no binary property "${propertyName}"`,
+			{
+				itemIndex,
+				description: available.length
+					? `Set "Input Binary Field" to one of: ${available.join(', ')}.`
+					: 'The item has no binary data. Add a node before this one that reads or downloads the audio.',
+			},
+		);
+	}
+	return binary[propertyName];
+}
+
+/** Stored in a file by n8n's filesystem mode (database mode streams from the database: not here). */
+const onDisk = (binary: IBinaryData) =>
+	typeof binary.id === 'string' && binary.id.startsWith('filesystem');
+
+function escapeQuoted(value: string) {
+	return value.replace(/[\r\n"]/g, '_');
+}
+
+/**
+ * A multipart/form-data body with text fields and one file part. For a file on disk it is a
+ * blob-like object that n8n's HTTP client streams with a known Content-Length, and each
+ * `stream()` call opens the file anew, so a retry never resends a consumed stream.
+ */
+export async function multipartBody(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	options: {
+		fields: Record<string, string | undefined>;
+		fileField: string;
+		binaryPropertyName: string;
+		fileName?: string;
+	},
+): Promise<{ body: IHttpRequestOptions['body']; headers: Record<string, string> }> {
+	const binary = getInputBinary(context, itemIndex, options.binaryPropertyName);
+	const boundary = `----n8n-soniox-${Math.random().toString(16).slice(2)}${Date.now().toString(16)}`;
+	const fileName = escapeQuoted(options.fileName || binary.fileName || 'audio');
+	let head = '';
+	for (const [name, value] of Object.entries(options.fields)) {
+		if (value === undefined || value === '') continue;
+		head += `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+	}
+	head += `--${boundary}\r\nContent-Disposition: form-data; name="${options.fileField}"; filename="${fileName}"\r\nContent-Type: ${binary.mimeType || 'application/octet-stream'}\r\n\r\n`;
+	const preamble = Buffer.from(head, 'utf8');
+	const epilogue = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
+	const contentType = `multipart/form-data; boundary=${boundary}`;
+
+	if (!onDisk(binary)) {
+		const data = await context.helpers.getBinaryDataBuffer(itemIndex, options.binaryPropertyName);
+		return {
+			body: Buffer.concat([preamble, data, epilogue]),
+			headers: { 'Content-Type': contentType },
+		};
+	}
+	const id = binary.id as string;
+	const { fileSize } = await context.helpers.getBinaryMetadata(id);
+	const size = Number(fileSize ?? binary.bytes);
+	const streamed = {
+		[Symbol.toStringTag]: 'Blob',
+		size: preamble.length + size + epilogue.length,
+		type: contentType,
+		async *stream() {
+			yield preamble;
+			for await (const chunk of await context.helpers.getBinaryStream(id, CHUNK_BYTES))
+				yield chunk as Buffer;
+			yield epilogue;
+		},
+	};
+	return {
+		body: streamed as unknown as IHttpRequestOptions['body'],
+		headers: { 'Content-Type': contentType },
+	};
+}

@@ -1,0 +1,107 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import {
+	plainText,
+	segmentTokens,
+	toSrt,
+	toVtt,
+	translatedText,
+	type OutputFormat,
+	type TranscriptToken,
+} from './transcriptFormat';
+
+export const outputFormatFields: INodeProperties[] = [
+	{
+		displayName: 'Output',
+		name: 'outputFormat',
+		type: 'options',
+		options: [
+			{
+				name: 'Full JSON With Tokens',
+				value: 'json',
+				description: 'Every token with its timing, confidence, speaker and language',
+			},
+			{
+				name: 'Segments',
+				value: 'segments',
+				description: 'Consecutive speech of one speaker (or language) with start and end times',
+			},
+			{
+				name: 'SRT Subtitles',
+				value: 'srt',
+				description: 'An .srt file in a binary field, plus the text',
+			},
+			{ name: 'Text', value: 'text', description: 'The transcript as plain text' },
+			{
+				name: 'WebVTT Subtitles',
+				value: 'vtt',
+				description: 'A .vtt file in a binary field, plus the text',
+			},
+		],
+		default: 'text',
+	},
+	{
+		displayName: 'Group Segments By',
+		name: 'segmentGroupBy',
+		type: 'multiOptions',
+		options: [
+			{ name: 'Speaker', value: 'speaker' },
+			{ name: 'Language', value: 'language' },
+		],
+		default: ['speaker', 'language'],
+		displayOptions: { show: { outputFormat: ['segments'] } },
+	},
+	{
+		displayName: 'Put Subtitles in Field',
+		name: 'subtitleBinaryProperty',
+		type: 'string',
+		default: 'subtitles',
+		description: 'Name of the binary field that receives the subtitle file',
+		displayOptions: { show: { outputFormat: ['srt', 'vtt'] } },
+	},
+];
+
+/** One output item for a transcript, in the format the user chose. */
+export async function transcriptOutput(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	transcript: { id?: string; tokens: TranscriptToken[] },
+	metadata: IDataObject,
+): Promise<INodeExecutionData[]> {
+	const format = this.getNodeParameter('outputFormat', itemIndex, 'text') as OutputFormat;
+	const { tokens } = transcript;
+	const translation = translatedText(tokens);
+	const json: IDataObject = {
+		...metadata,
+		text: plainText(tokens),
+		...(translation ? { translation } : {}),
+	};
+	if (format === 'json') return [{ json: { ...json, tokens } }];
+	if (format === 'segments') {
+		const groupBy = this.getNodeParameter('segmentGroupBy', itemIndex, [
+			'speaker',
+			'language',
+		]) as Array<'speaker' | 'language'>;
+		return [{ json: { ...json, segments: segmentTokens(tokens, groupBy) } }];
+	}
+	if (format === 'srt' || format === 'vtt') {
+		const property = this.getNodeParameter(
+			'subtitleBinaryProperty',
+			itemIndex,
+			'subtitles',
+		) as string;
+		const content = format === 'srt' ? toSrt(tokens) : toVtt(tokens);
+		const binary = await this.helpers.prepareBinaryData(
+			Buffer.from(content, 'utf8'),
+			`${transcript.id ?? 'transcript'}.${format}`,
+			format === 'srt' ? 'application/x-subrip' : 'text/vtt',
+		);
+		return [{ json, binary: { [property]: binary } }];
+	}
+	return [{ json }];
+}

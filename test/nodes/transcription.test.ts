@@ -1,0 +1,329 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { makeWav, startEmulator, type Emulator } from '../emulator';
+import { emulatorCredentials, readBinary, runNode, storeBinary } from '../harness';
+
+let emulator: Emulator;
+let audioServer: Server;
+let audioUrl: string;
+const SPEECH = 'Welcome to the quarterly review. Revenue grew in every region.';
+
+beforeAll(async () => {
+	emulator = await startEmulator({ transcription: { queuedMs: 20, processingBaseMs: 40 } });
+	const wav = makeWav({ text: SPEECH, durationMs: 4000 });
+	audioServer = createServer((_req, res) => res.end(wav));
+	await new Promise<void>((resolve) => audioServer.listen(0, '127.0.0.1', resolve));
+	audioUrl = `http://127.0.0.1:${(audioServer.address() as AddressInfo).port}/review.wav`;
+});
+afterAll(async () => {
+	await emulator.close();
+	audioServer.close();
+});
+beforeEach(() => emulator.reset());
+
+const credentials = () => emulatorCredentials(emulator);
+
+async function audioItem(text = SPEECH) {
+	return {
+		json: {},
+		binary: {
+			data: await storeBinary(makeWav({ text, durationMs: 4000 }), 'review.wav', 'audio/wav'),
+		},
+	};
+}
+
+function transcribe(
+	parameters: Record<string, unknown>,
+	items?: unknown[],
+	continueOnFail = false,
+) {
+	return runNode({
+		parameters: { resource: 'transcription', operation: 'transcribe', ...parameters },
+		credentials: credentials(),
+		items: items as never,
+		continueOnFail,
+	});
+}
+
+const posts = () => emulator.requests().filter((request) => request.method === 'POST');
+
+describe('Transcription → Transcribe (async)', () => {
+	it('uploads a binary, waits, and returns the text; the usage entry carries the client reference ID', async () => {
+		const { items, error } = await transcribe({ clientReferenceId: 'customer-42' }, [
+			await audioItem(),
+		]);
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(1);
+		expect(items[0].json).toMatchObject({
+			text: SPEECH,
+			audio_duration_ms: 4000,
+			client_reference_id: 'customer-42',
+		});
+		expect(items[0].pairedItem).toEqual({ item: 0 });
+		const [entry] = emulator.ledger();
+		expect(entry).toMatchObject({
+			request_scope: 'transcribe_async',
+			client_reference_id: 'customer-42',
+		});
+		expect(posts().map((request) => request.route)).toEqual([
+			'POST /v1/files',
+			'POST /v1/transcriptions',
+		]);
+	});
+
+	it('transcribes from a URL with diarization into segments', async () => {
+		const { items } = await transcribe({
+			audioSource: 'url',
+			audioUrl,
+			options: { enableSpeakerDiarization: true },
+			outputFormat: 'segments',
+			segmentGroupBy: ['speaker'],
+		});
+		const segments = items[0].json.segments as Array<{
+			speaker: string;
+			text: string;
+			start_ms: number;
+		}>;
+		expect(segments.length).toBeGreaterThan(0);
+		expect(segments.map((segment) => segment.text).join(' ')).toBe(SPEECH);
+		expect(segments.every((segment) => typeof segment.speaker === 'string')).toBe(true);
+	});
+
+	it('returns SRT subtitles as a binary file, and cleans up file and transcription', async () => {
+		const { items } = await transcribe(
+			{ outputFormat: 'srt', cleanup: ['file', 'transcription'] },
+			[await audioItem()],
+		);
+		const srt = (await readBinary(items[0], 'subtitles')).toString('utf8');
+		expect(srt).toMatch(/^1\n00:00:00,\d{3} --> 00:00:0\d,\d{3}\n/);
+		expect(
+			srt
+				.replace(/\d+\n[\d:,]+ --> [\d:,]+\n/g, '')
+				.replace(/\s+/g, ' ')
+				.trim(),
+		).toBe(SPEECH);
+		expect(items[0].binary?.subtitles.mimeType).toBe('application/x-subrip');
+		expect(items[0].json.cleanup).toEqual({ transcription: 'deleted', file: 'deleted' });
+		const count = await (
+			await fetch(`${emulator.baseUrl}/v1/files/count`, {
+				headers: { Authorization: `Bearer ${emulator.apiKey}` },
+			})
+		).json();
+		expect(count.total).toBe(0);
+	});
+
+	it('returns the queued transcription when not waiting', async () => {
+		const { items } = await transcribe({ audioSource: 'url', audioUrl, waitForCompletion: false });
+		expect(items[0].json).toMatchObject({ status: 'queued', audio_url: audioUrl });
+	});
+
+	it('names the transcription when it fails, and never sends the POST twice', async () => {
+		const { error } = await transcribe({
+			audioSource: 'url',
+			audioUrl: 'https://unreachable.example.com/a.mp3',
+		});
+		expect(error?.message).toMatch(/Transcription [0-9a-f-]+ failed: audio_download_failed/);
+		expect(posts()).toHaveLength(1);
+	});
+
+	it('does not retry a transcription POST that failed after the server may have acted', async () => {
+		emulator.faults.arm({ route: 'POST /v1/transcriptions', statuses: [500] });
+		const { error } = await transcribe({ audioSource: 'url', audioUrl });
+		expect(error?.message).toContain('internal_error');
+		expect(posts()).toHaveLength(1);
+	});
+
+	it('retries a 429 on the transcription POST: Soniox refused it, so nothing was created', async () => {
+		emulator.faults.arm({
+			route: 'POST /v1/transcriptions',
+			statuses: [429],
+			retryAfterSeconds: 0,
+		});
+		const { items } = await transcribe({ audioSource: 'url', audioUrl });
+		expect(items[0].json.text).toBe(SPEECH);
+		const created = emulator
+			.requests()
+			.filter((request) => request.route === 'POST /v1/transcriptions');
+		expect(created.map((request) => request.status)).toEqual([429, 201]);
+	});
+
+	it.each([
+		['a missing binary field', { binaryPropertyName: 'audio' }, /no binary property "audio"/],
+		['an overlong client reference ID', { clientReferenceId: 'x'.repeat(257) }, /at most 256/],
+		[
+			'a client reference ID that is not text',
+			{ clientReferenceId: '={{ { id: 1 } }}' },
+			/must be text/,
+		],
+		[
+			'a URL that is not http(s)',
+			{ audioSource: 'url', audioUrl: 'ftp://host/a.mp3' },
+			/not an http\(s\) URL/,
+		],
+		['a blank file ID', { audioSource: 'fileId', fileId: '   ' }, /File ID of item 0 is empty/],
+		[
+			'a language hint that is not a code',
+			{ options: { languageHints: 'English' } },
+			/language codes/,
+		],
+		[
+			'one-way translation without a target',
+			{ options: { translationType: 'one_way' } },
+			/Translate Into/,
+		],
+	])('refuses %s before sending anything', async (_name, parameters, message) => {
+		const { error } = await transcribe(parameters, [await audioItem()]);
+		expect(error?.message).toMatch(message);
+		expect(emulator.requests()).toHaveLength(0);
+	});
+
+	it('turns an unknown model into an error with the field and a hint, without the key', async () => {
+		const { error, run } = await transcribe({
+			audioSource: 'url',
+			audioUrl,
+			model: 'stt-async-v1',
+		});
+		expect(error?.message).toContain('invalid_request');
+		expect(error?.description).toContain('body.payload.model');
+		expect(JSON.stringify(run)).not.toContain(emulator.apiKey);
+	});
+
+	it('continues on fail: the bad item gets its error, the next one is transcribed', async () => {
+		const { items } = await transcribe(
+			{ binaryPropertyName: '={{ $json.field }}' },
+			[{ json: { field: 'missing' } }, { ...(await audioItem()), json: { field: 'data' } }],
+			true,
+		);
+		expect(items[0].json.error).toMatch(/no binary property "missing"/);
+		expect(items[0].pairedItem).toEqual({ item: 0 });
+		expect(items[1].json.text).toBe(SPEECH);
+		expect(items[1].pairedItem).toEqual({ item: 1 });
+	});
+
+	it('times out with an error that names the transcription', async () => {
+		emulator.config.transcription.processingBaseMs = 120_000;
+		try {
+			const { error } = await transcribe({
+				audioSource: 'url',
+				audioUrl,
+				waitTimeoutMinutes: 0.02,
+			});
+			expect(error?.message).toMatch(/Transcription [0-9a-f-]{36} did not finish within 1 seconds/);
+			expect(error?.description).toContain('Get Transcript');
+		} finally {
+			emulator.config.transcription.processingBaseMs = 40;
+		}
+	});
+});
+
+describe('Transcription → Get, Get Many, Get Transcript, Delete', () => {
+	it('works on existing transcriptions', async () => {
+		const created = await transcribe({ audioSource: 'url', audioUrl, outputFormat: 'json' });
+		const id = String(created.items[0].json.id);
+		expect((created.items[0].json.tokens as unknown[]).length).toBeGreaterThan(5);
+
+		const get = await runNode({
+			parameters: { resource: 'transcription', operation: 'get', transcriptionId: id },
+			credentials: credentials(),
+		});
+		expect(get.items[0].json).toMatchObject({ id, status: 'completed' });
+
+		const vtt = await runNode({
+			parameters: {
+				resource: 'transcription',
+				operation: 'getTranscript',
+				transcriptionId: id,
+				outputFormat: 'vtt',
+			},
+			credentials: credentials(),
+		});
+		expect(
+			(await readBinary(vtt.items[0], 'subtitles')).toString().startsWith('WEBVTT\n\n00:00:00.'),
+		).toBe(true);
+
+		await transcribe({ audioSource: 'url', audioUrl, waitForCompletion: false });
+		const many = await runNode({
+			parameters: { resource: 'transcription', operation: 'getMany', returnAll: false, limit: 1 },
+			credentials: credentials(),
+		});
+		expect(many.items).toHaveLength(1);
+		const all = await runNode({
+			parameters: { resource: 'transcription', operation: 'getMany', returnAll: true },
+			credentials: credentials(),
+		});
+		expect(all.items).toHaveLength(2);
+
+		const deleted = await runNode({
+			parameters: { resource: 'transcription', operation: 'delete', transcriptionId: id },
+			credentials: credentials(),
+		});
+		expect(deleted.items[0].json).toEqual({ id, deleted: true });
+		const gone = await runNode({
+			parameters: { resource: 'transcription', operation: 'get', transcriptionId: id },
+			credentials: credentials(),
+		});
+		expect(gone.error?.message).toContain('transcription_not_found');
+		expect(gone.error?.description).toContain('Check the transcription ID');
+	});
+});
+
+describe('File', () => {
+	it('uploads with a client reference ID, gets, lists and deletes', async () => {
+		const uploaded = await runNode({
+			parameters: {
+				resource: 'file',
+				operation: 'upload',
+				clientReferenceId: 'tenant-7',
+				fileName: 'renamed.wav',
+			},
+			credentials: credentials(),
+			items: [await audioItem()],
+		});
+		expect(uploaded.items[0].json).toMatchObject({
+			filename: 'renamed.wav',
+			client_reference_id: 'tenant-7',
+		});
+		const id = String(uploaded.items[0].json.id);
+		const get = await runNode({
+			parameters: { resource: 'file', operation: 'get', fileId: id },
+			credentials: credentials(),
+		});
+		expect(get.items[0].json.size).toBe(uploaded.items[0].json.size);
+		const list = await runNode({
+			parameters: { resource: 'file', operation: 'getMany', returnAll: true },
+			credentials: credentials(),
+		});
+		expect(list.items.map((item) => item.json.id)).toEqual([id]);
+		const deleted = await runNode({
+			parameters: { resource: 'file', operation: 'delete', fileId: id },
+			credentials: credentials(),
+		});
+		expect(deleted.items[0].json).toEqual({ id, deleted: true });
+	});
+
+	it('retries an upload refused with 429 and creates exactly one file', async () => {
+		emulator.faults.arm({ route: 'POST /v1/files', statuses: [429], retryAfterSeconds: 0 });
+		const { items } = await runNode({
+			parameters: { resource: 'file', operation: 'upload' },
+			credentials: credentials(),
+			items: [await audioItem()],
+		});
+		expect(items[0].json.id).toBeDefined();
+		expect(
+			emulator
+				.requests()
+				.filter((request) => request.route === 'POST /v1/files')
+				.map((request) => request.status),
+		).toEqual([429, 201]);
+	});
+
+	it('refuses a bad file ID before sending anything', async () => {
+		const { error } = await runNode({
+			parameters: { resource: 'file', operation: 'get', fileId: '../transcriptions' },
+			credentials: credentials(),
+		});
+		expect(error?.message).toMatch(/not an ID/);
+		expect(emulator.requests()).toHaveLength(0);
+	});
+});
