@@ -66,7 +66,9 @@ describe('transcribe incoming audio to subtitles', () => {
 		form.append('customer_id', 'acme');
 		form.append(
 			'audio',
-			new Blob([makeWav({ text: TWO_SPEAKERS, durationMs: 6000 })], { type: 'audio/wav' }),
+			new Blob([new Uint8Array(makeWav({ text: TWO_SPEAKERS, durationMs: 6000 }))], {
+				type: 'audio/wav',
+			}),
 			'show.wav',
 		);
 		const response = await server.webhook('soniox/subtitles', { method: 'POST', body: form });
