@@ -1,0 +1,193 @@
+// The fields both synthesis modes share, and one item's request built from them, checked
+// before anything is sent.
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { AUDIO_FORMAT_OPTIONS, AUDIO_FORMATS } from '../../helpers/audioFormats';
+import { getClientReferenceId } from '../../helpers/clientReferenceId';
+import { clientReferenceIdField } from '../common.descriptions';
+
+export const MAX_TEXT_CHARACTERS = 5000;
+
+export const speechFields: INodeProperties[] = [
+	{
+		displayName: 'Text',
+		name: 'text',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		required: true,
+		description: `What to say (up to ${MAX_TEXT_CHARACTERS} characters per item in REST mode; real-time mode splits longer text)`,
+	},
+	{
+		displayName: 'Model Name or ID',
+		name: 'model',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getTtsModels' },
+		default: 'tts-rt-v2',
+		description:
+			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+	},
+	{
+		displayName: 'Language Name or ID',
+		name: 'language',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getTtsLanguages', loadOptionsDependsOn: ['model'] },
+		default: 'en',
+		description:
+			'Language of the text. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+	},
+	{
+		displayName: 'Voice Name or ID',
+		name: 'voice',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getTtsVoices', loadOptionsDependsOn: ['model'] },
+		default: 'Adrian',
+		description:
+			'A built-in voice of the model, or one of your cloned voices. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+	},
+	{
+		displayName: 'Audio Format',
+		name: 'audioFormat',
+		type: 'options',
+		options: AUDIO_FORMAT_OPTIONS,
+		default: 'mp3',
+	},
+	clientReferenceIdField('speech'),
+	{
+		displayName: 'Put Audio in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		description: 'Name of the binary field that receives the audio',
+	},
+	{
+		displayName: 'Options',
+		name: 'speechOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Bitrate',
+				name: 'bitrate',
+				type: 'number',
+				default: 128000,
+				description: 'Bits per second, for MP3, Opus and AAC',
+			},
+			{
+				displayName: 'File Name',
+				name: 'fileName',
+				type: 'string',
+				default: '',
+				placeholder: 'greeting.mp3',
+				description: 'Defaults to speech followed by the format extension, e.g. speech.mp3',
+			},
+			{
+				displayName: 'Reduce Silence',
+				name: 'reduceSilence',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to shorten pauses between words',
+			},
+			{
+				displayName: 'Sample Rate',
+				name: 'sampleRate',
+				type: 'number',
+				default: 24000,
+				description: 'Samples per second of the audio',
+			},
+			{
+				displayName: 'Speed',
+				name: 'speed',
+				type: 'number',
+				typeOptions: { minValue: 0.7, maxValue: 1.3, numberPrecision: 2 },
+				default: 1,
+				description: 'Speaking speed, from 0.7 (slower) to 1.3 (faster)',
+			},
+		],
+	},
+];
+
+export interface PreparedSpeech {
+	text: string;
+	config: IDataObject;
+	fileName: string;
+	mimeType: string;
+	binaryPropertyName: string;
+}
+
+export function prepareSpeech(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	maxCharacters?: number,
+): PreparedSpeech {
+	const fail = (message: string, description: string): never => {
+		throw new NodeOperationError(this.getNode(), message, { itemIndex, description });
+	};
+	const rawText = this.getNodeParameter('text', itemIndex, '') as unknown;
+	if (typeof rawText !== 'string')
+		fail(
+			`Text of item ${itemIndex} must be text, not ${typeof rawText}`,
+			'Map a string, e.g. {{ $json.message }}.',
+		);
+	const text = rawText as string;
+	if (text.trim() === '') fail(`Text of item ${itemIndex} is empty`, 'Give the words to speak.');
+	if (maxCharacters !== undefined && text.length > maxCharacters) {
+		fail(
+			`Text of item ${itemIndex} has ${text.length} characters; the REST API takes at most ${maxCharacters}`,
+			'Split the text across items, or use Real-Time mode, which splits long text for you.',
+		);
+	}
+	const format = this.getNodeParameter('audioFormat', itemIndex) as string;
+	const rule =
+		AUDIO_FORMATS[format] ??
+		fail(
+			`Audio Format "${format}" is not supported`,
+			`Use one of: ${Object.keys(AUDIO_FORMATS).join(', ')}.`,
+		);
+	const options = this.getNodeParameter('speechOptions', itemIndex, {}) as IDataObject;
+	const config: IDataObject = {
+		model: this.getNodeParameter('model', itemIndex),
+		language: this.getNodeParameter('language', itemIndex),
+		voice: this.getNodeParameter('voice', itemIndex),
+		audio_format: format,
+	};
+	if (options.sampleRate !== undefined) {
+		if (!rule.sampleRates.includes(Number(options.sampleRate)))
+			fail(
+				`Sample Rate ${String(options.sampleRate)} is not available for ${format}`,
+				`Use one of: ${rule.sampleRates.join(', ')}.`,
+			);
+		config.sample_rate = Number(options.sampleRate);
+	}
+	if (options.bitrate !== undefined) {
+		if (!rule.bitrates)
+			fail(
+				`Bitrate applies only to MP3, Opus and AAC, not ${format}`,
+				'Remove the Bitrate option.',
+			);
+		if (!rule.bitrates?.includes(Number(options.bitrate)))
+			fail(
+				`Bitrate ${String(options.bitrate)} is not available for ${format}`,
+				`Use one of: ${rule.bitrates?.join(', ')}.`,
+			);
+		config.bitrate = Number(options.bitrate);
+	}
+	if (options.speed !== undefined) {
+		const speed = Number(options.speed);
+		if (!(speed >= 0.7 && speed <= 1.3))
+			fail(`Speed ${String(options.speed)} is out of range`, 'Use a value from 0.7 to 1.3.');
+		config.speed = speed;
+	}
+	if (options.reduceSilence === true) config.reduce_silence = true;
+	const clientReferenceId = getClientReferenceId.call(this, itemIndex);
+	if (clientReferenceId) config.client_reference_id = clientReferenceId;
+	return {
+		text,
+		config,
+		fileName: String(options.fileName || `speech.${rule.extension}`),
+		mimeType: rule.mimeType,
+		binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string,
+	};
+}

@@ -1,0 +1,54 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { multipartBody } from '../../helpers/binaryUpload';
+import { sonioxApiRequest } from '../../transport';
+import { showFor } from '../common.descriptions';
+
+export const description: INodeProperties[] = showFor('voice', 'create', [
+	{
+		displayName: 'Name',
+		name: 'name',
+		type: 'string',
+		default: '',
+		required: true,
+		description: 'A name for the voice, unique in the project (up to 128 characters)',
+	},
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		hint: 'A clean recording of the voice, ideally 10 to 20 seconds',
+	},
+]);
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const name = String(this.getNodeParameter('name', itemIndex) ?? '').trim();
+	if (name.length < 1 || name.length > 128) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Name of item ${itemIndex} must have 1 to 128 characters`,
+			{ itemIndex, description: 'Give the voice a short name.' },
+		);
+	}
+	const upload = await multipartBody(this, itemIndex, {
+		fields: { name },
+		fileField: 'file',
+		binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex) as string,
+	});
+	return [
+		{
+			json: await sonioxApiRequest.call(this, {
+				method: 'POST',
+				path: '/v1/voices',
+				body: upload.body,
+				headers: upload.headers,
+			}),
+		},
+	];
+}

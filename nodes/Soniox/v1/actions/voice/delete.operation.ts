@@ -1,0 +1,16 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { sonioxApiRequest } from '../../transport';
+import { showFor } from '../common.descriptions';
+import { voiceIdField, voiceIdOf } from './voiceId';
+
+export const description: INodeProperties[] = showFor('voice', 'delete', [voiceIdField]);
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const id = voiceIdOf.call(this, itemIndex);
+	await sonioxApiRequest.call(this, { method: 'DELETE', path: `/v1/voices/${id}` });
+	return [{ json: { id: decodeURIComponent(id), deleted: true } }];
+}

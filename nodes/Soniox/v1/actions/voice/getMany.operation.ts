@@ -1,0 +1,15 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { listItems } from '../../transport';
+import { returnAllFields, showFor } from '../common.descriptions';
+
+export const description: INodeProperties[] = showFor('voice', 'getMany', returnAllFields);
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
+	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex) as number);
+	return (await listItems.call(this, '/v1/voices', 'voices', {}, limit)).map((json) => ({ json }));
+}
