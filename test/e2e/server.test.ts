@@ -18,6 +18,7 @@ let n8n: N8nInstance;
 let server: N8nServer;
 
 const SUBTITLES = exampleWorkflow('transcribe-audio-to-subtitles.json');
+const TEMPORARY_KEY = exampleWorkflow('temporary-key-endpoint.json');
 
 beforeAll(async () => {
 	[emulator, receiver, n8n] = await Promise.all([
@@ -32,7 +33,7 @@ beforeAll(async () => {
 			EXAMPLE_CREDENTIAL.name,
 		),
 	]);
-	const active: ExampleWorkflow[] = [SUBTITLES];
+	const active: ExampleWorkflow[] = [SUBTITLES, TEMPORARY_KEY];
 	await n8n.importWorkflow(active);
 	for (const workflow of active) await n8n.publishWorkflow(workflow.id);
 	server = await n8n.start();
@@ -116,6 +117,109 @@ describe('transcribe incoming audio to subtitles', () => {
 		}
 	});
 });
+
+describe('temporary key endpoint for browsers', () => {
+	test('answers a signed-in user with a key bound to them, usable from a browser', async () => {
+		const response = await server.webhook('soniox/temporary-key', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ user_id: 'user_8f2c4b1a' }),
+		});
+		expect(response.status).toBe(200);
+		expect(response.headers.get('cache-control')).toBe('no-store');
+		const body = (await response.json()) as Record<string, string>;
+		expect(Object.keys(body).sort()).toEqual(['api_key', 'expires_at', 'websocket_url']);
+		expect(body.api_key).toMatch(/^temp:/);
+		expect(body.websocket_url).toBe(emulator.urls.sttWebSocket);
+		const expiresIn = Date.parse(body.expires_at) - Date.now();
+		expect(expiresIn).toBeGreaterThan(30_000);
+		expect(expiresIn).toBeLessThanOrEqual(61_000);
+
+		// What a browser then does: stream audio with the key, claiming to be someone else.
+		const before = emulator.ledger().length;
+		const text = await transcribeInBrowserStyle(body.websocket_url, body.api_key, 'not-me');
+		expect(text.trim()).toBe('Hello from the browser.');
+		const entries = emulator.ledger().slice(before);
+		expect(entries).toHaveLength(1);
+		expect(entries[0]).toMatchObject({
+			request_scope: 'transcribe_websocket',
+			client_reference_id: 'user_8f2c4b1a',
+		});
+		// Single use: a second session with the same key is refused.
+		await expect(
+			transcribeInBrowserStyle(body.websocket_url, body.api_key, 'again'),
+		).rejects.toThrow();
+	});
+
+	test('refuses a request without a user', async () => {
+		const response = await server.webhook('soniox/temporary-key', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({}),
+		});
+		expect(response.status).toBe(400);
+		expect(await response.json()).toEqual({
+			error: 'user_id is required: the ID of the signed-in user',
+		});
+	});
+});
+
+/**
+ * A real-time transcription the way a browser opens it: the runtime's WebSocket, a config
+ * message, the audio, an empty frame; resolves with the final text. The key goes as the
+ * sub-protocol when it is a valid protocol token; a "temp:…" key is not (":" is not allowed
+ * there), so it goes as `api_key` in the config message.
+ */
+async function transcribeInBrowserStyle(url: string, key: string, clientReferenceId: string) {
+	const asProtocol = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(key);
+	const socket = asProtocol ? new WebSocket(url, ['soniox-api-key', key]) : new WebSocket(url);
+	socket.binaryType = 'arraybuffer';
+	const finals: string[] = [];
+	return await new Promise<string>((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error('no finished message')), 30_000);
+		socket.addEventListener('open', () => {
+			socket.send(
+				JSON.stringify({
+					...(asProtocol ? {} : { api_key: key }),
+					model: 'stt-rt-v5',
+					audio_format: 'auto',
+					client_reference_id: clientReferenceId,
+				}),
+			);
+			socket.send(new Uint8Array(makeWav({ text: 'Hello from the browser.', durationMs: 2000 })));
+			socket.send(new Uint8Array(0));
+		});
+		socket.addEventListener('message', (event) => {
+			const message = JSON.parse(String(event.data)) as {
+				tokens?: Array<{ text: string; is_final?: boolean }>;
+				finished?: boolean;
+				error_code?: number;
+				error_message?: string;
+			};
+			if (message.error_code) {
+				clearTimeout(timer);
+				reject(new Error(`${message.error_code} ${message.error_message}`));
+				return;
+			}
+			for (const token of message.tokens ?? []) {
+				if (token.is_final && !token.text.startsWith('<')) finals.push(token.text);
+			}
+			if (message.finished) {
+				clearTimeout(timer);
+				socket.close();
+				resolve(finals.join(''));
+			}
+		});
+		socket.addEventListener('close', (event) => {
+			clearTimeout(timer);
+			reject(new Error(`closed ${event.code} ${event.reason}`));
+		});
+		socket.addEventListener('error', () => {
+			clearTimeout(timer);
+			reject(new Error('WebSocket error'));
+		});
+	});
+}
 
 /** A loopback URL that serves one audio file (the emulator downloads only from loopback). */
 async function serveOnce(audio: Buffer) {
