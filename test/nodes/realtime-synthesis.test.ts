@@ -1,6 +1,11 @@
-// Real-time speech synthesis against the emulator's /tts-websocket: the multiplexing helper
-// with a real SonioxSocket (one connection, bounded streams, per-stream errors, reconnects).
+// Real-time speech synthesis against the emulator's /tts-websocket: Speech → Synthesize in
+// Real-Time mode through n8n, and the multiplexing helper on its own with a real SonioxSocket
+// (one connection, bounded streams, per-stream errors, reconnects). A counting TCP relay in
+// front of the emulator tells how many connections a run opened.
+import type { INodeExecutionData } from 'n8n-workflow';
+
 import { startEmulator, type Emulator } from '../emulator';
+import { emulatorCredentials, readBinary, runNode } from '../harness';
 import {
 	synthesizeInRealTime,
 	type SpeechRequest,
@@ -217,5 +222,119 @@ describe('temporary keys', () => {
 			description: expect.stringContaining('usage type'),
 		});
 		expect(JSON.stringify(outcome)).not.toContain(key);
+	});
+});
+
+describe('Speech → Synthesize in Real-Time mode', () => {
+	const credentials = () => ({ ...emulatorCredentials(emulator), ttsWebSocketUrl: proxy.url });
+	const lines = (...texts: string[]) =>
+		texts.map((text, index) => ({ json: { text, customer: `c${index}` } }));
+
+	function synthesizeNode(
+		parameters: Record<string, unknown>,
+		items: INodeExecutionData[],
+		continueOnFail = false,
+	) {
+		return runNode({
+			parameters: {
+				resource: 'speech',
+				operation: 'synthesize',
+				mode: 'realTime',
+				text: '={{ $json.text }}',
+				audioFormat: 'wav',
+				clientReferenceId: '={{ $json.customer }}',
+				...parameters,
+			},
+			credentials: credentials(),
+			items,
+			continueOnFail,
+		});
+	}
+
+	it('speaks all items over one connection, the same audio as REST mode, each billed to its customer', async () => {
+		const before = proxy.connections();
+		const ledgerBefore = wsEntries().length;
+		const realtime = await synthesizeNode({ parallelStreams: 2 }, lines(...TEXTS));
+		expect(realtime.error).toBeUndefined();
+		expect(proxy.connections() - before).toBe(1);
+		const rest = await synthesizeNode({ mode: 'rest' }, lines(...TEXTS));
+		expect(realtime.items.map((item) => item.pairedItem)).toEqual(
+			TEXTS.map((_, item) => ({ item })),
+		);
+		for (const [index, item] of realtime.items.entries()) {
+			expect((await readBinary(item)).equals(await readBinary(rest.items[index]))).toBe(true);
+			expect(item.json).toMatchObject({
+				mode: 'realTime',
+				voice: 'Adrian',
+				client_reference_id: `c${index}`,
+			});
+		}
+		expect(
+			wsEntries()
+				.slice(ledgerBefore)
+				.map((entry) => entry.client_reference_id)
+				.sort(),
+		).toEqual(TEXTS.map((_, index) => `c${index}`));
+	});
+
+	it('adds character timestamps when asked', async () => {
+		const { items } = await synthesizeNode({ returnTimestamps: true }, lines('Hello there.'));
+		const timestamps = items[0].json.timestamps as { characters: string[] };
+		expect(timestamps.characters.join('')).toBe('Hello there.');
+	});
+
+	it('continues on fail per item: only the item with a bad voice fails', async () => {
+		const { items } = await synthesizeNode(
+			{ voice: '={{ $json.voice }}' },
+			[
+				{ json: { text: 'One.', voice: 'Adrian' } },
+				{ json: { text: 'Two.', voice: 'Nobody' } },
+				{ json: { text: 'Three.', voice: 'Nora' } },
+			],
+			true,
+		);
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(items[0].binary?.data).toBeDefined();
+		expect(items[1].json.error).toBe(
+			"Soniox invalid_request: Invalid voice 'Nobody' for model 'tts-rt-v2'.",
+		);
+		expect(items[2].binary?.data).toBeDefined();
+	});
+
+	it('without Continue On Fail, stops at the failed item and speaks nothing after it', async () => {
+		const ledgerBefore = wsEntries().length;
+		const { error } = await synthesizeNode({ voice: '={{ $json.voice }}', parallelStreams: 1 }, [
+			{ json: { text: 'One.', voice: 'Adrian' } },
+			{ json: { text: 'Two.', voice: 'Nobody' } },
+			{ json: { text: 'Three.', voice: 'Nora' } },
+		]);
+		expect(error?.message).toMatch(/Invalid voice 'Nobody'/);
+		expect(wsEntries().length - ledgerBefore).toBe(1);
+	});
+
+	it('uses a temporary key per item; the key’s bound reference wins over the node’s', async () => {
+		const created = await runNode({
+			parameters: {
+				resource: 'temporaryKey',
+				operation: 'create',
+				usageType: 'tts_rt',
+				clientReferenceId: 'tenant_5',
+			},
+			credentials: credentials(),
+		});
+		const apiKey = created.items[0].json.api_key as string;
+		const ledgerBefore = wsEntries().length;
+		const { items, error } = await synthesizeNode(
+			{ realtimeKeySource: 'temporaryKey', temporaryApiKey: '={{ $json.api_key }}' },
+			[{ json: { text: 'Welcome back.', customer: 'ignored', api_key: apiKey } }],
+		);
+		expect(error).toBeUndefined();
+		expect(items[0].binary?.data).toBeDefined();
+		expect(JSON.stringify(items[0].json)).not.toContain(apiKey);
+		expect(
+			wsEntries()
+				.slice(ledgerBefore)
+				.map((entry) => entry.client_reference_id),
+		).toEqual(['tenant_5']);
 	});
 });

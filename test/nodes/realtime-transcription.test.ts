@@ -1,8 +1,12 @@
-// Real-time transcription against the emulator's /transcribe-websocket: the session helper
-// with a real SonioxSocket (resuming, pacing, errors).
+// Real-time transcription against the emulator's /transcribe-websocket: Transcription →
+// Transcribe in Real-Time mode through n8n, and the session helper on its own with a real
+// SonioxSocket (resuming at many cut points, pacing, errors).
 import { Readable } from 'node:stream';
 
+import type { INodeExecutionData } from 'n8n-workflow';
+
 import { makeWav, startEmulator, type Emulator } from '../emulator';
+import { emulatorCredentials, runNode, storeBinary, useBinaryDataMode } from '../harness';
 import { autoLayout, rawLayout } from '../../nodes/Soniox/v1/helpers/realtime/audioLayout';
 import {
 	bufferSource,
@@ -22,6 +26,9 @@ import {
 	pcmOf,
 	timeline,
 } from './realtime-fixtures';
+
+// Audio then sits in files, read through n8n's binary streams as in a real instance.
+useBinaryDataMode('filesystem');
 
 let emulator: Emulator;
 beforeAll(async () => {
@@ -205,5 +212,192 @@ describe('errors', () => {
 		expect(
 			`${(error as Error).message}${(error as { description?: string }).description}`,
 		).not.toContain(key);
+	});
+});
+
+describe('Transcription → Transcribe in Real-Time mode', () => {
+	const ledgerOf = (scope: string) =>
+		emulator.ledger().filter((entry) => entry.request_scope === scope);
+
+	async function audioItem(wav: Buffer = SPEECH_WAV, json = {}): Promise<INodeExecutionData> {
+		return { json, binary: { data: await storeBinary(wav, 'meeting.wav', 'audio/wav') } };
+	}
+
+	function transcribeNode(
+		parameters: Record<string, unknown>,
+		items: INodeExecutionData[],
+		continueOnFail = false,
+	) {
+		return runNode({
+			parameters: {
+				resource: 'transcription',
+				operation: 'transcribe',
+				mode: 'realTime',
+				realtimeModel: 'stt-rt-v5',
+				sendingPace: 'fast',
+				...parameters,
+			},
+			credentials: emulatorCredentials(emulator),
+			items,
+			continueOnFail,
+		});
+	}
+
+	it('returns the spoken text, timed tokens and the usage under the client reference ID', async () => {
+		const before = ledgerOf('transcribe_websocket').length;
+		const input = await audioItem();
+		// Stored as a file, so the node reads it through n8n's binary stream, piece by piece.
+		expect(input.binary?.data.id).toEqual(expect.any(String));
+		const { items, error } = await transcribeNode(
+			{ outputFormat: 'json', clientReferenceId: 'meeting_42' },
+			[input],
+		);
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({
+			mode: 'realTime',
+			model: 'stt-rt-v5',
+			text: SPEECH,
+			audio_duration_ms: SPEECH_MS,
+			sessions: 1,
+			client_reference_id: 'meeting_42',
+		});
+		const tokens = items[0].json.tokens as Array<{ start_ms: number; end_ms: number }>;
+		expect(tokens.every((token, i) => i === 0 || token.start_ms >= tokens[i - 1].end_ms)).toBe(
+			true,
+		);
+		expect(tokens[tokens.length - 1].end_ms).toBeLessThanOrEqual(SPEECH_MS);
+		expect(ledgerOf('transcribe_websocket').slice(before)).toMatchObject([
+			{ model: 'stt-rt-v5', client_reference_id: 'meeting_42', input_audio_duration_ms: SPEECH_MS },
+		]);
+	});
+
+	it('translates when asked: translation tokens and text come with the transcript', async () => {
+		const { items, error } = await transcribeNode(
+			{
+				outputFormat: 'json',
+				options: { translationType: 'one_way', translationTargetLanguage: 'fr' },
+			},
+			[await audioItem()],
+		);
+		expect(error).toBeUndefined();
+		const tokens = items[0].json.tokens as Array<{
+			translation_status?: string;
+			language?: string;
+		}>;
+		expect(
+			tokens.some((token) => token.translation_status === 'translation' && token.language === 'fr'),
+		).toBe(true);
+		expect(items[0].json.text).toBe(SPEECH);
+		expect(items[0].json.translation).toEqual(expect.any(String));
+	});
+
+	it('streams raw PCM with its sample rate and channels, and writes SRT subtitles', async () => {
+		const pcm = pcmOf(SPEECH_WAV);
+		const item = {
+			json: {},
+			binary: { data: await storeBinary(pcm, 'call.raw', 'application/octet-stream') },
+		};
+		const { items, error } = await transcribeNode(
+			{ realtimeAudioFormat: 'pcm_s16le', sampleRate: 16000, numChannels: 1, outputFormat: 'srt' },
+			[item],
+		);
+		expect(error).toBeUndefined();
+		expect(items[0].json.text).toBe(SPEECH);
+		expect(items[0].binary?.subtitles?.fileName).toBe('transcript.srt');
+	});
+
+	it('resumes after a 503 with a transcript identical to an uninterrupted one', async () => {
+		const uninterrupted = await transcribeNode({ outputFormat: 'json' }, [await audioItem()]);
+		emulator.faults.arm({
+			route: 'WS /transcribe-websocket',
+			kind: 'terminate503',
+			afterMessages: 7,
+		});
+		const resumed = await transcribeNode({ outputFormat: 'json' }, [await audioItem()]);
+		expect(resumed.error).toBeUndefined();
+		expect(resumed.items[0].json.sessions).toBe(2);
+		expect(timeline(resumed.items[0].json.tokens as never)).toEqual(
+			timeline(uninterrupted.items[0].json.tokens as never),
+		);
+	});
+
+	it('resumes after a dropped socket; with resuming off, says the connection closed', async () => {
+		emulator.faults.arm({ route: 'WS /transcribe-websocket', kind: 'drop', afterMessages: 4 });
+		const resumed = await transcribeNode({}, [await audioItem()]);
+		expect(resumed.items[0].json).toMatchObject({ text: SPEECH, sessions: 2 });
+
+		emulator.faults.arm({ route: 'WS /transcribe-websocket', kind: 'drop', afterMessages: 4 });
+		const { error } = await transcribeNode({ realtimeOptions: { maxResumes: 0 } }, [
+			await audioItem(),
+		]);
+		expect(error?.message).toBe(
+			'The Soniox real-time connection closed before the transcript was finished',
+		);
+		expect(error?.description).toMatch(/Check the network/);
+	});
+
+	it('names an invalid model with a hint, and never shows the key', async () => {
+		const { error } = await transcribeNode({ realtimeModel: 'stt-async-v5' }, [await audioItem()]);
+		expect(error?.message).toBe('Soniox model_not_available: Invalid model specified.');
+		expect(error?.description).toMatch(/Choose a model/);
+		expect(JSON.stringify(error)).not.toContain(emulator.apiKey);
+	});
+
+	it('reports the concurrency cap (429) per item with Continue On Fail', async () => {
+		emulator.config.concurrency.transcribe = 0;
+		const { items } = await transcribeNode({}, [await audioItem(), await audioItem()], true);
+		expect(items).toHaveLength(2);
+		for (const item of items) expect(item.json.error).toMatch(/limit_exceeded/);
+	});
+
+	it('continues on fail: a bad item gets its error, the next one its transcript', async () => {
+		const { items } = await transcribeNode(
+			{ realtimeModel: '={{ $json.model }}' },
+			[
+				await audioItem(SPEECH_WAV, { model: 'stt-rt-v0' }),
+				await audioItem(SPEECH_WAV, { model: 'stt-rt-v4' }),
+			],
+			true,
+		);
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(items[0].json.error).toMatch(/Invalid model/);
+		expect(items[1].json.text).toBe(SPEECH);
+	});
+
+	it('acts for an end user with a temporary key: the usage carries the key’s bound reference', async () => {
+		const created = await runNode({
+			parameters: {
+				resource: 'temporaryKey',
+				operation: 'create',
+				usageType: 'transcribe_websocket',
+				clientReferenceId: 'end_user_9',
+			},
+			credentials: emulatorCredentials(emulator),
+		});
+		const apiKey = created.items[0].json.api_key as string;
+		expect(apiKey).toMatch(/^temp:/);
+		const before = ledgerOf('transcribe_websocket').length;
+		const { items, error } = await transcribeNode(
+			{
+				realtimeKeySource: 'temporaryKey',
+				temporaryApiKey: '={{ $json.api_key }}',
+				clientReferenceId: 'set_on_the_node',
+			},
+			[await audioItem(SPEECH_WAV, { api_key: apiKey })],
+		);
+		expect(error).toBeUndefined();
+		expect(items[0].json.text).toBe(SPEECH);
+		expect(JSON.stringify(items[0].json)).not.toContain(apiKey);
+		expect(ledgerOf('transcribe_websocket').slice(before)).toMatchObject([
+			{ client_reference_id: 'end_user_9' },
+		]);
+	});
+
+	it('refuses an empty temporary key before connecting', async () => {
+		const { error } = await transcribeNode(
+			{ realtimeKeySource: 'temporaryKey', temporaryApiKey: '={{ $json.api_key }}' },
+			[await audioItem()],
+		);
+		expect(error?.message).toBe('Temporary API Key of item 0 is empty');
 	});
 });
