@@ -7,7 +7,7 @@ export interface HttpFaultSpec {
 	/** "GET /v1/usage-logs", "POST /v1/transcriptions", "GET /v1/files/:id", "POST /tts" or "*". */
 	route: string;
 	latencyMs?: number;
-	/** Served one per matching request, then the route behaves normally. */
+	/** Served one per matching request (200 = serve normally), then the route behaves normally. */
 	statuses?: number[];
 	retryAfterSeconds?: number;
 	/** Run the route, send its headers and half its body, then destroy the socket. */

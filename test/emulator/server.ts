@@ -137,7 +137,8 @@ export function createEmulatorServer(state: EmulatorState): Server {
 		const fault = control ? undefined : state.faults.takeHttp(route);
 		try {
 			if (fault?.latencyMs) await sleep(fault.latencyMs);
-			if (fault?.status) {
+			// A status below 400 in a sequence means: serve this request normally.
+			if (fault?.status && fault.status >= 400) {
 				await drain(req);
 				const error = faultError(fault.status, fault);
 				if (route === TTS_ROUTE) sendTtsError(res, error);

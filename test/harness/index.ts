@@ -22,10 +22,12 @@ import { createRunExecutionData, NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { SonioxApi } from '../../credentials/SonioxApi.credentials';
 import { Soniox } from '../../nodes/Soniox/Soniox.node';
+import { SonioxTrigger } from '../../nodes/Soniox/SonioxTrigger.node';
 import { HarnessCredentialsHelper } from './credentials';
 
 export const PACKAGE = 'n8n-nodes-soniox-suite';
 export const SONIOX_NODE = `${PACKAGE}.soniox`;
+export const SONIOX_TRIGGER = `${PACKAGE}.sonioxTrigger`;
 
 // n8n-core reads its instance folder and binary data mode from the environment once.
 process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'soniox-harness-'));
@@ -40,6 +42,7 @@ const { Container } = require('@n8n/di') as typeof import('@n8n/di');
 
 const nodeTypes: Record<string, INodeType | IVersionedNodeType> = {
 	[SONIOX_NODE]: new Soniox(),
+	[SONIOX_TRIGGER]: new SonioxTrigger(),
 };
 
 /** Registers another node type (e.g. the trigger) under its full name. */
@@ -47,7 +50,7 @@ export function registerNodeType(name: string, type: INodeType | IVersionedNodeT
 	nodeTypes[`${PACKAGE}.${name}`] = type;
 }
 
-const registry: INodeTypes = {
+export const registry: INodeTypes = {
 	getByName: (name) => nodeTypes[name],
 	getByNameAndVersion: (name, version) =>
 		NodeHelpers.getVersionedNodeType(nodeTypes[name], version),
@@ -111,10 +114,6 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 		settings: { binaryMode: 'separate' },
 	});
 
-	const credentialsHelper = new HarnessCredentialsHelper(
-		{ sonioxApi: new SonioxApi() },
-		{ sonioxApi: options.credentials ?? {} },
-	);
 	const hooks = new core.ExecutionLifecycleHooks('manual', 'harness-execution', {
 		id: 'harness',
 		name: 'harness',
@@ -131,7 +130,37 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 	const finished = new Promise<IRun>((resolve) => (resolveFinished = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run) => resolveFinished(run));
 
-	const additionalData = {
+	const additionalData = additionalDataFor(options.credentials ?? {}, hooks);
+
+	const runExecutionData = createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [
+				{ node, data: { main: [options.items ?? [{ json: {} }]] }, source: null },
+			],
+		},
+	});
+
+	const execute = new core.WorkflowExecute(additionalData, 'manual', runExecutionData);
+	await execute.processRunExecutionData(workflow);
+	const run = await finished;
+	const taskData = run.data.resultData.runData[NODE_NAME]?.[0];
+	return {
+		items: taskData?.data?.main?.[0] ?? [],
+		error: (taskData?.error ?? run.data.resultData.error) as NodeRun['error'],
+		run,
+	};
+}
+
+/** What n8n hands every node execution: hooks, credential resolution, URLs. */
+export function additionalDataFor(
+	credentials: ICredentialDataDecryptedObject,
+	hooks?: InstanceType<typeof core.ExecutionLifecycleHooks>,
+): IWorkflowExecuteAdditionalData {
+	const credentialsHelper = new HarnessCredentialsHelper(
+		{ sonioxApi: new SonioxApi() },
+		{ sonioxApi: credentials },
+	);
+	return {
 		hooks,
 		credentialsHelper,
 		restApiUrl: 'http://localhost:5678/rest',
@@ -155,24 +184,6 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 			throw new Error('Task runners are not available in the harness');
 		},
 	} as unknown as IWorkflowExecuteAdditionalData;
-
-	const runExecutionData = createRunExecutionData({
-		executionData: {
-			nodeExecutionStack: [
-				{ node, data: { main: [options.items ?? [{ json: {} }]] }, source: null },
-			],
-		},
-	});
-
-	const execute = new core.WorkflowExecute(additionalData, 'manual', runExecutionData);
-	await execute.processRunExecutionData(workflow);
-	const run = await finished;
-	const taskData = run.data.resultData.runData[NODE_NAME]?.[0];
-	return {
-		items: taskData?.data?.main?.[0] ?? [],
-		error: (taskData?.error ?? run.data.resultData.error) as NodeRun['error'],
-		run,
-	};
 }
 
 /**
@@ -216,3 +227,5 @@ export function emulatorCredentials(emulator: {
 		ttsWebSocketUrl: emulator.urls.ttsWebSocket,
 	};
 }
+
+export { core };
