@@ -569,6 +569,45 @@ export function chainWorkflow(id: string, nodes: WorkflowNode[]) {
 	return { id, name: id, active: false, nodes: all, connections, settings: {} };
 }
 
+/**
+ * A manual-trigger workflow of any shape: `edges` are [from, to] node names ("Start" is the
+ * trigger); a node with several successors feeds all of them. Nodes are laid out in columns.
+ */
+export function graphWorkflow(id: string, nodes: WorkflowNode[], edges: Array<[string, string]>) {
+	const all: WorkflowNode[] = [
+		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
+		...nodes,
+	];
+	const depth = new Map<string, number>([['Start', 0]]);
+	for (let pass = 0; pass < all.length; pass++) {
+		for (const [from, to] of edges) {
+			const next = (depth.get(from) ?? 0) + 1;
+			if (next > (depth.get(to) ?? 0)) depth.set(to, next);
+		}
+	}
+	const rows = new Map<number, number>();
+	const laidOut = all.map((node, index) => {
+		const column = depth.get(node.name) ?? 0;
+		const row = rows.get(column) ?? 0;
+		rows.set(column, row + 1);
+		return {
+			typeVersion: 1,
+			...node,
+			id: `${id}-${index}`,
+			position: [column * 220, row * 160],
+		};
+	});
+	const connections: Record<string, { main: Array<Array<Record<string, unknown>>> }> = {};
+	for (const [from, to] of edges) {
+		if (!all.some((node) => node.name === from) || !all.some((node) => node.name === to)) {
+			throw new Error(`${id}: edge ${from} → ${to} names a missing node`);
+		}
+		connections[from] ??= { main: [[]] };
+		connections[from].main[0].push({ node: to, type: 'main', index: 0 });
+	}
+	return { id, name: id, active: false, nodes: laidOut, connections, settings: {} };
+}
+
 export interface ExampleWorkflow {
 	id: string;
 	name: string;
