@@ -5,9 +5,12 @@
 // connection may drop. Every token that was final stays valid, and `final_audio_proc_ms`
 // says how much audio they cover. A new session is sent the audio from there on (raw PCM cut
 // at a sample boundary; a WAV file's samples become raw PCM of the header's format), and its
-// token times, which count from its own first byte, are shifted by that offset. The transcript
-// thus continues with no gap and no repeat. Compressed audio cannot be cut at a known time, so
-// for it the new session starts over from the beginning and the earlier tokens are dropped.
+// token times, which count from its own first byte, are shifted by that offset. Tokens are
+// pieces of words, so when the final ones end inside a word, that word's pieces are dropped and
+// the new session starts at the word instead. The transcript thus continues with no gap and no
+// repeat; only speaker numbers, which Soniox assigns per session, may restart. Compressed audio
+// cannot be cut at a known time, so for it the new session starts over from the beginning and
+// the earlier tokens are dropped.
 
 import { NodeApiError, sleep } from 'n8n-workflow';
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
@@ -74,8 +77,7 @@ interface SessionStart {
 	offsetMs: number;
 }
 
-type SessionEnd =
-	{ kind: 'finished' } | { kind: 'interrupted'; error?: SocketErrorMessage; closeCode?: number };
+type SessionEnd = { kind: 'finished' } | { kind: 'interrupted'; error?: SocketErrorMessage };
 
 /** Final tokens gathered over one or more sessions. */
 class Transcript {
@@ -186,7 +188,7 @@ function interruptedError(
 	if (!end.error) return connectionLostError(request.node, 'the transcript was finished', sessions);
 	const error = socketApiError(request.node, end.error, request.keySource);
 	error.description =
-		`Soniox ended the session early ${sessions} times in a row. ${error.description ?? ''}`.trim();
+		`Soniox ended the session early ${sessions} times. ${error.description ?? ''}`.trim();
 	return error;
 }
 
@@ -273,7 +275,7 @@ function handleEvent(
 	start: SessionStart,
 	transcript: Transcript,
 ): SessionEnd | undefined {
-	if (event.kind === 'close') return { kind: 'interrupted', closeCode: event.code };
+	if (event.kind === 'close') return { kind: 'interrupted' };
 	if (event.kind === 'binary') return undefined;
 	let message: unknown;
 	try {
