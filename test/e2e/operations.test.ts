@@ -308,8 +308,8 @@ test('every workflow runs to success', () => {
 	}
 });
 
-test('every operation of the node (and both modes of Transcribe and Synthesize) ran', () => {
-	const { resources } = require(join(ROOT, 'dist/nodes/Soniox/v1/actions/resources.js')) as {
+test('every operation of the node (and both modes of Transcribe and Synthesize) ran', async () => {
+	const { resources } = (await import(join(ROOT, 'dist/nodes/Soniox/v1/actions/resources.js'))) as {
 		resources: Record<string, { operations: Record<string, unknown> }>;
 	};
 	const expected = Object.entries(resources).flatMap(([resource, module]) =>
