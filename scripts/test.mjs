@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { n8nBinary, node24 } from './lib/runtime.mjs';
 
@@ -22,7 +22,7 @@ if (run('npm', ['run', '--silent', 'build']) !== 0) process.exit(1);
 n8nBinary();
 
 const report = join(mkdtempSync(join(tmpdir(), 'soniox-jest-')), 'report.json');
-const jest = require.resolve('jest/bin/jest.js');
+const jest = join(dirname(require.resolve('jest/package.json')), 'bin', 'jest.js');
 const status = run(node24(), [
 	'--expose-gc',
 	jest,
