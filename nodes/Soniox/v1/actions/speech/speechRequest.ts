@@ -17,7 +17,7 @@ export const speechFields: INodeProperties[] = [
 		typeOptions: { rows: 4 },
 		default: '',
 		required: true,
-		description: `What to say (up to ${MAX_TEXT_CHARACTERS} characters per item in REST mode; real-time mode splits longer text)`,
+		description: `What to say (up to ${MAX_TEXT_CHARACTERS} characters per item in REST mode; real-time mode sends longer text in pieces, up to about 2 minutes of speech per item)`,
 	},
 	{
 		displayName: 'Model Name or ID',
@@ -136,7 +136,7 @@ export function prepareSpeech(
 	if (maxCharacters !== undefined && text.length > maxCharacters) {
 		fail(
 			`Text of item ${itemIndex} has ${text.length} characters; the REST API takes at most ${maxCharacters}`,
-			'Split the text across items, or use Real-Time mode, which splits long text for you.',
+			'Split the text across items, or use Real-Time mode, which takes longer text (up to about 2 minutes of speech per item).',
 		);
 	}
 	const format = this.getNodeParameter('audioFormat', itemIndex) as string;
