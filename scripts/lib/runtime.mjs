@@ -29,13 +29,16 @@ function run(command, args, options = {}) {
 }
 
 /** A cache entry is complete only once its marker file exists; a half install is redone. */
-function ensureCached(name, install) {
+function ensureCached(name, install, packageJson = {}) {
 	const dir = join(cacheDir(), name);
 	const marker = join(dir, '.complete');
 	if (existsSync(marker)) return dir;
 	rmSync(dir, { recursive: true, force: true });
 	mkdirSync(dir, { recursive: true });
-	writeFileSync(join(dir, 'package.json'), '{"name":"cache","private":true}\n');
+	writeFileSync(
+		join(dir, 'package.json'),
+		`${JSON.stringify({ name: 'cache', private: true, ...packageJson })}\n`,
+	);
 	install(dir);
 	writeFileSync(marker, new Date().toISOString());
 	return dir;
@@ -66,19 +69,28 @@ export function node24() {
 	return join(node24Dir(), 'node_modules', nodePackageName(), 'bin', 'node');
 }
 
+// n8n 1.x depends on xlsx as a tarball from cdn.sheetjs.com, outside the npm registry; the
+// last xlsx on the registry stands in for it (only the spreadsheet nodes use it).
+const N8N_1_OVERRIDES = { overrides: { xlsx: '0.18.5' } };
+
 /** Installs n8n (without its download-happy install scripts) and rebuilds its native parts. */
 export function n8nDir(version = N8N_VERSION) {
-	return ensureCached(`n8n-${version}`, (dir) => {
-		const nodeBinary = node24();
-		const nodeHeaders = join(node24Dir(), 'node_modules', nodePackageName());
-		log(`installing n8n@${version} into ${dir} (first run only, a few minutes)`);
-		npmInstall(dir, [`n8n@${version}`]);
-		log('rebuilding sqlite3 and isolated-vm for Node.js 24');
-		run('npm', ['rebuild', 'sqlite3', 'isolated-vm', `--nodedir=${nodeHeaders}`], {
-			cwd: dir,
-			env: { ...process.env, PATH: `${join(nodeBinary, '..')}:${process.env.PATH}` },
-		});
-	});
+	const extra = version.startsWith('1.') ? N8N_1_OVERRIDES : {};
+	return ensureCached(
+		`n8n-${version}`,
+		(dir) => {
+			const nodeBinary = node24();
+			const nodeHeaders = join(node24Dir(), 'node_modules', nodePackageName());
+			log(`installing n8n@${version} into ${dir} (first run only, a few minutes)`);
+			npmInstall(dir, [`n8n@${version}`]);
+			log('rebuilding sqlite3 and isolated-vm for Node.js 24');
+			run('npm', ['rebuild', 'sqlite3', 'isolated-vm', `--nodedir=${nodeHeaders}`], {
+				cwd: dir,
+				env: { ...process.env, PATH: `${join(nodeBinary, '..')}:${process.env.PATH}` },
+			});
+		},
+		extra,
+	);
 }
 
 export function n8nBinary(version = N8N_VERSION) {
