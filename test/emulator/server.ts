@@ -161,7 +161,18 @@ export function createEmulatorServer(state: EmulatorState): Server {
 	});
 
 	server.on('upgrade', (req, socket, head) => {
-		if (!handleUpgrade(req, socket, head, state)) socket.destroy();
+		const path = new URL(req.url ?? '/', 'http://emulator').pathname;
+		const taken = handleUpgrade(req, socket, head, state);
+		state.requestLog.push({
+			method: 'GET',
+			path,
+			route: `WS ${path}`,
+			query: {},
+			status: taken ? 101 : 404,
+			at: new Date().toISOString(),
+			durationMs: 0,
+		});
+		if (!taken) socket.destroy();
 	});
 	return server;
 }
