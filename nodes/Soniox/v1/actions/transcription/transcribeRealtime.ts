@@ -48,8 +48,7 @@ export const realtimeTranscribeFields: INodeProperties[] = [
 		name: 'realtimeModel',
 		type: 'options',
 		typeOptions: { loadOptionsMethod: 'getRealtimeModels' },
-		required: true,
-		default: '',
+		default: 'stt-rt-v5',
 		description:
 			'Real-time speech-to-text model. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
