@@ -3,7 +3,8 @@
 // so there is exactly one clock, one ledger, one auth module and one fault queue.
 
 /** The APIs that bill, as named in a usage entry's `request_scope` (values assumed by the contract). */
-export type RequestScope = 'transcribe_async' | 'transcribe_websocket' | 'tts_rest' | 'tts_websocket';
+export type RequestScope =
+	'transcribe_async' | 'transcribe_websocket' | 'tts_rest' | 'tts_websocket';
 
 /** Where a key is presented: REST management calls, or one of the two key usage types. */
 export type AuthSurface = 'rest' | 'transcribe_websocket' | 'tts_rt';
@@ -122,7 +123,10 @@ export interface EmulatorContext {
 	 * has no such voice. TTS accepts a cloned voice whose state is 'ready'. Optional until the
 	 * emulator keeps cloned voices.
 	 */
-	clonedVoiceStatus?(voiceId: string, model: string): 'not_computed' | 'processing' | 'ready' | 'failed' | undefined;
+	clonedVoiceStatus?(
+		voiceId: string,
+		model: string,
+	): 'not_computed' | 'processing' | 'ready' | 'failed' | undefined;
 	/** The model lists served by /v1/models and /v1/tts-models. */
 	sttModels(): SttModel[];
 	ttsModels(): TtsModel[];
