@@ -5,9 +5,11 @@ import {
 	exampleWorkflow,
 	N8nInstance,
 	sonioxCredential,
+	withParameters,
 	type ExampleWorkflow,
 	type N8nServer,
 } from './n8n';
+import { MINUTE } from './usage';
 import { EXAMPLE_CREDENTIAL, emulatorCredentialData, LoopbackReceiver } from './workflows';
 
 jest.setTimeout(600_000);
@@ -19,6 +21,66 @@ let server: N8nServer;
 
 const SUBTITLES = exampleWorkflow('transcribe-audio-to-subtitles.json');
 const TEMPORARY_KEY = exampleWorkflow('temporary-key-endpoint.json');
+const EVERY_MINUTE = { item: [{ mode: 'everyMinute' }] };
+
+/** The spend alert example, polling every minute (n8n's shortest) with a low threshold. */
+function spendAlert(): ExampleWorkflow {
+	const polledOften = withParameters(
+		exampleWorkflow('spend-alert-to-slack.json'),
+		'New spend over threshold',
+		(parameters) => {
+			parameters.pollTimes = EVERY_MINUTE;
+			parameters.thresholdUsd = '0.10';
+		},
+	);
+	return withParameters(polledOften, 'Alert message', (parameters) => {
+		setAssignment(parameters, 'slackWebhookUrl', `${receiver.url}/alert`);
+	});
+}
+
+/** The trigger with one item per entry, each posted to the receiver. */
+function entriesWorkflow(): ExampleWorkflow {
+	const trigger = {
+		id: 'trigger-entries-0',
+		name: 'New usage',
+		type: 'n8n-nodes-soniox-suite.sonioxTrigger',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { pollTimes: EVERY_MINUTE, output: 'entries', options: {} },
+		credentials: { sonioxApi: EXAMPLE_CREDENTIAL },
+	};
+	const post = {
+		id: 'trigger-entries-1',
+		name: 'Post entry',
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		position: [220, 0],
+		parameters: {
+			method: 'POST',
+			url: `${receiver.url}/entries`,
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: '={{ JSON.stringify($json) }}',
+			options: {},
+		},
+	};
+	return {
+		id: 'triggerEntries',
+		name: 'Trigger: every new entry',
+		nodes: [trigger, post],
+		connections: { 'New usage': { main: [[{ node: 'Post entry', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+function setAssignment(parameters: Record<string, unknown>, name: string, value: unknown) {
+	const { assignments } = parameters.assignments as {
+		assignments: Array<{ name: string; value: unknown }>;
+	};
+	const assignment = assignments.find((candidate) => candidate.name === name);
+	if (!assignment) throw new Error(`no assignment ${name}`);
+	assignment.value = value;
+}
 
 beforeAll(async () => {
 	[emulator, receiver, n8n] = await Promise.all([
@@ -33,7 +95,7 @@ beforeAll(async () => {
 			EXAMPLE_CREDENTIAL.name,
 		),
 	]);
-	const active: ExampleWorkflow[] = [SUBTITLES, TEMPORARY_KEY];
+	const active: ExampleWorkflow[] = [entriesWorkflow(), spendAlert(), SUBTITLES, TEMPORARY_KEY];
 	await n8n.importWorkflow(active);
 	for (const workflow of active) await n8n.publishWorkflow(workflow.id);
 	server = await n8n.start();
@@ -49,6 +111,93 @@ afterAll(async () => {
 	await server?.stop();
 	await Promise.all([emulator?.close(), receiver?.close()]);
 	n8n?.remove();
+});
+
+// First in the file: the trigger's state starts at activation, before any other usage.
+describe('Soniox Trigger in an activated workflow', () => {
+	const usageLogPolls = () =>
+		emulator.requests().filter((request) => request.route === 'GET /v1/usage-logs').length;
+	const diagnostics = () =>
+		[
+			'usage-logs requests:',
+			...emulator
+				.requests()
+				.filter((request) => request.route === 'GET /v1/usage-logs')
+				.map((request) => `  ${request.at} ${request.status} ${JSON.stringify(request)}`),
+			'n8n log:',
+			server.log().slice(-3000),
+		].join('\n');
+	const postedUuids = () =>
+		receiver.at('/entries').map((request) => (request.json as { uuid: string }).uuid);
+
+	test('emits every new entry once over poll cycles, late ones too, and alerts on spend', async () => {
+		for (const id of ['triggerEntries', 'sonioxSpendAlert']) {
+			expect(await server.rest('GET', `/workflows/${id}`)).toMatchObject({ active: true });
+		}
+
+		// The trigger delivers what ended after its activation: when was that?
+		const { staticData } = await server.rest<{
+			staticData: Record<string, { usagePoller?: { since: number } }>;
+		}>('GET', '/workflows/triggerEntries');
+		const activatedAt = staticData['node:New usage'].usagePoller!.since;
+		expect(activatedAt).toBeLessThan(Date.now());
+
+		// Cycle 1: two entries, one customer over the threshold.
+		const [small, large] = emulator.insertUsage([
+			{ endTime: Date.now() - 1, clientReferenceId: 'acme', inputAudioDurationMs: MINUTE },
+			{
+				endTime: Date.now(),
+				clientReferenceId: 'globex',
+				model: 'stt-rt-v5',
+				requestScope: 'transcribe_websocket',
+				inputAudioDurationMs: 45 * MINUTE,
+			},
+		]);
+		await receiver.waitFor('/entries', 2, 90_000).catch((error) => {
+			throw new Error(`${error.message}\n${diagnostics()}`);
+		});
+		expect(postedUuids()).toEqual([small.uuid, large.uuid]);
+		const [alert] = await receiver.waitFor('/alert', 1, 30_000);
+		const text = (alert.json as { text: string }).text;
+		expect(text).toContain('*Soniox spend alert*: 1 customer at or over $0.10');
+		expect(text).toContain(
+			`• globex: $${Number(large.cost_usd).toFixed(2)} · 1 req · 45 audio min`,
+		);
+		expect(text).not.toContain('acme');
+
+		// Cycle 2: a new entry, and one Soniox publishes late (it ended before cycle 1).
+		const [newer, late] = emulator.insertUsage([
+			{ endTime: Date.now(), clientReferenceId: 'initech', inputAudioDurationMs: MINUTE },
+			{
+				endTime: activatedAt + 1,
+				visibleAt: Date.now(),
+				clientReferenceId: 'umbrella',
+				inputAudioDurationMs: MINUTE,
+			},
+		]);
+		await receiver.waitFor('/entries', 4, 90_000);
+		expect(postedUuids().slice(2).sort()).toEqual([newer.uuid, late.uuid].sort());
+
+		// Cycle 3 (both workflows poll again): nothing is delivered twice.
+		const polls = usageLogPolls();
+		const deadline = Date.now() + 90_000;
+		while (usageLogPolls() < polls + 2 && Date.now() < deadline) await pause(1000);
+		expect(usageLogPolls()).toBeGreaterThanOrEqual(polls + 2);
+		await pause(3000);
+		expect(postedUuids()).toHaveLength(4);
+		expect(receiver.at('/alert')).toHaveLength(1);
+
+		// n8n recorded one successful execution per poll that found something.
+		const executions = await server.executions('triggerEntries');
+		expect(executions.map((execution) => [execution.mode, execution.status])).toEqual([
+			['trigger', 'success'],
+			['trigger', 'success'],
+		]);
+		const latest = await server.execution(executions[0].id);
+		expect(latest.runData['New usage'][0].data!.main[0].map((item) => item.json.uuid)).toEqual(
+			expect.arrayContaining([newer.uuid, late.uuid]),
+		);
+	});
 });
 
 const TWO_SPEAKERS = 'Hello and welcome to the show. Thanks, it is great to be here.';
@@ -82,9 +231,7 @@ describe('transcribe incoming audio to subtitles', () => {
 		expectSubtitles(body);
 		expect(body.audio_duration_ms).toBe(6000);
 
-		const ledger = emulator.ledger();
-		expect(ledger).toHaveLength(1);
-		expect(ledger[0]).toMatchObject({
+		expect(emulator.ledger().at(-1)).toMatchObject({
 			client_reference_id: 'acme',
 			request_scope: 'transcribe_async',
 		});
@@ -219,6 +366,10 @@ async function transcribeInBrowserStyle(url: string, key: string, clientReferenc
 			reject(new Error('WebSocket error'));
 		});
 	});
+}
+
+function pause(ms: number) {
+	return new Promise((resolvePause) => setTimeout(resolvePause, ms));
 }
 
 /** A loopback URL that serves one audio file (the emulator downloads only from loopback). */
