@@ -113,6 +113,28 @@ describe('Transcription → Transcribe (async)', () => {
 		expect(count.total).toBe(0);
 	});
 
+	it('sends context with terms and translation terms, and a one-way translation', async () => {
+		const { items } = await transcribe({
+			audioSource: 'url',
+			audioUrl,
+			waitForCompletion: false,
+			options: {
+				contextTerms: 'Soniox, n8n',
+				contextText: 'A quarterly review.',
+				contextGeneral: { entries: [{ key: 'domain', value: 'finance' }] },
+				contextTranslationTerms: { entries: [{ source: 'Revenue', target: 'Ingresos' }] },
+				translationType: 'one_way',
+				translationTargetLanguage: 'es',
+			},
+		});
+		expect(items[0].json.context).toEqual({
+			general: [{ key: 'domain', value: 'finance' }],
+			text: 'A quarterly review.',
+			terms: ['Soniox', 'n8n'],
+			translation_terms: [{ source: 'Revenue', target: 'Ingresos' }],
+		});
+	});
+
 	it('returns the queued transcription when not waiting', async () => {
 		const { items } = await transcribe({ audioSource: 'url', audioUrl, waitForCompletion: false });
 		expect(items[0].json).toMatchObject({ status: 'queued', audio_url: audioUrl });

@@ -1,6 +1,7 @@
 // Raw-protocol checks the SDK does not reach: validation errors, cursors under concurrent
 // inserts, the client_reference_id rule, ledger contents, ingestion lag, faults, large uploads.
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 
 import { makeWav, startEmulator, type Emulator } from '..';
@@ -305,6 +306,59 @@ describe('usage logs', () => {
 		expect(body.usage_logs).toHaveLength(1000);
 		expect(body.next_page_cursor).not.toBeNull();
 	}, 60_000);
+});
+
+describe('transcription lifecycle', () => {
+	it('posts the webhook with its auth header on completion, masks the secret, and refuses deletes while processing', async () => {
+		const received: Array<{ body: string; secret: string | undefined }> = [];
+		const receiver = createServer((req, res) => {
+			let body = '';
+			req.on('data', (chunk) => (body += chunk));
+			req.on('end', () => {
+				received.push({ body, secret: req.headers['x-webhook-secret'] as string | undefined });
+				res.end('ok');
+			});
+		});
+		await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+		const port = (receiver.address() as AddressInfo).port;
+		const file = (await (await upload('Webhooks are called once.')).json()) as { id: string };
+		emulator.config.transcription.processingBaseMs = 300;
+		try {
+			const created = (await (
+				await post('/v1/transcriptions', {
+					model: 'stt-async-v5',
+					file_id: file.id,
+					webhook_url: `http://127.0.0.1:${port}/hook?tenant=a`,
+					webhook_auth_header_name: 'X-Webhook-Secret',
+					webhook_auth_header_value: 's3cret',
+				})
+			).json()) as { id: string; webhook_auth_header_value: string };
+			expect(created.webhook_auth_header_value).toBe('*'.repeat(18));
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			const refused = await call(`/v1/transcriptions/${created.id}`, { method: 'DELETE' });
+			expect(refused.status).toBe(409);
+			expect(await refused.json()).toMatchObject({ error_type: 'transcription_invalid_state' });
+			const done = (await waitFor(created.id)) as { status: string; webhook_status_code?: number };
+			expect(done.status).toBe('completed');
+			await new Promise((resolve) => setTimeout(resolve, 50));
+			expect(received).toEqual([
+				{ body: JSON.stringify({ id: created.id, status: 'completed' }), secret: 's3cret' },
+			]);
+			expect(
+				(
+					(await (await call(`/v1/transcriptions/${created.id}`)).json()) as {
+						webhook_status_code: number;
+					}
+				).webhook_status_code,
+			).toBe(200);
+			expect((await call(`/v1/transcriptions/${created.id}`, { method: 'DELETE' })).status).toBe(
+				204,
+			);
+		} finally {
+			emulator.config.transcription.processingBaseMs = 20;
+			receiver.close();
+		}
+	});
 });
 
 describe('faults', () => {

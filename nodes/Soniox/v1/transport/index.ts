@@ -37,6 +37,11 @@ export interface SonioxRequest {
 	encoding?: 'stream' | 'arraybuffer';
 	timeoutMs?: number;
 	retryPolicy?: RetryPolicy;
+	/**
+	 * For large streamed bodies: no redirects. Following them makes the HTTP client keep a
+	 * copy of the whole body in memory to replay it, which defeats streaming.
+	 */
+	noRedirects?: boolean;
 }
 
 export interface SonioxResponse<T> {
@@ -86,6 +91,7 @@ export async function sonioxApiResponse<T = IDataObject>(
 		timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
+		...(request.noRedirects ? { disableFollowRedirect: true } : {}),
 	};
 
 	for (let attempt = 1; ; attempt++) {

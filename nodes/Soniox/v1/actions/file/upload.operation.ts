@@ -41,6 +41,7 @@ export async function execute(
 		body: upload.body,
 		headers: upload.headers,
 		timeoutMs: 60 * 60 * 1000,
+		noRedirects: true,
 	});
 	return [{ json: file }];
 }

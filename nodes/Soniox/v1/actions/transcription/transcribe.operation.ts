@@ -243,6 +243,7 @@ async function transcribeAsync(this: IExecuteFunctions, itemIndex: number, confi
 			body: upload.body,
 			headers: upload.headers,
 			timeoutMs: UPLOAD_TIMEOUT_MS,
+			noRedirects: true,
 		});
 		uploadedFileId = String(file.id);
 		body.file_id = uploadedFileId;

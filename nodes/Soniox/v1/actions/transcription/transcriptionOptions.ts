@@ -49,6 +49,25 @@ export const recognitionOptionsField: INodeProperties = {
 			],
 		},
 		{
+			displayName: 'Context Translation Terms',
+			name: 'contextTranslationTerms',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true },
+			default: {},
+			placeholder: 'Add Term',
+			description: 'How to translate particular names or terms (used with translation)',
+			options: [
+				{
+					displayName: 'Term',
+					name: 'entries',
+					values: [
+						{ displayName: 'Source', name: 'source', type: 'string', default: '' },
+						{ displayName: 'Target', name: 'target', type: 'string', default: '' },
+					],
+				},
+			],
+		},
+		{
 			displayName: 'Identify Languages',
 			name: 'enableLanguageIdentification',
 			type: 'boolean',
@@ -139,6 +158,12 @@ export function recognitionConfig(this: IExecuteFunctions, itemIndex: number): I
 	if (general.length) context.general = general.map(({ key, value }) => ({ key, value }));
 	if (options.contextText) context.text = String(options.contextText);
 	if (listOf(options.contextTerms).length) context.terms = listOf(options.contextTerms);
+	const translationTerms =
+		((options.contextTranslationTerms as IDataObject | undefined)?.entries as
+			IDataObject[] | undefined) ?? [];
+	if (translationTerms.length) {
+		context.translation_terms = translationTerms.map(({ source, target }) => ({ source, target }));
+	}
 	if (Object.keys(context).length) config.context = context;
 
 	if (options.translationType === 'one_way') {
