@@ -459,7 +459,7 @@ describe('large uploads', () => {
 					now.arrayBuffers -
 					(before.heapUsed + before.external + before.arrayBuffers),
 			);
-		}, 50);
+		}, 250);
 		const status = await new Promise<number>((resolve, reject) => {
 			const req = request(
 				`${emulator.baseUrl}/v1/files`,
