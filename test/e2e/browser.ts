@@ -105,6 +105,11 @@ export class Browser {
 				once: true,
 			});
 		});
+		// Chromium closing the connection answers nothing more: fail what is still waiting.
+		this.socket.addEventListener('close', () => {
+			for (const waiter of this.pending.values()) waiter.reject(new Error('CDP connection closed'));
+			this.pending.clear();
+		});
 		this.socket.addEventListener('message', (event) => {
 			const message = JSON.parse(String(event.data)) as {
 				id?: number;
@@ -226,18 +231,15 @@ export class Browser {
 	}
 
 	async close() {
-		try {
-			await this.send('Browser.close');
-		} catch {
-			// already gone
-		}
-		this.socket?.close();
-		if (this.child.exitCode === null) {
+		if (this.child.exitCode === null && this.child.signalCode === null) {
 			const exited = new Promise((resolve) => this.child.once('exit', resolve));
+			// Chromium may close the connection before it answers Browser.close.
+			this.send('Browser.close').catch(() => undefined);
 			const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
 			await exited;
 			clearTimeout(timer);
 		}
+		this.socket?.close();
 		rmSync(this.userDataDir, { recursive: true, force: true });
 	}
 }

@@ -40,17 +40,22 @@ let server: N8nServer;
 let browser: Browser;
 const workflows = new Map<string, ExampleWorkflow>();
 
-/** Points every "Settings" URL of an example at the loopback receiver. */
+/** Points every URL an example's Set nodes hold (Slack webhooks) at the loopback receiver. */
 function pointedAtReceiver(workflow: ExampleWorkflow): ExampleWorkflow {
-	if (!workflow.nodes.some((node) => node.name === 'Settings')) return workflow;
-	return withParameters(workflow, 'Settings', (parameters) => {
-		const { assignments } = parameters.assignments as {
-			assignments: Array<{ name: string; value: unknown }>;
-		};
-		for (const assignment of assignments) {
-			if (/url$/i.test(assignment.name)) assignment.value = `${receiver.url}/${assignment.name}`;
-		}
-	});
+	let result = workflow;
+	for (const node of workflow.nodes.filter(
+		(candidate) => candidate.type === 'n8n-nodes-base.set',
+	)) {
+		result = withParameters(result, node.name, (parameters) => {
+			const { assignments } = parameters.assignments as {
+				assignments: Array<{ name: string; value: unknown }>;
+			};
+			for (const assignment of assignments) {
+				if (/url$/i.test(assignment.name)) assignment.value = `${receiver.url}/${assignment.name}`;
+			}
+		});
+	}
+	return result;
 }
 
 describeWithBrowser('the n8n editor', () => {
@@ -119,11 +124,22 @@ describeWithBrowser('the n8n editor', () => {
 		);
 	}
 
-	/** Screenshots without the "Workflow executed successfully" toast in a corner. */
+	/** Screenshots without the "Workflow executed successfully" toast or hint tooltips. */
 	async function screenshot(file: string) {
 		await browser.evaluate(
 			`document.querySelectorAll('.el-notification__closeBtn').forEach((button) => button.click())`,
 		);
+		// e.g. "You can pin this output instead of waiting for a test event", left open.
+		await browser.evaluate(`(() => {
+			for (const element of document.querySelectorAll('body *')) {
+				if (element.children.length || !/You can pin this output/.test(element.textContent)) continue;
+				let floating = element;
+				while (floating.parentElement && !['fixed', 'absolute'].includes(getComputedStyle(floating).position)) {
+					floating = floating.parentElement;
+				}
+				floating.style.display = 'none';
+			}
+		})()`);
 		await browser.waitFor(`!document.querySelector('.el-notification')`, 10_000, 'toasts to close');
 		await browser.screenshot(join(SCREENSHOTS, file));
 	}
@@ -190,6 +206,44 @@ describeWithBrowser('the n8n editor', () => {
 		);
 		expect(panel).toContain('amount_usd');
 		await screenshot('invoice-lines.png');
+		await closeNode();
+	});
+
+	test('shows the subtitles workflow and Transcription → Transcribe', async () => {
+		await openWorkflow('sonioxSubtitles');
+		await screenshot('subtitles-workflow.png');
+		await openNode('Transcribe the upload');
+		expect(await parameterValue('resource')).toBe('Transcription');
+		expect(await parameterValue('operation')).toBe('Transcribe');
+		expect(await parameterValue('outputFormat')).toBe('SRT Subtitles');
+		await screenshot('transcribe-node.png');
+		await closeNode();
+	});
+
+	test('shows the spend alert trigger', async () => {
+		await openWorkflow('sonioxSpendAlert');
+		await openNode('New spend over threshold');
+		expect(await parameterValue('output')).toBe('Spend Alert');
+		expect(await parameterValue('thresholdUsd')).toBe('5');
+		// "Fetch Test Event": the newest usage, summarized, without touching the trigger's state.
+		await browser.click('[data-test-id="ndv"] [data-test-id="node-execute-button"]');
+		await browser.waitFor(
+			`/customer_00\\d\\d/.test(document.querySelector('[data-test-id="output-panel"]')?.innerText ?? '')`,
+			60_000,
+			'the test event',
+		);
+		await browser.click('[data-test-id="output-panel"] [data-test-id="radio-button-json"]');
+		await browser.send('Input.dispatchMouseEvent', { type: 'mouseMoved', x: 5, y: 5 });
+		await pause(1000);
+		await screenshot('spend-alert-trigger.png');
+		await closeNode();
+	});
+
+	test('shows the temporary key endpoint', async () => {
+		await openWorkflow('sonioxTemporaryKey');
+		await openNode('Temporary key for the user');
+		expect(await parameterValue('resource')).toBe('Temporary Key');
+		await screenshot('temporary-key-node.png');
 		await closeNode();
 	});
 });
