@@ -28,8 +28,17 @@ if (Number(process.versions.node.split('.')[0]) < 24) {
 		process.on(signal, () => child.kill(signal));
 	}
 	child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+	stopWhenOrphaned(() => child.kill('SIGTERM'));
 } else {
 	await main();
+}
+
+/** npm may exit on SIGTERM without passing it on: stop too when the parent goes away. */
+function stopWhenOrphaned(stop) {
+	const parent = process.ppid;
+	setInterval(() => {
+		if (process.ppid !== parent) stop();
+	}, 1000).unref();
 }
 
 function say(line = '') {
@@ -86,6 +95,7 @@ async function main() {
 	};
 	process.on('SIGINT', () => void stopAll(0));
 	process.on('SIGTERM', () => void stopAll(0));
+	stopWhenOrphaned(() => void stopAll(0));
 
 	try {
 		let credentialData;

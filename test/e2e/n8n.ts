@@ -288,9 +288,11 @@ export class N8nInstance {
 			N8N_LOG_LEVEL: 'info',
 			...options.env,
 		});
-		const child = spawn(this.nodeBinary(), [this.n8nBinary(), 'start'], {
+		// Through scripts/lib/child-guard.mjs: n8n stops when this process dies, however it dies.
+		const guard = join(ROOT, 'scripts/lib/child-guard.mjs');
+		const child = spawn(this.nodeBinary(), [guard, this.nodeBinary(), this.n8nBinary(), 'start'], {
 			env,
-			stdio: ['ignore', 'pipe', 'pipe'],
+			stdio: ['pipe', 'pipe', 'pipe'],
 		});
 		if (options.logFile) {
 			const log = createWriteStream(options.logFile, { flags: 'a' });
@@ -345,10 +347,10 @@ export interface ExecutionSummary {
 	startedAt: string;
 }
 
-/** Servers still running when this process exits are killed, never left behind. */
+/** Servers still running when this process exits are stopped (their guards stop n8n). */
 const runningServers = new Set<ChildProcess>();
 process.once('exit', () => {
-	for (const child of runningServers) child.kill('SIGKILL');
+	for (const child of runningServers) child.kill('SIGTERM');
 });
 
 /** A running `n8n start`: its REST API (as the owner), its webhooks, its log. */
@@ -358,6 +360,7 @@ export class N8nServer {
 	private exited: Promise<number | null>;
 
 	constructor(
+		/** The guard process that runs n8n (scripts/lib/child-guard.mjs). */
 		readonly process: ChildProcess,
 		readonly url: string,
 	) {
@@ -490,10 +493,11 @@ export class N8nServer {
 		return await fetch(`${this.url}/webhook/${path.replace(/^\//, '')}`, init);
 	}
 
-	/** SIGTERM, then SIGKILL if n8n has not exited after the grace period. */
-	async stop(graceMs = 20_000) {
+	/** Stops n8n: its guard sends SIGTERM, and SIGKILL if n8n takes longer than 15 s. */
+	async stop(graceMs = 30_000) {
 		if (this.process.exitCode !== null || this.process.signalCode !== null) return;
 		this.process.kill('SIGTERM');
+		this.process.stdin?.end();
 		const timer = setTimeout(() => this.process.kill('SIGKILL'), graceMs);
 		await this.exited;
 		clearTimeout(timer);
