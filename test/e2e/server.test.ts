@@ -135,11 +135,17 @@ describe('Soniox Trigger in an activated workflow', () => {
 			expect(await server.rest('GET', `/workflows/${id}`)).toMatchObject({ active: true });
 		}
 
-		// The trigger delivers what ended after its activation: when was that?
-		const { staticData } = await server.rest<{
-			staticData: Record<string, { usagePoller?: { since: number } }>;
-		}>('GET', '/workflows/triggerEntries');
-		const activatedAt = staticData['node:New usage'].usagePoller!.since;
+		// The trigger delivers what ended after its activation: when was that? The state
+		// appears once n8n has run and saved the first poll, which takes a moment under load.
+		let activatedAt: number | undefined;
+		for (let attempt = 0; attempt < 120 && activatedAt === undefined; attempt++) {
+			const { staticData } = await server.rest<{
+				staticData: Record<string, { usagePoller?: { since: number } }> | null;
+			}>('GET', '/workflows/triggerEntries');
+			activatedAt = staticData?.['node:New usage']?.usagePoller?.since;
+			if (activatedAt === undefined) await new Promise((resolve) => setTimeout(resolve, 1000));
+		}
+		if (activatedAt === undefined) throw new Error(`The trigger saved no state:\n${diagnostics()}`);
 		expect(activatedAt).toBeLessThan(Date.now());
 
 		// Cycle 1: two entries, one customer over the threshold.
