@@ -1,7 +1,8 @@
 // The n8n editor of a running instance in headless Chromium: log in as the owner, open the
 // example workflows, run one, open the Soniox nodes' parameter panels, and save screenshots
 // to docs/screenshots/ for the README.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { startEmulator, type Emulator } from '../emulator';
@@ -20,7 +21,11 @@ import { EXAMPLE_CREDENTIAL, emulatorCredentialData, LoopbackReceiver } from './
 
 jest.setTimeout(600_000);
 
-const SCREENSHOTS = resolve(__dirname, '../../docs/screenshots');
+// The README's screenshots change with every run (dates, made-up usage), so a plain test run
+// keeps its own in a temp folder; `npm run screenshots` refreshes docs/screenshots/.
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
+	? resolve(__dirname, '../../docs/screenshots')
+	: mkdtempSync(join(tmpdir(), 'soniox-screenshots-'));
 const OWNER = {
 	email: 'demo@example.com',
 	password: 'Soniox-Demo-2026',
@@ -142,6 +147,7 @@ describeWithBrowser('the n8n editor', () => {
 		})()`);
 		await browser.waitFor(`!document.querySelector('.el-notification')`, 10_000, 'toasts to close');
 		await browser.screenshot(join(SCREENSHOTS, file));
+		expect(statSync(join(SCREENSHOTS, file)).size).toBeGreaterThan(20_000);
 	}
 
 	/** The shown value of a parameter's input in the open parameter panel. */
