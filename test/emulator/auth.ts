@@ -20,6 +20,8 @@ const MISSING_KEY =
 	"Missing API key. Provide it as an Authorization header (e.g. 'Authorization: Bearer <SONIOX_API_KEY>'). You can get an API key at https://console.soniox.com.";
 const INCORRECT_KEY =
 	'Incorrect API key provided. You can get an API key at https://console.soniox.com';
+const WRONG_SCHEME =
+	"Authorization header must use the Bearer scheme (e.g. 'Authorization: Bearer <SONIOX_API_KEY>'). You can get an API key at https://console.soniox.com.";
 const INVALID_TEMPORARY_KEY =
 	'Invalid or expired temporary API key. Create a new temporary API key and retry. See https://soniox.com/docs/guides/temporary-api-keys for details.';
 
@@ -29,6 +31,10 @@ const refuse = (status: number, errorType: string, message: string): AuthOutcome
 	errorType,
 	message,
 });
+
+/** How a temporary key is refused on a surface it was not made for (one place to change it). */
+export const WRONG_SURFACE_STATUS = 403;
+export const WRONG_SURFACE_ERROR_TYPE = 'permission_denied';
 
 /** A non-secret name for a key, for logs: never the key itself. */
 function keyId(key: string) {
@@ -92,8 +98,8 @@ export class KeyStore {
 		}
 		if (surface !== temporary.usageType) {
 			return refuse(
-				403,
-				'permission_denied',
+				WRONG_SURFACE_STATUS,
+				WRONG_SURFACE_ERROR_TYPE,
 				`This temporary API key can only be used for ${temporary.usageType}; use a long-lived API key for this request.`,
 			);
 		}
@@ -107,6 +113,21 @@ export class KeyStore {
 			maxSessionMs: temporary.maxSessionMs,
 			clientReferenceId: () => bound,
 		};
+	}
+
+	/** Authenticates an HTTP request by its Authorization header (REST and POST /tts). */
+	authenticateHeader(header: string | undefined, surface: AuthSurface): AuthOutcome {
+		if (header === undefined || header.trim() === '') {
+			return refuse(401, 'unauthenticated', MISSING_KEY);
+		}
+		const match = /^Bearer(?:\s+(.*))?$/i.exec(header.trim());
+		if (!match) return refuse(401, 'unauthenticated', WRONG_SCHEME);
+		return this.authenticate(match[1]?.trim(), surface);
+	}
+
+	/** Whether a string is a key this emulator knows (to keep it out of logs). */
+	isKnownKey(value: string) {
+		return this.config.apiKeys.includes(value) || this.temporary.has(value);
 	}
 
 	reset() {

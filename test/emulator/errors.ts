@@ -21,13 +21,13 @@ export class ApiError extends Error {
 		super(message);
 	}
 
-	body() {
+	body(requestId: string = randomUUID()) {
 		return {
 			status_code: this.status,
 			error_type: this.errorType,
 			message: this.message,
 			validation_errors: this.validationErrors,
-			request_id: randomUUID(),
+			request_id: requestId,
 			more_info: `https://soniox.com/docs/api-reference/errors#${this.errorType.replace(/_/g, '-')}`,
 		};
 	}
@@ -70,6 +70,16 @@ export const notFound = {
 	route: (method: string, path: string) =>
 		new ApiError(404, 'not_found', `No route ${method} ${path}.`),
 };
+
+export function methodNotAllowed(method: string, allowed: string[]) {
+	return new ApiError(405, 'method_not_allowed', `Method ${method} is not allowed here.`, [], {
+		Allow: allowed.join(', '),
+	});
+}
+
+export function conflict(errorType: string, message: string) {
+	return new ApiError(409, errorType, message);
+}
 
 export function unauthenticated(message: string) {
 	return new ApiError(401, 'unauthenticated', message);

@@ -4,13 +4,19 @@
 import type { WebSocketFault } from './context';
 
 export interface HttpFaultSpec {
-	/** "GET /v1/usage-logs", "POST /v1/transcriptions", "GET /v1/files/:id", "POST /tts" or "*". */
+	/**
+	 * Which requests: a route as in the route table ("GET /v1/files/:id", "POST /tts"), a
+	 * concrete request ("GET /v1/files/3f2…"), or "*" for every request.
+	 */
 	route: string;
 	latencyMs?: number;
-	/** Served one per matching request (200 = serve normally), then the route behaves normally. */
+	/**
+	 * Served one per matching request, then the route behaves normally again; a status below
+	 * 400 means "serve this one normally". Repeats when `times` is larger than the list.
+	 */
 	statuses?: number[];
 	retryAfterSeconds?: number;
-	/** Run the route, send its headers and half its body, then destroy the socket. */
+	/** Run the route, send its headers and part of its body, then destroy the socket. */
 	resetMidBody?: boolean;
 	/** Run the route, then answer 200 with its JSON cut in half. */
 	malformedJson?: boolean;
@@ -25,6 +31,14 @@ export interface WebSocketFaultSpec {
 }
 
 export type FaultSpec = HttpFaultSpec | WebSocketFaultSpec;
+
+/** Arming faults in-process; the control endpoint does the same over HTTP. */
+export interface FaultApi {
+	arm(spec: FaultSpec): void;
+	clear(): void;
+	/** The faults still armed, with how many requests each has left. */
+	armed(): Array<FaultSpec & { remaining: number }>;
+}
 
 /** What the server does to one request. */
 export interface AppliedFault {
@@ -41,8 +55,47 @@ interface Armed {
 	times: number;
 }
 
+const WEB_SOCKET_ROUTES = ['WS /transcribe-websocket', 'WS /tts-websocket'];
+
 const isWebSocketFault = (spec: FaultSpec): spec is WebSocketFaultSpec =>
 	spec.route.startsWith('WS ');
+
+const isCount = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= 0;
+
+/** Problems with a fault spec (empty when it can be armed). */
+export function faultSpecProblems(value: unknown): string[] {
+	if (!value || typeof value !== 'object') return ['a fault is a JSON object'];
+	const spec = value as Record<string, unknown>;
+	if (typeof spec.route !== 'string' || spec.route === '') return ['route is required'];
+	const problems: string[] = [];
+	if (spec.route.startsWith('WS ')) {
+		if (!WEB_SOCKET_ROUTES.includes(spec.route))
+			problems.push(`route must be one of ${WEB_SOCKET_ROUTES.join(', ')}`);
+		if (spec.kind !== 'drop' && spec.kind !== 'terminate503')
+			problems.push("kind must be 'drop' or 'terminate503'");
+		if (!isCount(spec.afterMessages)) problems.push('afterMessages must be an integer >= 0');
+		return problems;
+	}
+	if (spec.route !== '*' && !/^[A-Z]+ \/\S*$/.test(spec.route))
+		problems.push('route must be "*" or "METHOD /path"');
+	if (spec.latencyMs !== undefined && !isCount(spec.latencyMs))
+		problems.push('latencyMs must be an integer >= 0');
+	if (
+		spec.statuses !== undefined &&
+		(!Array.isArray(spec.statuses) ||
+			spec.statuses.length === 0 ||
+			!spec.statuses.every((status) => Number.isInteger(status) && status >= 100 && status <= 599))
+	)
+		problems.push('statuses must be a non-empty list of HTTP statuses');
+	if (spec.retryAfterSeconds !== undefined && !isCount(spec.retryAfterSeconds))
+		problems.push('retryAfterSeconds must be an integer >= 0');
+	if (spec.times !== undefined && (!isCount(spec.times) || spec.times === 0))
+		problems.push('times must be a positive integer');
+	for (const flag of ['resetMidBody', 'malformedJson'])
+		if (spec[flag] !== undefined && typeof spec[flag] !== 'boolean')
+			problems.push(`${flag} must be a boolean`);
+	return problems;
+}
 
 export class Faults {
 	private http: Armed[] = [];
@@ -50,11 +103,17 @@ export class Faults {
 	private webSocket: WebSocketFaultSpec[] = [];
 
 	arm(spec: FaultSpec) {
+		const problems = faultSpecProblems(spec);
+		if (problems.length > 0) throw new TypeError(`Invalid fault: ${problems.join('; ')}`);
 		if (isWebSocketFault(spec)) {
-			this.webSocket.push(spec);
+			this.webSocket.push({ ...spec });
 			return;
 		}
-		this.http.push({ spec, served: 0, times: spec.times ?? spec.statuses?.length ?? 1 });
+		this.http.push({
+			spec: { ...spec },
+			served: 0,
+			times: spec.times ?? spec.statuses?.length ?? 1,
+		});
 	}
 
 	clear() {
@@ -62,10 +121,21 @@ export class Faults {
 		this.webSocket = [];
 	}
 
-	/** The fault for a request to `routeKey` (e.g. "GET /v1/files/:id"), consumed once. */
-	takeHttp(routeKey: string): AppliedFault | undefined {
+	armed(): Array<FaultSpec & { remaining: number }> {
+		return [
+			...this.http.map((fault) => ({ ...fault.spec, remaining: fault.times - fault.served })),
+			...this.webSocket.map((fault) => ({ ...fault, remaining: 1 })),
+		];
+	}
+
+	/**
+	 * The fault for one request, consumed once: the first armed fault whose route is the
+	 * request's route pattern (e.g. "GET /v1/files/:id"), its concrete "METHOD /path", or "*".
+	 */
+	takeHttp(routeKey: string, concrete = routeKey): AppliedFault | undefined {
 		const armed = this.http.find(
-			(fault) => fault.spec.route === routeKey || fault.spec.route === '*',
+			(fault) =>
+				fault.spec.route === routeKey || fault.spec.route === concrete || fault.spec.route === '*',
 		);
 		if (!armed) return undefined;
 		const { spec } = armed;

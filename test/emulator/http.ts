@@ -1,8 +1,8 @@
 // A small router and the request/response helpers every REST route uses.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import type { EmulatorContext } from './context';
 import { ApiError, internalError, invalid, problem } from './errors';
+import type { EmulatorState } from './state';
 
 export interface RouteRequest {
 	req: IncomingMessage;
@@ -47,12 +47,26 @@ export class Router {
 			if (route.method !== method) continue;
 			const found = route.pattern.exec(path);
 			if (!found) continue;
-			const params = Object.fromEntries(
-				route.names.map((name, i) => [name, decodeURIComponent(found[i + 1])]),
-			);
+			const params: Record<string, string> = {};
+			for (const [index, name] of route.names.entries()) {
+				try {
+					params[name] = decodeURIComponent(found[index + 1]);
+				} catch {
+					params[name] = found[index + 1];
+				}
+			}
 			return { route, params };
 		}
 		return undefined;
+	}
+
+	/** The methods served on a path (for 405 answers); empty when the path is unknown. */
+	methodsFor(path: string) {
+		return [
+			...new Set(
+				this.routes.filter((route) => route.pattern.test(path)).map((route) => route.method),
+			),
+		];
 	}
 }
 
@@ -71,14 +85,17 @@ export function sendJson(
 	res.end(text);
 }
 
-export function sendError(res: ServerResponse, error: unknown) {
+/** Answers with Soniox's error envelope; the request id is the one in X-Request-Id. */
+export function sendError(res: ServerResponse, error: unknown, requestId?: string) {
 	const apiError = error instanceof ApiError ? error : internalError();
 	if (!(error instanceof ApiError)) console.error('[emulator] unexpected error', error);
 	if (res.headersSent) {
 		res.destroy();
 		return;
 	}
-	sendJson(res, apiError.status, apiError.body(), apiError.headers);
+	const header = res.getHeader('X-Request-Id');
+	const id = requestId ?? (typeof header === 'string' ? header : undefined);
+	sendJson(res, apiError.status, apiError.body(id), apiError.headers);
 }
 
 const MAX_JSON_BYTES = 1024 * 1024;
@@ -107,17 +124,9 @@ export async function readJson(req: IncomingMessage): Promise<Record<string, unk
 	throw invalid(problem('body', 'Request body must be a JSON object.', 'json_invalid'));
 }
 
-/** Reads the Bearer key of a REST request (undefined when absent or not Bearer). */
-export function bearerKey(req: IncomingMessage): string | undefined {
-	const header = req.headers.authorization;
-	if (!header) return undefined;
-	const match = /^Bearer\s+(.+)$/i.exec(header);
-	return match ? match[1].trim() : '';
-}
-
-/** Authenticates a REST management call; throws the API's 401 when refused. */
-export function requireRestAuth(ctx: EmulatorContext, req: IncomingMessage) {
-	const outcome = ctx.authenticate(bearerKey(req), 'rest');
+/** Authenticates a REST management call; throws the API's 401 (or 403) when refused. */
+export function requireRestAuth(state: EmulatorState, req: IncomingMessage) {
+	const outcome = state.keys.authenticateHeader(req.headers.authorization, 'rest');
 	if (!outcome.ok) throw new ApiError(outcome.status, outcome.errorType, outcome.message);
 	return outcome;
 }

@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { EmulatorConfig, EmulatorContext, UsageEntry } from './context';
-import type { FaultSpec } from './faults';
-import { toUsageEntry } from './ledger';
+import type { FaultApi } from './faults';
 import { insertUsage, seedUsage, type SeedOptions, type UsageInsert } from './seed';
 import { createEmulatorServer } from './server';
 import { EmulatorState, type RequestRecord } from './state';
 
-export type { FaultSpec, HttpFaultSpec, WebSocketFaultSpec } from './faults';
+export type { FaultApi, FaultSpec, HttpFaultSpec, WebSocketFaultSpec } from './faults';
+export type { EmulatorConfig, EmulatorContext, LedgerInput, UsageEntry } from './context';
 export type { RequestRecord } from './state';
 export type { SeedOptions, UsageInsert } from './seed';
 export { makeWav } from './audio';
@@ -24,6 +24,8 @@ export interface EmulatorOptions extends Partial<
 > {
 	port?: number;
 	host?: string;
+	/** Default seed of seedUsage (and of `--seed-usage` in the CLI). */
+	seed?: number;
 	transcription?: Partial<EmulatorConfig['transcription']>;
 	concurrency?: Partial<EmulatorConfig['concurrency']>;
 }
@@ -40,7 +42,8 @@ export interface Emulator {
 	ledger(): UsageEntry[];
 	/** Every request served (never a key or a header). */
 	requests(): RequestRecord[];
-	faults: { arm(spec: FaultSpec): void; clear(): void };
+	/** Arm faults in-process (the same as POST /_emulator/faults). */
+	faults: FaultApi;
 	seedUsage(options: SeedOptions): Promise<number>;
 	insertUsage(entries: UsageInsert[]): UsageEntry[];
 	reset(): void;
@@ -48,15 +51,27 @@ export interface Emulator {
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-	const { port = 0, host = '127.0.0.1', transcription, concurrency, ...rest } = options;
+	const {
+		port = 0,
+		host = '127.0.0.1',
+		seed,
+		transcription,
+		concurrency,
+		storageDir,
+		...rest
+	} = options;
+	if (rest.apiKeys !== undefined && rest.apiKeys.length === 0) {
+		throw new TypeError('apiKeys needs at least one key.');
+	}
 	const config: EmulatorConfig = {
 		apiKeys: [DEFAULT_API_KEY],
 		ingestionLagMs: 0,
 		clockOffsetMs: 0,
 		realtimeMaxSpeedup: 0,
 		maxUploadBytes: 1024 * 1024 * 1024,
-		storageDir: mkdtempSync(join(tmpdir(), 'soniox-emulator-')),
 		...rest,
+		// Always a fresh folder of our own (inside the given one, if any): it is removed on close.
+		storageDir: mkdtempSync(join(storageDir ?? tmpdir(), 'soniox-emulator-')),
 		transcription: {
 			queuedMs: 50,
 			processingBaseMs: 100,
@@ -65,16 +80,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		},
 		concurrency: { transcribe: 10, tts: 5, ...concurrency },
 	};
-	const state = new EmulatorState(config);
-	const server = createEmulatorServer(state);
+	const state = new EmulatorState(config, seed);
+	const { server, destroyUpgradedSockets } = createEmulatorServer(state);
 	// Clients keep connections alive between calls; closing idle ones after Node's default 5 s
 	// races with a client that reuses one, which real APIs behind load balancers rarely do.
 	server.keepAliveTimeout = 65_000;
 	server.headersTimeout = 66_000;
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(port, host, resolve);
-	});
+	try {
+		await new Promise<void>((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(port, host, resolve);
+		});
+	} catch (error) {
+		state.close();
+		throw error;
+	}
 	const address = server.address() as AddressInfo;
 	const authority = `${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 	const baseUrl = `http://${authority}`;
@@ -90,13 +110,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		apiKey: config.apiKeys[0],
 		ctx: state,
 		config,
-		ledger: () => state.ledger.all().map(toUsageEntry),
+		ledger: () => state.ledger.entries(),
 		requests: () => [...state.requestLog],
-		faults: { arm: (spec) => state.faults.arm(spec), clear: () => state.faults.clear() },
+		faults: {
+			arm: (spec) => state.faults.arm(spec),
+			clear: () => state.faults.clear(),
+			armed: () => state.faults.armed(),
+		},
 		seedUsage: (seed) => seedUsage(state, seed),
 		insertUsage: (entries) => insertUsage(state, entries),
 		reset: () => state.reset(),
 		close: async () => {
+			destroyUpgradedSockets();
 			server.closeAllConnections();
 			await new Promise<void>((resolve) => server.close(() => resolve()));
 			state.close();

@@ -1,67 +1,70 @@
-// What usage costs, per token, in exact decimal arithmetic. Soniox does not publish per-token
-// prices; these are plausible figures (async audio about $0.11 an hour) kept in one table.
+// What usage costs, per token and per model, in exact decimal arithmetic. Soniox does not
+// publish per-token prices; these are plausible figures (async audio about $0.11 an hour)
+// kept in one table. An alias is billed as the model it points to; a model missing from the
+// table (e.g. a retired id in seeded history) is billed at its API's default row.
+import sttModelData from './data/stt-models.json';
+import ttsModelData from './data/tts-models.json';
 import type { LedgerInput, RequestScope } from './context';
+import { formatDecimal, parseDecimal } from './decimal';
 
-/** Costs are kept as integers of 10^-10 USD, the precision Soniox reports. */
-export const COST_SCALE = 10n ** 10n;
-
-interface PricePerToken {
+export interface PricePerToken {
 	inputText: bigint;
 	inputAudio: bigint;
 	outputText: bigint;
 	outputAudio: bigint;
 }
 
-const units = (usd: string) => {
-	const [whole, fraction = ''] = usd.split('.');
-	return BigInt(whole) * COST_SCALE + BigInt((fraction + '0'.repeat(10)).slice(0, 10));
+const price = (inputText: string, inputAudio: string, outputText: string, outputAudio: string) => ({
+	inputText: parseDecimal(inputText),
+	inputAudio: parseDecimal(inputAudio),
+	outputText: parseDecimal(outputText),
+	outputAudio: parseDecimal(outputAudio),
+});
+
+const ASYNC_STT = price('0.0000010', '0.0000020', '0.0000040', '0');
+const REALTIME_STT = price('0.0000010', '0.0000025', '0.0000050', '0');
+const TTS = price('0.0000100', '0', '0', '0.0000030');
+
+/** USD per token, by model id (after alias resolution). */
+const PRICES_BY_MODEL: Record<string, PricePerToken> = {
+	'stt-async-v5': ASYNC_STT,
+	'stt-async-v6': ASYNC_STT,
+	'stt-rt-v5': REALTIME_STT,
+	'stt-rt-v6': REALTIME_STT,
+	'tts-rt-v2': TTS,
 };
 
-const PRICES: Record<RequestScope, PricePerToken> = {
-	transcribe_async: {
-		inputText: units('0.0000010'),
-		inputAudio: units('0.0000020'),
-		outputText: units('0.0000040'),
-		outputAudio: 0n,
-	},
-	transcribe_websocket: {
-		inputText: units('0.0000010'),
-		inputAudio: units('0.0000025'),
-		outputText: units('0.0000050'),
-		outputAudio: 0n,
-	},
-	tts_rest: {
-		inputText: units('0.0000100'),
-		inputAudio: 0n,
-		outputText: 0n,
-		outputAudio: units('0.0000030'),
-	},
-	tts_websocket: {
-		inputText: units('0.0000100'),
-		inputAudio: 0n,
-		outputText: 0n,
-		outputAudio: units('0.0000030'),
-	},
+const DEFAULT_BY_SCOPE: Record<RequestScope, PricePerToken> = {
+	transcribe_async: ASYNC_STT,
+	transcribe_websocket: REALTIME_STT,
+	tts_rest: TTS,
+	tts_websocket: TTS,
 };
 
-export function formatCost(value: bigint): string {
-	const whole = value / COST_SCALE;
-	const fraction = (value % COST_SCALE).toString().padStart(10, '0');
-	return `${whole}.${fraction}`;
+const ALIASES = new Map<string, string>(
+	[...sttModelData.models, ...ttsModelData.models]
+		.filter((model) => model.aliased_model_id !== null)
+		.map((model) => [model.id, model.aliased_model_id as string]),
+);
+
+export function priceOf(model: string, scope: RequestScope): PricePerToken {
+	return PRICES_BY_MODEL[ALIASES.get(model) ?? model] ?? DEFAULT_BY_SCOPE[scope];
 }
+
+export const formatCost = formatDecimal;
 
 export type Counts = Pick<
 	LedgerInput,
 	'inputTextTokens' | 'inputAudioTokens' | 'outputTextTokens' | 'outputAudioTokens'
 >;
 
-/** The seven cost fields of a usage entry, each an exact 10-decimal string. */
-export function costsOf(scope: RequestScope, counts: Counts) {
-	const price = PRICES[scope];
-	const inputText = price.inputText * BigInt(counts.inputTextTokens);
-	const inputAudio = price.inputAudio * BigInt(counts.inputAudioTokens);
-	const outputText = price.outputText * BigInt(counts.outputTextTokens);
-	const outputAudio = price.outputAudio * BigInt(counts.outputAudioTokens);
+/** The seven cost amounts of a usage entry, in units of 10^-10 USD. */
+export function costsOf(model: string, scope: RequestScope, counts: Counts) {
+	const rate = priceOf(model, scope);
+	const inputText = rate.inputText * BigInt(counts.inputTextTokens);
+	const inputAudio = rate.inputAudio * BigInt(counts.inputAudioTokens);
+	const outputText = rate.outputText * BigInt(counts.outputTextTokens);
+	const outputAudio = rate.outputAudio * BigInt(counts.outputAudioTokens);
 	return {
 		total: inputText + inputAudio + outputText + outputAudio,
 		input: inputText + inputAudio,

@@ -1,7 +1,7 @@
 // Synthetic usage history for benchmarks and tests: a million entries in a few seconds,
 // deterministic for a given seed, and precise single entries for trigger tests.
-import type { LedgerInput, RequestScope, UsageEntry } from './context';
-import { toUsageEntry, type StoredEntry } from './ledger';
+import type { LedgerInput, UsageEntry } from './context';
+import { checkRow, type LedgerRowInput } from './ledger';
 import type { EmulatorState } from './state';
 import { audioTokensForDuration } from './tokens';
 
@@ -15,8 +15,11 @@ export interface SeedOptions {
 	models?: string[];
 	/** Share of entries without a client_reference_id; default 0.05. */
 	withoutClientShare?: number;
+	/** Default: the emulator's `seed` option, else 1. */
 	seed?: number;
 }
+
+export const MAX_SEED_COUNT = 10_000_000;
 
 /** A small fast PRNG (mulberry32), so a seed always gives the same history. */
 function random(seed: number) {
@@ -32,16 +35,50 @@ function random(seed: number) {
 
 const DEFAULT_MODELS = ['stt-async-v5', 'stt-rt-v5', 'tts-rt-v2'];
 
-function scopeOf(model: string, next: () => number): RequestScope {
-	if (model.startsWith('tts')) return next() < 0.5 ? 'tts_rest' : 'tts_websocket';
-	return model.includes('-rt-') ? 'transcribe_websocket' : 'transcribe_async';
-}
-
 const toMs = (value: number | string | undefined, fallback: number) =>
 	value === undefined ? fallback : typeof value === 'number' ? value : Date.parse(value);
 
+function writeUint32(bytes: Uint8Array, at: number, value: number) {
+	bytes[at] = value >>> 24;
+	bytes[at + 1] = (value >>> 16) & 0xff;
+	bytes[at + 2] = (value >>> 8) & 0xff;
+	bytes[at + 3] = value & 0xff;
+}
+
+/** A v4-shaped uuid from four random words (the layout earlier seeds produced as text). */
+function fillUuid(bytes: Uint8Array, a: number, b: number, c: number, d: number) {
+	writeUint32(bytes, 0, a);
+	bytes[4] = b >>> 24;
+	bytes[5] = (b >>> 16) & 0xff;
+	bytes[6] = 0x40 | ((b >>> 8) & 0x0f);
+	bytes[7] = b & 0xff;
+	bytes[8] = 0xa0 | ((c >>> 24) & 0x0f);
+	bytes[9] = (c >>> 16) & 0xff;
+	bytes[10] = (c >>> 8) & 0xff;
+	bytes[11] = c & 0xff;
+	writeUint32(bytes, 12, d);
+}
+
+export function validateSeedOptions(options: SeedOptions) {
+	const problems: string[] = [];
+	if (!Number.isInteger(options.count) || options.count < 0 || options.count > MAX_SEED_COUNT)
+		problems.push(`count must be an integer from 0 to ${MAX_SEED_COUNT}`);
+	if (options.clients !== undefined && (!Number.isInteger(options.clients) || options.clients < 1))
+		problems.push('clients must be a positive integer');
+	if (options.models !== undefined && (!Array.isArray(options.models) || options.models.length === 0))
+		problems.push('models must be a non-empty list');
+	for (const name of ['start', 'end'] as const) {
+		const value = options[name];
+		if (value !== undefined && !Number.isFinite(toMs(value, 0)))
+			problems.push(`${name} must be epoch milliseconds or an ISO date`);
+	}
+	return problems;
+}
+
 export async function seedUsage(state: EmulatorState, options: SeedOptions): Promise<number> {
-	const next = random(options.seed ?? 1);
+	const problems = validateSeedOptions(options);
+	if (problems.length > 0) throw new RangeError(problems.join('; '));
+	const next = random(options.seed ?? state.seed ?? 1);
 	const now = state.now();
 	const start = toMs(options.start, now - 7 * 86_400_000);
 	const end = toMs(options.end, now);
@@ -51,47 +88,71 @@ export async function seedUsage(state: EmulatorState, options: SeedOptions): Pro
 	);
 	const models = options.models ?? DEFAULT_MODELS;
 	const withoutClient = options.withoutClientShare ?? 0.05;
-	const hex = () =>
-		Math.floor(next() * 0x100000000)
-			.toString(16)
-			.padStart(8, '0');
-	const entries: StoredEntry[] = new Array(options.count);
+	const word = () => Math.floor(next() * 0x100000000) >>> 0;
+	const lagMs = state.config.ingestionLagMs;
+	const uuidBytes = new Uint8Array(16);
+	// One draft reused for every row: the ledger copies what it needs into its columns.
+	const draft: LedgerRowInput = {
+		requestScope: 'transcribe_async',
+		model: '',
+		startTime: 0,
+		endTime: 0,
+		visibleAt: 0,
+		clientReferenceId: null,
+		inputTextTokens: 0,
+		inputAudioTokens: 0,
+		inputAudioDurationMs: 0,
+		outputTextTokens: 0,
+		outputAudioTokens: 0,
+		outputAudioDurationMs: 0,
+		uuidBytes,
+	};
+	const ledger = state.ledger;
+	const firstRow = ledger.size;
+	ledger.reserve(options.count);
 	for (let index = 0; index < options.count; index++) {
 		const model = models[Math.floor(next() * models.length)];
-		const scope = scopeOf(model, next);
+		const tts = model.startsWith('tts');
+		draft.requestScope = tts
+			? next() < 0.5
+				? 'tts_rest'
+				: 'tts_websocket'
+			: model.includes('-rt-')
+				? 'transcribe_websocket'
+				: 'transcribe_async';
 		const endMs = start + Math.floor(next() * (end - start));
 		const seconds = 5 + Math.floor(next() * 600);
-		const tts = scope.startsWith('tts');
-		const a = hex();
-		const b = hex();
-		const c = hex();
-		const d = hex();
-		entries[index] = {
-			uuid: `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-a${c.slice(1, 4)}-${c.slice(4)}${d}`,
-			scope,
-			clientReferenceId: next() < withoutClient ? '' : clients[Math.floor(next() * clients.length)],
-			model,
-			startMs: endMs - seconds * 1000,
-			endMs,
-			visibleAt: endMs + state.config.ingestionLagMs,
-			inputTextTokens: tts ? 20 + Math.floor(next() * 400) : 0,
-			inputAudioTokens: tts ? 0 : audioTokensForDuration(seconds * 1000),
-			inputAudioDurationMs: tts ? 0 : seconds * 1000,
-			outputTextTokens: tts ? 0 : seconds * 3,
-			outputAudioTokens: tts ? audioTokensForDuration(seconds * 1000) : 0,
-			outputAudioDurationMs: tts ? seconds * 1000 : 0,
-		};
+		const a = word();
+		const b = word();
+		const c = word();
+		const d = word();
+		fillUuid(uuidBytes, a, b, c, d);
+		draft.model = model;
+		draft.clientReferenceId =
+			next() < withoutClient ? null : clients[Math.floor(next() * clients.length)];
+		draft.startTime = endMs - seconds * 1000;
+		draft.endTime = endMs;
+		draft.visibleAt = endMs + lagMs;
+		const audioTokens = audioTokensForDuration(seconds * 1000);
+		draft.inputTextTokens = tts ? 20 + Math.floor(next() * 400) : 0;
+		draft.inputAudioTokens = tts ? 0 : audioTokens;
+		draft.inputAudioDurationMs = tts ? 0 : seconds * 1000;
+		draft.outputTextTokens = tts ? 0 : seconds * 3;
+		draft.outputAudioTokens = tts ? audioTokens : 0;
+		draft.outputAudioDurationMs = tts ? seconds * 1000 : 0;
+		ledger.append(draft);
 	}
-	state.ledger.addMany(entries);
+	ledger.placeRowsFrom(firstRow);
 	return options.count;
 }
 
 export type UsageInsert = Partial<LedgerInput> & { endTime: number; visibleAt?: number };
 
+/** Precise entries; every count not given follows from the audio duration (default 60 s). */
 export function insertUsage(state: EmulatorState, inserts: UsageInsert[]): UsageEntry[] {
-	return inserts.map((insert) => {
+	const inputs = inserts.map((insert): LedgerRowInput => {
 		const durationMs = insert.inputAudioDurationMs ?? 60_000;
-		const entry = state.ledger.add({
+		return {
 			requestScope: insert.requestScope ?? 'transcribe_async',
 			model: insert.model ?? 'stt-async-v5',
 			startTime: insert.startTime ?? insert.endTime - durationMs,
@@ -104,7 +165,9 @@ export function insertUsage(state: EmulatorState, inserts: UsageInsert[]): Usage
 			outputAudioTokens: insert.outputAudioTokens ?? 0,
 			outputAudioDurationMs: insert.outputAudioDurationMs ?? 0,
 			visibleAt: insert.visibleAt ?? insert.endTime + state.config.ingestionLagMs,
-		});
-		return toUsageEntry(entry);
+		};
 	});
+	// All or nothing: check every entry before the first is stored.
+	inputs.forEach(checkRow);
+	return inputs.map((input) => state.ledger.entry(state.ledger.add(input)));
 }

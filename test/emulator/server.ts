@@ -1,10 +1,12 @@
 // The HTTP server: logs every request, applies armed faults, dispatches REST routes, POST /tts
 // and the WebSocket upgrades, and turns thrown ApiErrors into Soniox's error envelope.
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { CONTROL_PREFIX, registerControlRoutes } from './control';
-import { ApiError, internalError, notFound, rateLimited } from './errors';
+import { ApiError, internalError, methodNotAllowed, notFound, rateLimited } from './errors';
 import { Reply, Router, sendError, sendJson } from './http';
 import type { AppliedFault } from './faults';
 import { handleUpgrade } from './realtime';
@@ -16,7 +18,7 @@ import { registerTranscriptionRoutes } from './routes/transcriptions';
 import { ttsRoute } from './routes/tts';
 import { registerUsageRoutes } from './routes/usage';
 import { registerVoiceRoutes } from './routes/voices';
-import type { EmulatorState } from './state';
+import type { EmulatorState, RequestRecord } from './state';
 
 const TTS_ROUTE = 'POST /tts';
 
@@ -53,8 +55,8 @@ function faultError(status: number, fault: AppliedFault): ApiError {
 	return new ApiError(status, 'http_error', `Injected HTTP ${status}.`);
 }
 
-function sendTtsError(res: ServerResponse, error: ApiError) {
-	const body = error.body();
+function sendTtsError(res: ServerResponse, error: ApiError, requestId: string) {
+	const body = error.body(requestId);
 	sendJson(
 		res,
 		error.status,
@@ -111,8 +113,40 @@ async function drain(req: IncomingMessage) {
 	}
 }
 
-export function createEmulatorServer(state: EmulatorState): Server {
+const SECRET_PARAMETER = /key|token|secret|password|auth/i;
+const REDACTED = '[redacted]';
+
+/** The request log never holds a key: secret-looking parameters and known keys are masked. */
+function redact(state: EmulatorState, url: URL): Pick<RequestRecord, 'path' | 'query'> {
+	const secret = (value: string) => state.keys.isKnownKey(value) || value.startsWith('temp:');
+	const path = url.pathname
+		.split('/')
+		.map((segment) => (segment && secret(decodeURIComponentSafe(segment)) ? REDACTED : segment))
+		.join('/');
+	const query: Record<string, string> = {};
+	for (const [name, value] of url.searchParams) {
+		query[name] = SECRET_PARAMETER.test(name) || secret(value) ? REDACTED : value;
+	}
+	return { path, query };
+}
+
+function decodeURIComponentSafe(text: string) {
+	try {
+		return decodeURIComponent(text);
+	} catch {
+		return text;
+	}
+}
+
+export interface EmulatorServer {
+	server: Server;
+	/** Ends every WebSocket connection (Node's HTTP server no longer tracks upgraded sockets). */
+	destroyUpgradedSockets(): void;
+}
+
+export function createEmulatorServer(state: EmulatorState): EmulatorServer {
 	const router = buildRouter(state);
+	const upgraded = new Set<Duplex>();
 
 	const server = createServer(async (req, res) => {
 		const startedAt = Date.now();
@@ -121,31 +155,39 @@ export function createEmulatorServer(state: EmulatorState): Server {
 		const matched = router.match(method, url.pathname);
 		const route = matched?.route.key ?? `${method} ${url.pathname}`;
 		const control = url.pathname.startsWith(CONTROL_PREFIX);
+		const requestId = randomUUID();
+		res.setHeader('X-Request-Id', requestId);
 		res.once('close', () => {
 			if (control) return;
-			state.requestLog.push({
+			state.logRequest({
 				method,
-				path: url.pathname,
-				route,
-				query: Object.fromEntries(url.searchParams),
+				...redact(state, url),
+				route: matched ? route : `${method} ${redact(state, url).path}`,
 				status: res.statusCode,
 				at: new Date(startedAt).toISOString(),
 				durationMs: Date.now() - startedAt,
 			});
 		});
 
-		const fault = control ? undefined : state.faults.takeHttp(route);
+		const fault = control
+			? undefined
+			: state.faults.takeHttp(route, `${method} ${url.pathname}`);
 		try {
 			if (fault?.latencyMs) await sleep(fault.latencyMs);
 			// A status below 400 in a sequence means: serve this request normally.
 			if (fault?.status && fault.status >= 400) {
 				await drain(req);
 				const error = faultError(fault.status, fault);
-				if (route === TTS_ROUTE) sendTtsError(res, error);
-				else sendError(res, error);
+				if (route === TTS_ROUTE) sendTtsError(res, error, requestId);
+				else sendError(res, error, requestId);
 				return;
 			}
-			if (!matched) throw notFound.route(method, url.pathname);
+			if (!matched) {
+				const allowed = router.methodsFor(url.pathname);
+				throw allowed.length > 0
+					? methodNotAllowed(method, allowed)
+					: notFound.route(method, url.pathname);
+			}
 			if (route === TTS_ROUTE && fault?.resetMidBody) resetAfterFirstChunk(res);
 			const result = await matched.route.handler({
 				req,
@@ -156,14 +198,17 @@ export function createEmulatorServer(state: EmulatorState): Server {
 			if (!res.headersSent && route !== TTS_ROUTE) sendResult(res, result, fault);
 		} catch (error) {
 			if (!req.complete) await drain(req).catch(() => undefined);
-			sendError(res, error);
+			sendError(res, error, requestId);
 		}
 	});
 
 	server.on('upgrade', (req, socket, head) => {
-		const path = new URL(req.url ?? '/', 'http://emulator').pathname;
+		const url = new URL(req.url ?? '/', 'http://emulator');
+		upgraded.add(socket);
+		socket.once('close', () => upgraded.delete(socket));
 		const taken = handleUpgrade(req, socket, head, state);
-		state.requestLog.push({
+		const { path } = redact(state, url);
+		state.logRequest({
 			method: 'GET',
 			path,
 			route: `WS ${path}`,
@@ -172,7 +217,15 @@ export function createEmulatorServer(state: EmulatorState): Server {
 			at: new Date().toISOString(),
 			durationMs: 0,
 		});
-		if (!taken) socket.destroy();
+		if (!taken) {
+			socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+		}
 	});
-	return server;
+	return {
+		server,
+		destroyUpgradedSockets: () => {
+			for (const socket of upgraded) socket.destroy();
+			upgraded.clear();
+		},
+	};
 }

@@ -18,20 +18,24 @@ import type {
 	WebSocketFault,
 } from './context';
 import { Faults } from './faults';
-import { Ledger, toUsageEntry } from './ledger';
+import { Ledger } from './ledger';
 import type { StoredFile, StoredVoice, Transcription } from './records';
+import { StreamSlots } from './streams';
 
 export interface RequestRecord {
 	method: string;
 	path: string;
 	/** The route's pattern, e.g. "GET /v1/files/:id", or the path for unknown routes. */
 	route: string;
-	/** The query string's parameters (never a header, so never a key). */
+	/** The query string's parameters, secrets redacted (never a header, so never a key). */
 	query: Record<string, string>;
 	status: number;
 	at: string;
 	durationMs: number;
 }
+
+/** Requests remembered; the oldest are dropped beyond this (long benchmark runs). */
+const MAX_REQUEST_RECORDS = 100_000;
 
 export class EmulatorState implements EmulatorContext {
 	readonly keys: KeyStore;
@@ -48,12 +52,23 @@ export class EmulatorState implements EmulatorContext {
 
 	readonly requestLog: RequestRecord[] = [];
 
-	private readonly slots = { transcribe: 0, tts: 0 };
+	readonly slots: StreamSlots;
+
+	/** Bumped by reset(): work started before a reset must not touch the state after it. */
+	generation = 0;
 
 	private readonly timers = new Set<NodeJS.Timeout>();
 
-	constructor(readonly config: EmulatorConfig) {
+	constructor(
+		readonly config: EmulatorConfig,
+		/** Default seed of seedUsage (the `seed` option). */
+		readonly seed?: number,
+	) {
 		this.keys = new KeyStore(config, () => this.now());
+		this.slots = new StreamSlots(
+			(kind) => this.config.concurrency[kind],
+			() => this.now(),
+		);
 		mkdirSync(config.storageDir, { recursive: true });
 	}
 
@@ -66,11 +81,11 @@ export class EmulatorState implements EmulatorContext {
 	}
 
 	recordUsage(input: LedgerInput): UsageEntry {
-		const entry = this.ledger.add({
+		const row = this.ledger.add({
 			...input,
 			visibleAt: input.endTime + this.config.ingestionLagMs,
 		});
-		return toUsageEntry(entry);
+		return this.ledger.entry(row);
 	}
 
 	takeWebSocketFault(path: '/transcribe-websocket' | '/tts-websocket'): WebSocketFault | undefined {
@@ -78,18 +93,11 @@ export class EmulatorState implements EmulatorContext {
 	}
 
 	acquireSlot(kind: 'transcribe' | 'tts') {
-		if (this.slots[kind] >= this.config.concurrency[kind]) return undefined;
-		this.slots[kind]++;
-		let released = false;
-		return () => {
-			if (released) return;
-			released = true;
-			this.slots[kind]--;
-		};
+		return this.slots.acquire(kind);
 	}
 
 	slotsInUse(kind: 'transcribe' | 'tts') {
-		return this.slots[kind];
+		return this.slots.inUse(kind);
 	}
 
 	sttModels(): SttModel[] {
@@ -102,10 +110,24 @@ export class EmulatorState implements EmulatorContext {
 
 	clonedVoiceStatus(voiceId: string, model: string) {
 		const voice = this.voices.get(voiceId);
-		return voice?.models.find((entry) => entry.model === model)?.status;
+		if (!voice) return undefined;
+		const target = this.ttsModels().find((entry) => entry.id === model)?.aliased_model_id ?? model;
+		return voice.models.find((entry) => entry.model === target)?.status ?? 'not_computed';
 	}
 
-	/** A timer that dies with the emulator (lifecycle steps, webhooks). */
+	/** Whether a cloned voice with this id exists in the project (any state). */
+	isClonedVoice(voiceId: string) {
+		return this.voices.get(voiceId) !== undefined;
+	}
+
+	logRequest(record: RequestRecord) {
+		this.requestLog.push(record);
+		if (this.requestLog.length > MAX_REQUEST_RECORDS) {
+			this.requestLog.splice(0, this.requestLog.length - MAX_REQUEST_RECORDS);
+		}
+	}
+
+	/** A timer that dies with the emulator or its next reset (lifecycle steps, webhooks). */
 	later(ms: number, action: () => void) {
 		const timer = setTimeout(() => {
 			this.timers.delete(timer);
@@ -121,23 +143,29 @@ export class EmulatorState implements EmulatorContext {
 		this.timers.delete(timer);
 	}
 
-	reset() {
+	private clearTimers() {
 		for (const timer of this.timers) clearTimeout(timer);
 		this.timers.clear();
+	}
+
+	reset() {
+		this.generation++;
+		this.clearTimers();
 		this.keys.reset();
 		this.ledger.clear();
 		this.faults.clear();
 		this.files.clear();
 		this.transcriptions.clear();
 		this.voices.clear();
+		this.slots.forgetHistory();
 		this.requestLog.length = 0;
 		rmSync(this.config.storageDir, { recursive: true, force: true });
 		mkdirSync(this.config.storageDir, { recursive: true });
 	}
 
 	close() {
-		for (const timer of this.timers) clearTimeout(timer);
-		this.timers.clear();
+		this.generation++;
+		this.clearTimers();
 		rmSync(this.config.storageDir, { recursive: true, force: true });
 	}
 }

@@ -107,3 +107,45 @@ export class Checker {
 		if (this.problems.length > 0) throw invalid(...this.problems);
 	}
 }
+
+const ISO_DATE_TIME =
+	/^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$/;
+
+/**
+ * Reads a timestamp as the API's datetime fields do: ISO 8601 (a time without an offset is
+ * UTC, a date alone is its midnight) or a number of Unix seconds (milliseconds when it is
+ * too large to be seconds). NaN when it is neither.
+ */
+export function parseTimestamp(text: string | null): number {
+	if (text === null) return NaN;
+	const trimmed = text.trim();
+	if (/^\d{1,15}(\.\d+)?$/.test(trimmed)) {
+		const value = Number(trimmed);
+		return value > 2e10 ? Math.trunc(value) : Math.trunc(value * 1000);
+	}
+	const match = ISO_DATE_TIME.exec(trimmed);
+	if (!match) return NaN;
+	const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = '', zone] = match;
+	const parts = [year, month, day, hour, minute, second].map(Number);
+	const utc = Date.UTC(parts[0], parts[1] - 1, parts[2], parts[3], parts[4], parts[5]);
+	const check = new Date(utc);
+	if (
+		check.getUTCFullYear() !== parts[0] ||
+		check.getUTCMonth() !== parts[1] - 1 ||
+		check.getUTCDate() !== parts[2] ||
+		check.getUTCHours() !== parts[3] ||
+		check.getUTCMinutes() !== parts[4]
+	) {
+		return NaN;
+	}
+	const millis = Math.trunc(Number(`0.${fraction || '0'}`) * 1000);
+	let offsetMinutes = 0;
+	if (zone && zone.toUpperCase() !== 'Z') {
+		const digits = zone.slice(1).replace(':', '');
+		const hours = Number(digits.slice(0, 2));
+		const minutes = Number(digits.slice(2) || '0');
+		if (hours > 23 || minutes > 59) return NaN;
+		offsetMinutes = (zone[0] === '-' ? -1 : 1) * (hours * 60 + minutes);
+	}
+	return utc + millis - offsetMinutes * 60_000;
+}

@@ -1,26 +1,37 @@
-import { invalid, invalidCursor, problem } from '../errors';
+// GET /v1/usage-logs (keyset pages over the ledger) and GET /v1/usage/summary (per UTC day
+// and model).
+import { invalid, invalidCursor, problem, type ValidationProblem } from '../errors';
 import { intParam, requireRestAuth, type Router } from '../http';
-import { toUsageEntry, type EntryKey, type StoredEntry } from '../ledger';
-import { costsOf, formatCost } from '../pricing';
+import { COUNT_FIELDS, REQUEST_SCOPES, uuidToBytes, type Ledger } from '../ledger';
+import { formatCost, priceOf } from '../pricing';
 import type { EmulatorState } from '../state';
+import { parseTimestamp } from '../validation';
 
 const DAY_MS = 86_400_000;
-const MAX_LOG_WINDOW_DAYS = 31;
-const MAX_LOOKBACK_DAYS = 91;
-const MAX_SUMMARY_DAYS = 366;
+export const MAX_LOG_WINDOW_DAYS = 31;
+export const MAX_LOOKBACK_DAYS = 91;
+export const MAX_SUMMARY_DAYS = 366;
+const SORTS = ['end_time_asc', 'end_time_desc'] as const;
 
+/** start_time (inclusive) and end_time (exclusive), both required, end after start. */
 function readWindow(query: URLSearchParams) {
-	const start = Date.parse(query.get('start_time') ?? '');
-	const end = Date.parse(query.get('end_time') ?? '');
-	const problems = [];
-	if (Number.isNaN(start))
-		problems.push(
-			problem('query.start_time', 'Input should be a valid datetime', 'datetime_parsing'),
-		);
-	if (Number.isNaN(end))
-		problems.push(
-			problem('query.end_time', 'Input should be a valid datetime', 'datetime_parsing'),
-		);
+	const problems: ValidationProblem[] = [];
+	const read = (name: 'start_time' | 'end_time') => {
+		const raw = query.get(name);
+		if (raw === null || raw === '') {
+			problems.push(problem(`query.${name}`, 'Field required', 'missing'));
+			return NaN;
+		}
+		const value = parseTimestamp(raw);
+		if (Number.isNaN(value)) {
+			problems.push(
+				problem(`query.${name}`, 'Input should be a valid datetime', 'datetime_parsing'),
+			);
+		}
+		return value;
+	};
+	const start = read('start_time');
+	const end = read('end_time');
 	if (problems.length === 0 && end <= start) {
 		problems.push(problem('query.payload', 'end_time must be after start_time.'));
 	}
@@ -32,91 +43,129 @@ interface Cursor {
 	start: number;
 	end: number;
 	sort: string;
-	after: EntryKey;
+	after: [endMs: number, uuid: string];
 }
 
 function encodeCursor(cursor: Cursor) {
 	return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
-function decodeCursor(text: string): Cursor {
+function decodeCursor(text: string) {
 	try {
 		const cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
-		if (Array.isArray(cursor.after) && typeof cursor.after[0] === 'number') return cursor;
+		const [endMs, uuid] = Array.isArray(cursor.after) ? cursor.after : [];
+		const uuidBytes = typeof uuid === 'string' ? uuidToBytes(uuid) : undefined;
+		if (
+			typeof cursor.start === 'number' &&
+			typeof cursor.end === 'number' &&
+			typeof cursor.sort === 'string' &&
+			typeof endMs === 'number' &&
+			uuidBytes
+		) {
+			return { cursor, after: { endMs, uuid: uuidBytes } };
+		}
 	} catch {
 		// reported below
 	}
 	throw invalidCursor();
 }
 
-/** The per-day arrays and totals of one summary row (a model, or all of them). */
-class SummaryRow {
-	readonly perDay: Array<{ cost: bigint; input: bigint; output: bigint; counts: number[] }>;
+/**
+ * Sums for one model over the summary's days. Costs are linear in token counts, so summing
+ * counts per (scope, day) and pricing the sums at the end is exact and fast.
+ */
+class ModelDays {
+	/** COUNT_FIELDS, then num_requests, per day. */
+	readonly counts: Float64Array[];
+
+	/** Per scope: [inputText, inputAudio, outputText, outputAudio] tokens per day. */
+	readonly tokensByScope: Float64Array[][];
 
 	constructor(
 		readonly model: string | null,
-		days: number,
+		readonly dayCount: number,
 	) {
-		this.perDay = Array.from({ length: days }, () => ({
-			cost: 0n,
-			input: 0n,
-			output: 0n,
-			counts: [0, 0, 0, 0, 0, 0, 0],
-		}));
+		this.counts = Array.from({ length: COUNT_FIELDS.length + 1 }, () => new Float64Array(dayCount));
+		this.tokensByScope = REQUEST_SCOPES.map(() =>
+			Array.from({ length: 4 }, () => new Float64Array(dayCount)),
+		);
 	}
 
-	add(day: number, entry: StoredEntry) {
-		const cost = costsOf(entry.scope, entry);
-		const slot = this.perDay[day];
-		slot.cost += cost.total;
-		slot.input += cost.input;
-		slot.output += cost.output;
-		const values = [
-			1,
-			entry.inputTextTokens,
-			entry.inputAudioTokens,
-			entry.inputAudioDurationMs,
-			entry.outputTextTokens,
-			entry.outputAudioTokens,
-			entry.outputAudioDurationMs,
-		];
-		values.forEach((value, index) => (slot.counts[index] += value));
+	add(ledger: Ledger, row: number, day: number) {
+		for (let field = 0; field < COUNT_FIELDS.length; field++) {
+			this.counts[field][day] += ledger.countOf(field, row);
+		}
+		this.counts[COUNT_FIELDS.length][day] += 1;
+		const tokens = this.tokensByScope[REQUEST_SCOPES.indexOf(ledger.scopeOf(row))];
+		tokens[0][day] += ledger.countOf(COUNT_FIELDS.indexOf('inputTextTokens'), row);
+		tokens[1][day] += ledger.countOf(COUNT_FIELDS.indexOf('inputAudioTokens'), row);
+		tokens[2][day] += ledger.countOf(COUNT_FIELDS.indexOf('outputTextTokens'), row);
+		tokens[3][day] += ledger.countOf(COUNT_FIELDS.indexOf('outputAudioTokens'), row);
 	}
 
-	toJSON(days: string[]) {
-		const sum = (pick: (slot: SummaryRow['perDay'][number]) => bigint) =>
-			this.perDay.reduce((total, slot) => total + pick(slot), 0n);
-		const counts = (index: number) => this.perDay.map((slot) => slot.counts[index]);
-		const total = (index: number) => counts(index).reduce((a, b) => a + b, 0);
-		const names = [
-			'num_requests',
-			'input_text_tokens',
-			'input_audio_tokens',
-			'input_audio_duration_ms',
-			'output_text_tokens',
-			'output_audio_tokens',
-			'output_audio_duration_ms',
-		];
-		const row: Record<string, unknown> = {
-			model: this.model,
-			days,
-			total_cost_usd: formatCost(sum((slot) => slot.cost)),
-			total_input_cost_usd: formatCost(sum((slot) => slot.input)),
-			total_output_cost_usd: formatCost(sum((slot) => slot.output)),
-			total_duration_cost_usd: formatCost(0n),
-			cost_usd: this.perDay.map((slot) => formatCost(slot.cost)),
-			input_cost_usd: this.perDay.map((slot) => formatCost(slot.input)),
-			output_cost_usd: this.perDay.map((slot) => formatCost(slot.output)),
-			duration_cost_usd: this.perDay.map(() => formatCost(0n)),
-			total_duration_ms: 0,
-			duration_ms: this.perDay.map(() => 0),
-		};
-		names.forEach((name, index) => {
-			row[`total_${name}`] = total(index);
-			row[name] = counts(index);
+	/** Input and output cost per day, exact, in 10^-10 USD. */
+	costs(): { input: bigint[]; output: bigint[] } {
+		const input = new Array<bigint>(this.dayCount).fill(0n);
+		const output = new Array<bigint>(this.dayCount).fill(0n);
+		REQUEST_SCOPES.forEach((scope, scopeIndex) => {
+			const [inputText, inputAudio, outputText, outputAudio] = this.tokensByScope[scopeIndex];
+			const price = priceOf(this.model ?? '', scope);
+			for (let day = 0; day < this.dayCount; day++) {
+				input[day] +=
+					price.inputText * BigInt(inputText[day]) + price.inputAudio * BigInt(inputAudio[day]);
+				output[day] +=
+					price.outputText * BigInt(outputText[day]) + price.outputAudio * BigInt(outputAudio[day]);
+			}
 		});
-		return row;
+		return { input, output };
 	}
+}
+
+const SUMMARY_COUNT_NAMES: Record<(typeof COUNT_FIELDS)[number], string> = {
+	inputTextTokens: 'input_text_tokens',
+	inputAudioTokens: 'input_audio_tokens',
+	inputAudioDurationMs: 'input_audio_duration_ms',
+	outputTextTokens: 'output_text_tokens',
+	outputAudioTokens: 'output_audio_tokens',
+	outputAudioDurationMs: 'output_audio_duration_ms',
+};
+
+/** One summary Entry from per-day costs and counts. */
+function summaryEntry(
+	model: string | null,
+	days: string[],
+	input: bigint[],
+	output: bigint[],
+	counts: ArrayLike<number>[],
+) {
+	const sumOf = (values: bigint[]) => values.reduce((total, value) => total + value, 0n);
+	const cost = input.map((value, day) => value + output[day]);
+	const entry: Record<string, unknown> = {
+		model,
+		days,
+		total_cost_usd: formatCost(sumOf(cost)),
+		total_input_cost_usd: formatCost(sumOf(input)),
+		total_output_cost_usd: formatCost(sumOf(output)),
+		// Soniox bills no model of ours by duration: these stay zero.
+		total_duration_cost_usd: formatCost(0n),
+		cost_usd: cost.map(formatCost),
+		input_cost_usd: input.map(formatCost),
+		output_cost_usd: output.map(formatCost),
+		duration_cost_usd: days.map(() => formatCost(0n)),
+		total_num_requests: 0,
+		num_requests: [] as number[],
+	};
+	const numRequests = Array.from(counts[COUNT_FIELDS.length]);
+	entry.total_num_requests = numRequests.reduce((a, b) => a + b, 0);
+	entry.num_requests = numRequests;
+	COUNT_FIELDS.forEach((field, index) => {
+		const perDay = Array.from(counts[index]);
+		entry[`total_${SUMMARY_COUNT_NAMES[field]}`] = perDay.reduce((a, b) => a + b, 0);
+		entry[SUMMARY_COUNT_NAMES[field]] = perDay;
+	});
+	entry.total_duration_ms = 0;
+	entry.duration_ms = days.map(() => 0);
+	return entry;
 }
 
 export function registerUsageRoutes(router: Router, state: EmulatorState) {
@@ -141,17 +190,23 @@ export function registerUsageRoutes(router: Router, state: EmulatorState) {
 			);
 		}
 		const sort = query.get('sort') || 'end_time_asc';
-		if (sort !== 'end_time_asc' && sort !== 'end_time_desc') {
+		if (!SORTS.includes(sort as (typeof SORTS)[number])) {
 			throw invalid(
 				problem('query.sort', "Input should be 'end_time_asc' or 'end_time_desc'", 'enum'),
 			);
 		}
 		const limit = intParam(query, 'limit', 1, 1000, 1000);
 		const cursorText = query.get('cursor');
-		const cursor = cursorText ? decodeCursor(cursorText) : undefined;
-		if (cursor && (cursor.start !== start || cursor.end !== end || cursor.sort !== sort)) {
+		const decoded = cursorText ? decodeCursor(cursorText) : undefined;
+		if (
+			decoded &&
+			(decoded.cursor.start !== start || decoded.cursor.end !== end || decoded.cursor.sort !== sort)
+		) {
 			throw invalid(
-				problem('query.cursor', 'The cursor belongs to another start_time, end_time or sort.'),
+				problem(
+					'query.cursor',
+					'The cursor must be used with the same start_time, end_time and sort as the request that returned it.',
+				),
 			);
 		}
 		const page = state.ledger.page({
@@ -159,51 +214,68 @@ export function registerUsageRoutes(router: Router, state: EmulatorState) {
 			endMs: end,
 			descending: sort === 'end_time_desc',
 			limit,
-			after: cursor?.after,
+			after: decoded?.after,
 			now,
 		});
-		const last = page.entries[page.entries.length - 1];
+		const last = page.rows[page.rows.length - 1];
+		let nextCursor: string | null = null;
+		if (page.more && last !== undefined) {
+			const key = state.ledger.keyOf(last);
+			nextCursor = encodeCursor({ start, end, sort, after: [key.endMs, key.uuid] });
+		}
 		return {
-			usage_logs: page.entries.map(toUsageEntry),
-			next_page_cursor:
-				page.more && last
-					? encodeCursor({ start, end, sort, after: [last.endMs, last.uuid] })
-					: null,
+			usage_logs: page.rows.map((row) => state.ledger.entry(row)),
+			next_page_cursor: nextCursor,
 		};
 	});
 
 	router.add('GET', '/v1/usage/summary', ({ req, query }) => {
 		requireRestAuth(state, req);
 		const { start, end } = readWindow(query);
+		// Whole UTC days: every day the window touches counts entirely.
 		const firstDay = Math.floor(start / DAY_MS) * DAY_MS;
 		const dayCount = Math.ceil((end - firstDay) / DAY_MS);
 		if (dayCount > MAX_SUMMARY_DAYS) {
 			throw invalid(
-				problem('query.payload', `The period must not exceed ${MAX_SUMMARY_DAYS} days.`),
+				problem(
+					'query.payload',
+					`The period between start_time and end_time must not exceed ${MAX_SUMMARY_DAYS} days.`,
+				),
 			);
 		}
 		const days = Array.from({ length: dayCount }, (_, index) =>
 			new Date(firstDay + index * DAY_MS).toISOString().slice(0, 10),
 		);
-		// A day counts whole once the window touches it.
-		const total = new SummaryRow(null, dayCount);
-		const byModel = new Map<string, SummaryRow>();
-		for (const entry of state.ledger.inWindow(
-			firstDay,
-			firstDay + dayCount * DAY_MS,
-			state.now(),
-		)) {
-			const day = Math.floor((entry.endMs - firstDay) / DAY_MS);
-			total.add(day, entry);
-			if (!byModel.has(entry.model))
-				byModel.set(entry.model, new SummaryRow(entry.model, dayCount));
-			byModel.get(entry.model)?.add(day, entry);
-		}
+		const byModel = new Map<number, ModelDays>();
+		const ledger = state.ledger;
+		ledger.forEachVisible(firstDay, firstDay + dayCount * DAY_MS, state.now(), (row) => {
+			const modelId = ledger.modelIdOf(row);
+			let sums = byModel.get(modelId);
+			if (!sums) {
+				sums = new ModelDays(ledger.modelName(modelId), dayCount);
+				byModel.set(modelId, sums);
+			}
+			sums.add(ledger, row, Math.floor((ledger.endOf(row) - firstDay) / DAY_MS));
+		});
+
+		const models = [...byModel.values()].sort((a, b) =>
+			String(a.model).localeCompare(String(b.model)),
+		);
+		const totalInput = new Array<bigint>(dayCount).fill(0n);
+		const totalOutput = new Array<bigint>(dayCount).fill(0n);
+		const totalCounts = Array.from({ length: COUNT_FIELDS.length + 1 }, () => new Float64Array(dayCount));
+		const modelEntries = models.map((sums) => {
+			const { input, output } = sums.costs();
+			for (let day = 0; day < dayCount; day++) {
+				totalInput[day] += input[day];
+				totalOutput[day] += output[day];
+				sums.counts.forEach((column, index) => (totalCounts[index][day] += column[day]));
+			}
+			return summaryEntry(sums.model, days, input, output, sums.counts);
+		});
 		return {
-			total: total.toJSON(days),
-			models: [...byModel.values()]
-				.sort((a, b) => String(a.model).localeCompare(String(b.model)))
-				.map((row) => row.toJSON(days)),
+			total: summaryEntry(null, days, totalInput, totalOutput, totalCounts),
+			models: modelEntries,
 		};
 	});
 }
