@@ -62,6 +62,8 @@ it('uploads a 256 MB binary from filesystem mode with bounded memory', async () 
 		filename: 'long-call.wav',
 		client_reference_id: 'big-customer',
 	});
-	// The emulator runs in this process too: the bound covers both sides of the socket.
-	expect(peak).toBeLessThan(64 * 1024 * 1024);
+	// Holding the file would retain at least its 256 MB; streaming keeps a few chunks (about
+	// 20 MB measured alone). The emulator runs in this process too, so the bound covers both
+	// sides of the socket and leaves room for parallel test workers.
+	expect(peak).toBeLessThan(size / 2);
 }, 120_000);
