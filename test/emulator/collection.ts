@@ -1,5 +1,6 @@
 // Files, transcriptions and voices: kept by id, listed newest first with an opaque cursor
-// (the sequence number of the last item shown), which stays valid across inserts and deletes.
+// (the kind of list and the sequence number of the last item shown), which stays valid
+// across inserts and deletes: later pages never repeat an item nor skip an older one.
 import { invalidCursor } from './errors';
 
 interface Sequenced<T> {
@@ -8,9 +9,12 @@ interface Sequenced<T> {
 }
 
 export class Collection<T extends { id: string }> {
+	/** Insertion order is sequence order: a Map keeps both lookup by id and that order. */
 	private readonly items = new Map<string, Sequenced<T>>();
 
 	private nextSeq = 1;
+
+	constructor(private readonly kind: string) {}
 
 	get size() {
 		return this.items.size;
@@ -37,24 +41,27 @@ export class Collection<T extends { id: string }> {
 		this.items.clear();
 	}
 
-	page(limit: number, cursor: string | null) {
-		let before = Infinity;
-		if (cursor) {
-			const decoded = Number(
-				Buffer.from(cursor, 'base64url').toString('utf8').replace(/^seq:/, ''),
-			);
-			if (!Number.isInteger(decoded) || decoded <= 0) throw invalidCursor();
-			before = decoded;
+	private decodeCursor(cursor: string) {
+		const match = /^([a-z]+):(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+		const seq = match ? Number(match[2]) : NaN;
+		if (!match || match[1] !== this.kind || !Number.isSafeInteger(seq) || seq <= 0) {
+			throw invalidCursor();
 		}
-		const newestFirst = [...this.items.values()]
-			.filter((entry) => entry.seq < before)
-			.sort((a, b) => b.seq - a.seq);
-		const shown = newestFirst.slice(0, limit);
-		const more = newestFirst.length > limit;
+		return seq;
+	}
+
+	/** One page, newest first, of the items older than the cursor's; empty cursor = first page. */
+	page(limit: number, cursor: string | null) {
+		const before = cursor ? this.decodeCursor(cursor) : Infinity;
+		const newestFirst = [...this.items.values()].reverse();
+		const start = newestFirst.findIndex((entry) => entry.seq < before);
+		const shown = start < 0 ? [] : newestFirst.slice(start, start + limit);
+		const more = start >= 0 && newestFirst.length > start + limit;
 		const last = shown[shown.length - 1];
 		return {
 			items: shown.map((entry) => entry.item),
-			nextCursor: more && last ? Buffer.from(`seq:${last.seq}`).toString('base64url') : null,
+			nextCursor:
+				more && last ? Buffer.from(`${this.kind}:${last.seq}`).toString('base64url') : null,
 		};
 	}
 }

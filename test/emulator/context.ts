@@ -34,6 +34,16 @@ export interface EmulatorConfig {
 	realtimeIdleTimeoutMs?: number;
 	/** Upload size cap in bytes (the contract's 1 GiB by default). */
 	maxUploadBytes: number;
+	/**
+	 * Addition: project quotas; an absent one has Soniox's documented default (1,000 files,
+	 * 10 GB of files, 100 pending and 2,000 total async transcriptions). Exceeding one is a 429.
+	 */
+	quotas?: {
+		files?: number;
+		storageBytes?: number;
+		pendingTranscriptions?: number;
+		transcriptions?: number;
+	};
 	/** Folder where uploaded files are stored (a temp dir by default). */
 	storageDir: string;
 }
@@ -127,6 +137,8 @@ export interface EmulatorContext {
 		voiceId: string,
 		model: string,
 	): 'not_computed' | 'processing' | 'ready' | 'failed' | undefined;
+	/** Addition: whether the project has a cloned voice with this id (in any state). */
+	isClonedVoice?(voiceId: string): boolean;
 	/** The model lists served by /v1/models and /v1/tts-models. */
 	sttModels(): SttModel[];
 	ttsModels(): TtsModel[];

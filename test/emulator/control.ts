@@ -3,7 +3,13 @@
 import { invalid, problem } from './errors';
 import { faultSpecProblems, type FaultSpec } from './faults';
 import { intParam, readJson, reply, type Router } from './http';
-import { insertUsage, seedUsage, validateSeedOptions, type SeedOptions, type UsageInsert } from './seed';
+import {
+	insertUsage,
+	seedUsage,
+	validateSeedOptions,
+	type SeedOptions,
+	type UsageInsert,
+} from './seed';
 import type { EmulatorState } from './state';
 
 export const CONTROL_PREFIX = '/_emulator';
@@ -31,9 +37,15 @@ function numberProblems(
 		.filter((name) => body[name] !== undefined)
 		.filter((name) => {
 			const value = body[name];
-			return typeof value !== 'number' || !Number.isFinite(value) || (!allowNegative(name) && value < 0);
+			return (
+				typeof value !== 'number' || !Number.isFinite(value) || (!allowNegative(name) && value < 0)
+			);
 		})
-		.map((name) => controlProblem(`${prefix}${name} must be a${allowNegative(name) ? '' : ' non-negative'} number`));
+		.map((name) =>
+			controlProblem(
+				`${prefix}${name} must be a${allowNegative(name) ? '' : ' non-negative'} number`,
+			),
+		);
 }
 
 /** The config as the control endpoint shows it: keys are never sent back. */
@@ -84,7 +96,11 @@ export function registerControlRoutes(router: Router, state: EmulatorState) {
 		];
 		if (body.apiKeys !== undefined) {
 			const keys = body.apiKeys;
-			if (!Array.isArray(keys) || keys.length === 0 || !keys.every((key) => typeof key === 'string' && key !== ''))
+			if (
+				!Array.isArray(keys) ||
+				keys.length === 0 ||
+				!keys.every((key) => typeof key === 'string' && key !== '')
+			)
 				problems.push(controlProblem('apiKeys must be a non-empty list of strings'));
 		}
 		if (problems.length > 0) throw invalid(...problems);
@@ -92,10 +108,12 @@ export function registerControlRoutes(router: Router, state: EmulatorState) {
 			if (body[name] !== undefined) state.config[name] = body[name] as number;
 		}
 		for (const name of TIMING) {
-			if (transcription[name] !== undefined) state.config.transcription[name] = transcription[name] as number;
+			if (transcription[name] !== undefined)
+				state.config.transcription[name] = transcription[name] as number;
 		}
 		for (const name of CONCURRENCY) {
-			if (concurrency[name] !== undefined) state.config.concurrency[name] = concurrency[name] as number;
+			if (concurrency[name] !== undefined)
+				state.config.concurrency[name] = concurrency[name] as number;
 		}
 		if (body.apiKeys !== undefined) state.config.apiKeys = body.apiKeys as string[];
 		return shownConfig(state);

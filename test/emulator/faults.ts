@@ -60,7 +60,8 @@ const WEB_SOCKET_ROUTES = ['WS /transcribe-websocket', 'WS /tts-websocket'];
 const isWebSocketFault = (spec: FaultSpec): spec is WebSocketFaultSpec =>
 	spec.route.startsWith('WS ');
 
-const isCount = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= 0;
+const isCount = (value: unknown) =>
+	typeof value === 'number' && Number.isInteger(value) && value >= 0;
 
 /** Problems with a fault spec (empty when it can be armed). */
 export function faultSpecProblems(value: unknown): string[] {

@@ -228,9 +228,7 @@ export class Ledger {
 		let out = 0;
 		while (old < firstRow && added < fresh.length) {
 			merged[out++] =
-				this.compareRows(this.order[old], fresh[added]) <= 0
-					? this.order[old++]
-					: fresh[added++];
+				this.compareRows(this.order[old], fresh[added]) <= 0 ? this.order[old++] : fresh[added++];
 		}
 		while (old < firstRow) merged[out++] = this.order[old++];
 		while (added < fresh.length) merged[out++] = fresh[added++];

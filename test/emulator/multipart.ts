@@ -1,6 +1,6 @@
 // A streaming multipart/form-data reader: file parts go straight to disk, so a 1 GB upload
 // costs the emulator a few chunks of memory, not a gigabyte.
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -21,16 +21,33 @@ export interface MultipartResult {
 
 const MAX_FIELD_BYTES = 64 * 1024;
 
+/** A Content-Disposition parameter: quoted (with \" escapes), bare, or RFC 5987 `name*=`. */
+function dispositionParameter(disposition: string, key: string): string | undefined {
+	const extended = new RegExp(`(?:^|;)\\s*${key}\\*=([^']*)'[^']*'([^;]*)`, 'i').exec(disposition);
+	if (extended) {
+		try {
+			return decodeURIComponent(extended[2].trim());
+		} catch {
+			return extended[2].trim();
+		}
+	}
+	const quoted = new RegExp(`(?:^|;)\\s*${key}="((?:[^"\\\\]|\\\\.)*)"`, 'i').exec(disposition);
+	if (quoted) return quoted[1].replace(/\\(.)/g, '$1');
+	const bare = new RegExp(`(?:^|;)\\s*${key}=([^;\\s]*)`, 'i').exec(disposition);
+	return bare?.[1];
+}
+
 function parseHeaders(block: string) {
-	const disposition = /content-disposition:\s*form-data;([^\r\n]*)/i.exec(block)?.[1] ?? '';
-	const name = /\bname="([^"]*)"/i.exec(disposition)?.[1];
-	const fileName = /\bfilename="([^"]*)"/i.exec(disposition)?.[1];
-	return { name, fileName };
+	const disposition = /content-disposition:\s*form-data\s*(;[^\r\n]*)?/i.exec(block)?.[1] ?? '';
+	const name = dispositionParameter(disposition, 'name');
+	const fileName = dispositionParameter(disposition, 'filename');
+	// Browsers and curl send a path only in odd cases; the API keeps the last segment.
+	return { name, fileName: fileName?.split(/[\\/]/).pop() };
 }
 
 /**
  * Reads the request body part by part. Throws a validation error for malformed bodies and
- * for files over `maxFileBytes` (the partial file is removed by the caller's storage reset).
+ * for files over `maxFileBytes`; whatever fails, no partial file is left on disk.
  */
 export async function readMultipart(
 	req: IncomingMessage,
@@ -141,27 +158,53 @@ export async function readMultipart(
 		return true;
 	};
 
-	for await (const data of req) {
-		const chunk = data as Buffer;
-		if (await writeWholeChunk(chunk)) continue;
-		buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
-		await process(false);
-	}
-	await process(true);
-	if (state !== 'done') {
-		await endPart().catch(() => undefined);
-		throw invalid(
-			problem('body', 'The multipart body ended before its closing boundary.', 'multipart_invalid'),
-		);
-	}
-	if (tooLarge) {
-		throw invalid(
-			problem(
-				'file.file',
-				`Exceeded maximum file size (maximum is ${maxFileBytes} bytes)`,
-				'file_too_large',
-			),
-		);
+	const discardFiles = async () => {
+		const open = file;
+		file = undefined;
+		if (open) {
+			const closed = new Promise<void>((resolve) => open.stream.once('close', () => resolve()));
+			open.stream.destroy();
+			if (!open.stream.closed) await closed;
+			rmSync(open.info.path, { force: true });
+		}
+		for (const written of result.files) rmSync(written.path, { force: true });
+		result.files = [];
+	};
+
+	try {
+		for await (const data of req) {
+			const chunk = data as Buffer;
+			if (await writeWholeChunk(chunk)) continue;
+			buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
+			await process(false);
+		}
+		await process(true);
+		if (state !== 'done') {
+			throw invalid(
+				problem(
+					'body',
+					'The multipart body ended before its closing boundary.',
+					'multipart_invalid',
+				),
+			);
+		}
+		if (tooLarge) {
+			throw invalid(
+				problem(
+					'file.file',
+					`Exceeded maximum file size (maximum is ${maxFileBytes} bytes)`,
+					'file_too_large',
+				),
+			);
+		}
+	} catch (error) {
+		await discardFiles();
+		throw error;
 	}
 	return result;
+}
+
+/** Removes the files of a multipart body the route decided not to keep. */
+export function discardUploads(result: MultipartResult, keep?: UploadedFile) {
+	for (const file of result.files) if (file !== keep) rmSync(file.path, { force: true });
 }

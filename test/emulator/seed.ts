@@ -65,7 +65,10 @@ export function validateSeedOptions(options: SeedOptions) {
 		problems.push(`count must be an integer from 0 to ${MAX_SEED_COUNT}`);
 	if (options.clients !== undefined && (!Number.isInteger(options.clients) || options.clients < 1))
 		problems.push('clients must be a positive integer');
-	if (options.models !== undefined && (!Array.isArray(options.models) || options.models.length === 0))
+	if (
+		options.models !== undefined &&
+		(!Array.isArray(options.models) || options.models.length === 0)
+	)
 		problems.push('models must be a non-empty list');
 	for (const name of ['start', 'end'] as const) {
 		const value = options[name];

@@ -169,9 +169,7 @@ export function createEmulatorServer(state: EmulatorState): EmulatorServer {
 			});
 		});
 
-		const fault = control
-			? undefined
-			: state.faults.takeHttp(route, `${method} ${url.pathname}`);
+		const fault = control ? undefined : state.faults.takeHttp(route, `${method} ${url.pathname}`);
 		try {
 			if (fault?.latencyMs) await sleep(fault.latencyMs);
 			// A status below 400 in a sequence means: serve this request normally.

@@ -44,11 +44,11 @@ export class EmulatorState implements EmulatorContext {
 
 	readonly faults = new Faults();
 
-	readonly files = new Collection<StoredFile>();
+	readonly files = new Collection<StoredFile>('files');
 
-	readonly transcriptions = new Collection<Transcription>();
+	readonly transcriptions = new Collection<Transcription>('transcriptions');
 
-	readonly voices = new Collection<StoredVoice>();
+	readonly voices = new Collection<StoredVoice>('voices');
 
 	readonly requestLog: RequestRecord[] = [];
 

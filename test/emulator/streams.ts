@@ -24,6 +24,13 @@ const MAX_INTERVALS = 100_000;
 /** Sub-periods of a non-idle period, as Soniox reports total_count (1, 60 or 24). */
 const SUB_PERIODS: Record<number, number> = { 60: 1, 3600: 60, 86400: 24 };
 
+/** The periods whose start lies in [startMs, endMs): history filters on period_start. */
+export function periodsIn(startMs: number, endMs: number, periodSec: number) {
+	const periodMs = periodSec * 1000;
+	const first = Math.ceil(startMs / periodMs) * periodMs;
+	return { first, periodMs, count: Math.max(0, Math.ceil((endMs - first) / periodMs)) };
+}
+
 export class StreamSlots {
 	private readonly open: Record<StreamKind, number> = { transcribe: 0, tts: 0 };
 
@@ -56,15 +63,15 @@ export class StreamSlots {
 	}
 
 	forgetHistory() {
-		this.intervals.transcribe = this.intervals.transcribe.filter((entry) => entry.endMs === undefined);
+		this.intervals.transcribe = this.intervals.transcribe.filter(
+			(entry) => entry.endMs === undefined,
+		);
 		this.intervals.tts = this.intervals.tts.filter((entry) => entry.endMs === undefined);
 	}
 
-	/** Every period of `periodSec` from the one holding `startMs` up to `endMs`, oldest first. */
+	/** Every period of `periodSec` starting in [startMs, endMs), oldest first, idle ones too. */
 	history(kind: StreamKind, startMs: number, endMs: number, periodSec: number): HistoryEntry[] {
-		const periodMs = periodSec * 1000;
-		const first = Math.floor(startMs / periodMs) * periodMs;
-		const count = Math.ceil((endMs - first) / periodMs);
+		const { first, periodMs, count } = periodsIn(startMs, endMs, periodSec);
 		const perSecond = new Map<number, number>();
 		const now = this.now();
 		for (const interval of this.intervals[kind]) {

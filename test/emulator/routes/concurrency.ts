@@ -1,6 +1,10 @@
-import { invalid, problem } from '../errors';
+// GET /v1/concurrency-limits (live slot counts, caps from the config) and
+// GET /v1/concurrent-streams-history (per-period samples of the same slots).
+import { invalid, problem, type ValidationProblem } from '../errors';
 import { requireRestAuth, type Router } from '../http';
 import type { EmulatorState } from '../state';
+import { periodsIn } from '../streams';
+import { parseTimestamp } from '../validation';
 
 const PERIODS = [60, 3600, 86400];
 const MAX_ENTRIES = 20_000;
@@ -24,11 +28,11 @@ export function registerConcurrencyRoutes(router: Router, state: EmulatorState) 
 
 	router.add('GET', '/v1/concurrent-streams-history', ({ req, query }) => {
 		requireRestAuth(state, req);
-		const start = Date.parse(query.get('start_time') ?? '');
-		const end = Date.parse(query.get('end_time') ?? '');
+		const start = parseTimestamp(query.get('start_time'));
+		const end = parseTimestamp(query.get('end_time'));
 		const period = Number(query.get('period_sec'));
 		const kind = query.get('kind');
-		const problems = [];
+		const problems: ValidationProblem[] = [];
 		if (Number.isNaN(start))
 			problems.push(
 				problem('query.start_time', 'Input should be a valid datetime', 'datetime_parsing'),
@@ -48,24 +52,15 @@ export function registerConcurrencyRoutes(router: Router, state: EmulatorState) 
 				problem('query.payload', 'The window must not exceed 7 days when period_sec is 60.'),
 			);
 		}
-		const first = Math.floor(start / (period * 1000)) * period * 1000;
-		const count = Math.ceil((end - first) / (period * 1000));
-		if (problems.length === 0 && count > MAX_ENTRIES) {
+		if (problems.length === 0 && periodsIn(start, end, period).count > MAX_ENTRIES) {
 			problems.push(
 				problem('query.payload', `The request would return more than ${MAX_ENTRIES} entries.`),
 			);
 		}
 		if (problems.length > 0) throw invalid(...problems);
-		// Idle history: every period present, all zeros (the emulator keeps no samples).
-		const entries = Array.from({ length: count }, (_, index) => ({
-			period_start: new Date(first + index * period * 1000).toISOString(),
-			period_sec: period,
-			sample_min: 0,
-			sample_max: 0,
-			sample_sum: 0,
-			sample_count: 0,
-			total_count: 0,
-		}));
-		return { kind, entries };
+		return {
+			kind,
+			entries: state.slots.history(kind === 'stt' ? 'transcribe' : 'tts', start, end, period),
+		};
 	});
 }

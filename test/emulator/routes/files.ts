@@ -1,31 +1,47 @@
+// /v1/files: streamed multipart uploads to disk, newest-first lists, get, count, delete.
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 
-import { invalid, notFound, problem } from '../errors';
+import { conflict, invalid, notFound, problem } from '../errors';
 import { intParam, reply, requireRestAuth, type Router } from '../http';
-import { readMultipart } from '../multipart';
+import { discardUploads, readMultipart } from '../multipart';
+import { enforceQuota } from '../quotas';
 import { publicFile } from '../records';
 import type { EmulatorState } from '../state';
 import { CLIENT_REFERENCE_ID_MAX } from '../validation';
 
+const MAX_FILENAME_LENGTH = 256;
+
+/** A file a transcription still needs (queued or processing) cannot be deleted. */
+function inUse(state: EmulatorState, fileId: string) {
+	return state.transcriptions
+		.values()
+		.some(
+			(transcription) =>
+				transcription.file_id === fileId &&
+				(transcription.status === 'queued' || transcription.status === 'processing'),
+		);
+}
+
 export function registerFileRoutes(router: Router, state: EmulatorState) {
 	router.add('POST', '/v1/files', async ({ req }) => {
 		requireRestAuth(state, req);
-		const { fields, files } = await readMultipart(
-			req,
-			state.config.storageDir,
-			state.config.maxUploadBytes,
-		);
-		const upload = files.find((file) => file.field === 'file');
-		const discard = () => files.forEach((file) => rmSync(file.path, { force: true }));
-		if (!upload) {
-			discard();
-			throw invalid(problem('file.file', 'Field required', 'missing'));
+		const body = await readMultipart(req, state.config.storageDir, state.config.maxUploadBytes);
+		const upload = body.files.find((file) => file.field === 'file');
+		const clientReferenceId = body.fields.client_reference_id || null;
+		const problems = [];
+		if (!upload) problems.push(problem('file.file', 'Field required', 'missing'));
+		if (upload && upload.fileName.length > MAX_FILENAME_LENGTH) {
+			problems.push(
+				problem(
+					'file.file',
+					`Filename should have at most ${MAX_FILENAME_LENGTH} characters`,
+					'string_too_long',
+				),
+			);
 		}
-		const clientReferenceId = fields.client_reference_id || null;
 		if (clientReferenceId && clientReferenceId.length > CLIENT_REFERENCE_ID_MAX) {
-			discard();
-			throw invalid(
+			problems.push(
 				problem(
 					'file.client_reference_id',
 					`String should have at most ${CLIENT_REFERENCE_ID_MAX} characters`,
@@ -33,6 +49,19 @@ export function registerFileRoutes(router: Router, state: EmulatorState) {
 				),
 			);
 		}
+		if (problems.length > 0 || !upload) {
+			discardUploads(body);
+			throw invalid(...problems);
+		}
+		try {
+			enforceQuota(state.config, 'files', state.files.size + 1);
+			const stored = state.files.values().reduce((total, file) => total + file.size, 0);
+			enforceQuota(state.config, 'storageBytes', stored + upload.size);
+		} catch (error) {
+			discardUploads(body);
+			throw error;
+		}
+		discardUploads(body, upload);
 		const file = state.files.add({
 			id: randomUUID(),
 			filename: upload.fileName || 'file',
@@ -66,6 +95,12 @@ export function registerFileRoutes(router: Router, state: EmulatorState) {
 		requireRestAuth(state, req);
 		const file = state.files.get(params.id);
 		if (!file) throw notFound.file();
+		if (inUse(state, file.id)) {
+			throw conflict(
+				'conflict',
+				'This file is used by a transcription that has not finished yet. Wait until its `status` is `completed` or `error`, then retry the delete.',
+			);
+		}
 		state.files.delete(file.id);
 		rmSync(file.path, { force: true });
 		return reply(204);

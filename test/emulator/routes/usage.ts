@@ -263,7 +263,10 @@ export function registerUsageRoutes(router: Router, state: EmulatorState) {
 		);
 		const totalInput = new Array<bigint>(dayCount).fill(0n);
 		const totalOutput = new Array<bigint>(dayCount).fill(0n);
-		const totalCounts = Array.from({ length: COUNT_FIELDS.length + 1 }, () => new Float64Array(dayCount));
+		const totalCounts = Array.from(
+			{ length: COUNT_FIELDS.length + 1 },
+			() => new Float64Array(dayCount),
+		);
 		const modelEntries = models.map((sums) => {
 			const { input, output } = sums.costs();
 			for (let day = 0; day < dayCount; day++) {

@@ -1,25 +1,50 @@
+// /v1/voices: cloned voices from a short reference clip. Cloning takes a moment per TTS
+// model: 'processing', then 'ready' (or 'failed' when the clip is not audio). A ready voice's
+// id is accepted as `voice` by TTS (ctx.clonedVoiceStatus / isClonedVoice).
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 
-import { ApiError, invalid, notFound, problem } from '../errors';
+import { recognizeFile } from '../audio';
+import { conflict, invalid, notFound, problem } from '../errors';
 import { intParam, readJson, reply, requireRestAuth, type Router } from '../http';
-import { readMultipart } from '../multipart';
+import { discardUploads, readMultipart } from '../multipart';
 import { publicVoice, type StoredVoice } from '../records';
 import type { EmulatorState } from '../state';
 
 const MAX_VOICE_CLIP_BYTES = 10 * 1024 * 1024;
-/** Cloning takes a moment: a voice is 'processing', then 'ready' for every TTS model. */
+const MAX_NAME_LENGTH = 128;
 const CLONING_MS = 50;
 
+/** Prepares `models` (others keep their state); a clip that is not audio fails them. */
 function startCloning(state: EmulatorState, voice: StoredVoice, models: string[]) {
-	voice.models = models.map((model) => ({
-		model,
-		status: 'processing',
-		error_type: null,
-		error_message: null,
-	}));
+	const entries = models.map((model) => {
+		let entry = voice.models.find((existing) => existing.model === model);
+		if (!entry) {
+			entry = { model, status: 'not_computed', error_type: null, error_message: null };
+			voice.models.push(entry);
+		}
+		entry.status = 'processing';
+		entry.error_type = null;
+		entry.error_message = null;
+		return entry;
+	});
+	const generation = state.generation;
 	state.later(CLONING_MS, () => {
-		for (const entry of voice.models) entry.status = 'ready';
+		void recognizeFile(voice.path, {})
+			.then(
+				() => ({ ok: true as const }),
+				(error: Error) => ({ ok: false as const, message: error.message }),
+			)
+			.then((outcome) => {
+				if (state.generation !== generation || state.voices.get(voice.id) !== voice) return;
+				for (const entry of entries) {
+					entry.status = outcome.ok ? 'ready' : 'failed';
+					entry.error_type = outcome.ok ? null : 'invalid_audio';
+					entry.error_message = outcome.ok
+						? null
+						: `The reference clip could not be used: ${outcome.message}`;
+				}
+			});
 	});
 }
 
@@ -48,30 +73,35 @@ export function registerVoiceRoutes(router: Router, state: EmulatorState) {
 		const name = (fields.name ?? '').trim();
 		const problems = [];
 		if (!clip) problems.push(problem('file.file', 'Field required', 'missing'));
-		if (name.length < 1 || name.length > 128) {
+		if (fields.name === undefined) problems.push(problem('file.name', 'Field required', 'missing'));
+		else if (name.length < 1)
 			problems.push(
-				problem('file.name', 'String should have 1 to 128 characters', 'string_too_long'),
+				problem('file.name', 'String should have at least 1 character', 'string_too_short'),
 			);
-		}
-		if (problems.length > 0) {
-			files.forEach((file) => rmSync(file.path, { force: true }));
+		else if (name.length > MAX_NAME_LENGTH)
+			problems.push(
+				problem(
+					'file.name',
+					`String should have at most ${MAX_NAME_LENGTH} characters`,
+					'string_too_long',
+				),
+			);
+		if (problems.length > 0 || !clip) {
+			discardUploads({ fields, files });
 			throw invalid(...problems);
 		}
 		if (state.voices.values().some((voice) => voice.name === name)) {
-			files.forEach((file) => rmSync(file.path, { force: true }));
-			throw new ApiError(
-				409,
-				'conflict',
-				`A voice named '${name}' already exists in this project.`,
-			);
+			discardUploads({ fields, files });
+			throw conflict('conflict', `A voice named '${name}' already exists in this project.`);
 		}
+		discardUploads({ fields, files }, clip);
 		const voice: StoredVoice = {
 			id: randomUUID(),
 			name,
-			filename: clip?.fileName || 'voice',
+			filename: clip.fileName || 'voice',
 			created_at: new Date(state.now()).toISOString(),
 			models: [],
-			path: clip?.path ?? '',
+			path: clip.path,
 		};
 		startCloning(state, voice, ttsModelIds());
 		state.voices.add(voice);
@@ -99,11 +129,15 @@ export function registerVoiceRoutes(router: Router, state: EmulatorState) {
 		const voice = state.voices.get(params.id);
 		if (!voice) throw notFound.voice();
 		const body = await readJson(req);
-		const model = typeof body.model === 'string' ? body.model : undefined;
-		if (model !== undefined && !ttsModelIds().includes(model)) {
+		const model = body.model ?? undefined;
+		if (model !== undefined && (typeof model !== 'string' || !ttsModelIds().includes(model))) {
 			throw invalid(problem('body.payload.model', 'Invalid model'));
 		}
-		startCloning(state, voice, model ? [model] : ttsModelIds());
+		// Models already ready are left as they are; the rest are (re)computed.
+		const pending = (model ? [model] : ttsModelIds()).filter(
+			(id) => voice.models.find((entry) => entry.model === id)?.status !== 'ready',
+		);
+		if (pending.length > 0) startCloning(state, voice, pending);
 		return publicVoice(voice);
 	});
 }

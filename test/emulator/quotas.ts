@@ -1,0 +1,31 @@
+// Project quotas (Soniox's documented defaults, overridable per emulator via config.quotas)
+// and the 429 each one answers with.
+import type { EmulatorConfig } from './context';
+import { rateLimited } from './errors';
+
+export const DEFAULT_QUOTAS = {
+	files: 1000,
+	storageBytes: 10 * 1000 * 1000 * 1000,
+	pendingTranscriptions: 100,
+	transcriptions: 2000,
+} as const;
+
+export type QuotaName = keyof typeof DEFAULT_QUOTAS;
+
+const MESSAGES: Record<QuotaName, string> = {
+	files: 'Total file count limit has been exceeded for your project. Please delete some.',
+	storageBytes: 'Total file storage limit has been exceeded for your project. Please delete some.',
+	pendingTranscriptions:
+		'Pending transcriptions limit has been exceeded for your project. Wait for some to finish.',
+	transcriptions:
+		'Total transcription count limit has been exceeded for your project. Please delete some.',
+};
+
+export function quota(config: EmulatorConfig, name: QuotaName): number {
+	return config.quotas?.[name] ?? DEFAULT_QUOTAS[name];
+}
+
+/** Throws the 429 of a quota when `used` would go past it. */
+export function enforceQuota(config: EmulatorConfig, name: QuotaName, used: number) {
+	if (used > quota(config, name)) throw rateLimited(MESSAGES[name]);
+}
