@@ -84,10 +84,24 @@ export function n8nDir(version = N8N_VERSION) {
 			log(`installing n8n@${version} into ${dir} (first run only, a few minutes)`);
 			npmInstall(dir, [`n8n@${version}`]);
 			log('rebuilding sqlite3 and isolated-vm for Node.js 24');
-			run('npm', ['rebuild', 'sqlite3', 'isolated-vm', `--nodedir=${nodeHeaders}`], {
-				cwd: dir,
-				env: { ...process.env, PATH: `${join(nodeBinary, '..')}:${process.env.PATH}` },
-			});
+			// Under `npm test` npm hands the project's ignore-scripts=true to every child as
+			// npm_config_ignore_scripts, which would turn the rebuild into a silent no-op.
+			const env = Object.fromEntries(
+				Object.entries(process.env).filter(
+					([name]) => name.toLowerCase() !== 'npm_config_ignore_scripts',
+				),
+			);
+			env.PATH = `${join(nodeBinary, '..')}:${process.env.PATH}`;
+			run(
+				'npm',
+				['rebuild', 'sqlite3', 'isolated-vm', `--nodedir=${nodeHeaders}`, '--ignore-scripts=false'],
+				{ cwd: dir, env },
+			);
+			// Without loadable native parts every n8n command fails: never mark such a cache done.
+			for (const addon of ['sqlite3', 'isolated-vm']) {
+				if (!existsSync(join(dir, 'node_modules', addon))) continue;
+				run(nodeBinary, ['-e', `require(${JSON.stringify(addon)})`], { cwd: dir });
+			}
 		},
 		extra,
 	);
