@@ -129,23 +129,29 @@ describe('Soniox Trigger in an activated workflow', () => {
 		].join('\n');
 	const postedUuids = () =>
 		receiver.at('/entries').map((request) => (request.json as { uuid: string }).uuid);
+	/** When the trigger started watching: the state n8n saves after its first poll. */
+	async function pollerStart(workflowId: string, nodeName: string) {
+		for (let attempt = 0; attempt < 120; attempt++) {
+			const { staticData } = await server.rest<{
+				staticData: Record<string, { usagePoller?: { since: number } }> | null;
+			}>('GET', `/workflows/${workflowId}`);
+			const since = staticData?.[`node:${nodeName}`]?.usagePoller?.since;
+			if (since !== undefined) return since;
+			await pause(1000);
+		}
+		throw new Error(`${workflowId}: the trigger saved no state:\n${diagnostics()}`);
+	}
 
 	test('emits every new entry once over poll cycles, late ones too, and alerts on spend', async () => {
 		for (const id of ['triggerEntries', 'sonioxSpendAlert']) {
 			expect(await server.rest('GET', `/workflows/${id}`)).toMatchObject({ active: true });
 		}
 
-		// The trigger delivers what ended after its activation: when was that? The state
-		// appears once n8n has run and saved the first poll, which takes a moment under load.
-		let activatedAt: number | undefined;
-		for (let attempt = 0; attempt < 120 && activatedAt === undefined; attempt++) {
-			const { staticData } = await server.rest<{
-				staticData: Record<string, { usagePoller?: { since: number } }> | null;
-			}>('GET', '/workflows/triggerEntries');
-			activatedAt = staticData?.['node:New usage']?.usagePoller?.since;
-			if (activatedAt === undefined) await new Promise((resolve) => setTimeout(resolve, 1000));
-		}
-		if (activatedAt === undefined) throw new Error(`The trigger saved no state:\n${diagnostics()}`);
+		// Each trigger delivers what ended after its own activation, and n8n gives every
+		// "every minute" schedule its own random second: wait until both have saved their
+		// first poll, or an entry could end before the alert's trigger started watching.
+		const activatedAt = await pollerStart('triggerEntries', 'New usage');
+		await pollerStart('sonioxSpendAlert', 'New spend over threshold');
 		expect(activatedAt).toBeLessThan(Date.now());
 
 		// Cycle 1: two entries, one customer over the threshold.
@@ -163,7 +169,7 @@ describe('Soniox Trigger in an activated workflow', () => {
 			throw new Error(`${error.message}\n${diagnostics()}`);
 		});
 		expect(postedUuids()).toEqual([small.uuid, large.uuid]);
-		const [alert] = await receiver.waitFor('/alert', 1, 30_000);
+		const [alert] = await receiver.waitFor('/alert', 1, 90_000);
 		const text = (alert.json as { text: string }).text;
 		expect(text).toContain('*Soniox spend alert*: 1 customer at or over $0.10');
 		expect(text).toContain(
