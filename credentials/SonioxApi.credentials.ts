@@ -91,6 +91,15 @@ export class SonioxApi implements ICredentialType {
 			placeholder: 'wss://tts-rt.soniox.com/tts-websocket',
 			displayOptions: customOnly,
 		},
+		{
+			displayName: 'Request Timeout (Seconds)',
+			name: 'requestTimeoutSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 600 },
+			default: 60,
+			description:
+				'How long to wait for Soniox to answer one request. Uploads and speech synthesis wait longer when they need to.',
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {

@@ -32,12 +32,15 @@ afterAll(async () => {
 beforeEach(() => emulator.reset());
 
 const credentials = () => emulatorCredentials(emulator);
+/** A one-second request timeout, so a "slow response past the timeout" takes seconds. */
+const impatient = () => ({ ...credentials(), requestTimeoutSeconds: 1 });
+const SLOW_MS = 2500;
 const count = (route: string) =>
 	emulator.requests().filter((request) => request.route === route).length;
 const created = (route: string) =>
 	emulator.requests().filter((request) => request.route === route && request.status < 300).length;
 
-async function transcribeUrl() {
+async function transcribeUrl(credentialData = credentials()) {
 	return await runNode({
 		parameters: {
 			resource: 'transcription',
@@ -45,7 +48,7 @@ async function transcribeUrl() {
 			audioSource: 'url',
 			audioUrl,
 		},
-		credentials: credentials(),
+		credentials: credentialData,
 	});
 }
 
@@ -65,7 +68,7 @@ async function synthesize() {
 	});
 }
 
-async function getLogs() {
+async function getLogs(credentialData = credentials()) {
 	return await runNode({
 		parameters: {
 			resource: 'usage',
@@ -74,7 +77,7 @@ async function getLogs() {
 			sort: 'end_time_asc',
 			returnAll: true,
 		},
-		credentials: credentials(),
+		credentials: credentialData,
 	});
 }
 
@@ -160,6 +163,32 @@ describe('fault matrix', () => {
 		},
 	);
 	cell(
+		'Transcribe (wait)',
+		'slow status check past the timeout',
+		{ route: 'GET /v1/transcriptions/:id', latencyMs: SLOW_MS },
+		async () => {
+			const { items } = await transcribeUrl(impatient());
+			expect(items[0].json.text).toBe(SPEECH);
+			expect(await transcriptions()).toBe(1);
+			return 'timed out, checked again; one transcription';
+		},
+	);
+	cell(
+		'Transcribe (wait)',
+		'slow create past the timeout',
+		{ route: 'POST /v1/transcriptions', latencyMs: SLOW_MS },
+		async () => {
+			const { error } = await transcribeUrl(impatient());
+			expect(error?.message).toContain('did not answer within 1 seconds');
+			expect(error?.description).toContain('was not sent again');
+			// Whether or not Soniox went on to act on it, the request is never sent twice.
+			await pause(SLOW_MS);
+			expect(count('POST /v1/transcriptions')).toBe(1);
+			expect(await transcriptions()).toBeLessThanOrEqual(1);
+			return 'clear error (may have been created); not resent';
+		},
+	);
+	cell(
 		'Upload',
 		'429 with Retry-After',
 		{ route: 'POST /v1/files', statuses: [429], retryAfterSeconds: 1 },
@@ -202,13 +231,20 @@ describe('fault matrix', () => {
 				{ route: 'GET /v1/usage-logs', malformedJson: true },
 			],
 		],
+		[
+			'slow response past the timeout',
+			[
+				{ route: 'GET /v1/usage-logs', statuses: [200], times: 1 },
+				{ route: 'GET /v1/usage-logs', latencyMs: SLOW_MS },
+			],
+		],
 	] as Array<[string, FaultSpec | FaultSpec[]]>) {
 		cell('Usage → Get Logs', `${fault} on page 2`, [], async () => {
 			const inserted = emulator.insertUsage(
 				Array.from({ length: 2200 }, (_, index) => ({ endTime: Date.now() - 30 * 60_000 + index })),
 			);
 			for (const armed of Array.isArray(spec) ? spec : [spec]) emulator.faults.arm(armed);
-			const { items } = await getLogs();
+			const { items } = await getLogs(impatient());
 			expect(new Set(items.map((item) => item.json.uuid)).size).toBe(inserted.length);
 			expect(items).toHaveLength(inserted.length);
 			return 'recovered; every entry once';
@@ -233,6 +269,21 @@ describe('fault matrix', () => {
 			new Set(inserted.map((entry) => entry.uuid)),
 		);
 		return 'poll fails, state untouched; next poll delivers every entry once';
+	});
+	cell('Trigger poll', 'slow page past the timeout', [], async () => {
+		const poller = new TriggerHarness(
+			{ event: 'newUsageLogEntry', output: 'entries', options: { backfillHours: 1 } },
+			impatient(),
+		);
+		const inserted = emulator.insertUsage(
+			Array.from({ length: 1500 }, (_, index) => ({ endTime: Date.now() - 60_000 + index })),
+		);
+		emulator.faults.arm({ route: 'GET /v1/usage-logs', statuses: [200], times: 1 });
+		emulator.faults.arm({ route: 'GET /v1/usage-logs', latencyMs: SLOW_MS });
+		const first = await poller.poll();
+		expect(first.items.map((item) => item.json.uuid)).toEqual(inserted.map((entry) => entry.uuid));
+		expect((await poller.poll()).items).toHaveLength(0);
+		return 'page asked again within the poll; every entry once';
 	});
 	cell(
 		'Synthesize (REST)',
@@ -308,3 +359,7 @@ describe('fault matrix', () => {
 		},
 	);
 });
+
+function pause(ms: number) {
+	return new Promise((resolve) => setTimeout(resolve, ms));
+}

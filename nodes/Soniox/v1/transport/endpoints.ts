@@ -7,7 +7,11 @@ export interface SonioxEndpoints {
 	/** Text-to-speech REST: POST {ttsRestUrl}/tts. */
 	ttsRestUrl: string;
 	ttsWebSocketUrl: string;
+	/** How long one ordinary request may take. */
+	requestTimeoutMs: number;
 }
+
+const DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
 
 export const REGION_DOMAINS: Record<string, string> = {
 	us: 'soniox.com',
@@ -31,5 +35,11 @@ export function resolveEndpoints(credentials: ICredentialDataDecryptedObject): S
 		sttWebSocketUrl: override('sttWebSocketUrl') || `wss://stt-rt.${domain}/transcribe-websocket`,
 		ttsRestUrl: withoutTrailingSlash(override('ttsRestUrl') || `https://tts-rt.${domain}`),
 		ttsWebSocketUrl: override('ttsWebSocketUrl') || `wss://tts-rt.${domain}/tts-websocket`,
+		requestTimeoutMs: requestTimeoutSeconds(credentials.requestTimeoutSeconds) * 1000,
 	};
+}
+
+function requestTimeoutSeconds(value: unknown) {
+	const seconds = Number(value);
+	return Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_REQUEST_TIMEOUT_SECONDS;
 }

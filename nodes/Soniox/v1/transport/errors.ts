@@ -80,15 +80,29 @@ export function networkErrorCode(error: unknown): string | undefined {
 	return undefined;
 }
 
+const TIMEOUT_CODES = ['ECONNABORTED', 'ETIMEDOUT'];
+
 /** A transport failure, described without the request (its headers hold the API key). */
 export function sonioxNetworkError(
 	node: INode,
 	code: string | undefined,
 	action: string,
+	context: { timeoutMs?: number; mayHaveActed?: boolean } = {},
 ): NodeApiError {
-	const reason = (code && NETWORK_MESSAGES[code]) ?? 'The request to Soniox failed.';
-	return new NodeApiError(node, { code: code ?? 'unknown' } as JsonObject, {
+	const timedOut = code !== undefined && TIMEOUT_CODES.includes(code);
+	const reason =
+		timedOut && context.timeoutMs
+			? `Soniox did not answer within ${Math.round(context.timeoutMs / 1000)} seconds.`
+			: ((code && NETWORK_MESSAGES[code]) ?? 'The request to Soniox failed.');
+	const advice = [
+		code ? `Network error ${code}.` : '',
+		timedOut ? 'Raise "Request Timeout" in the Soniox credential if answers are slow.' : '',
+		context.mayHaveActed
+			? 'Soniox may have carried out the request before the connection failed, so it was not sent again: check (for example with Get Many) before running it again.'
+			: '',
+	];
+	return new NodeApiError(node, { network_error: code ?? 'unknown' } as JsonObject, {
 		message: `Soniox request failed while ${action}: ${reason}`,
-		description: code ? `Network error ${code}.` : undefined,
+		description: advice.filter(Boolean).join(' ') || undefined,
 	});
 }

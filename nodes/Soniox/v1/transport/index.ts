@@ -35,7 +35,8 @@ export interface SonioxRequest {
 	idempotent?: boolean;
 	/** 'stream' and 'arraybuffer' return the raw body; by default the body is parsed JSON. */
 	encoding?: 'stream' | 'arraybuffer';
-	timeoutMs?: number;
+	/** For long requests (uploads, synthesis): wait at least this long, whatever the credential says. */
+	minTimeoutMs?: number;
 	retryPolicy?: RetryPolicy;
 	/**
 	 * For large streamed bodies: no redirects. Following them makes the HTTP client keep a
@@ -49,8 +50,6 @@ export interface SonioxResponse<T> {
 	headers: IDataObject;
 	body: T;
 }
-
-const DEFAULT_TIMEOUT_MS = 60_000;
 
 export async function getEndpoints(this: SonioxContext): Promise<SonioxEndpoints> {
 	return resolveEndpoints(await this.getCredentials(CREDENTIAL_TYPE));
@@ -88,7 +87,7 @@ export async function sonioxApiResponse<T = IDataObject>(
 		headers: request.headers,
 		json: request.encoding === undefined,
 		encoding: request.encoding,
-		timeout: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+		timeout: Math.max(request.minTimeoutMs ?? 0, endpoints.requestTimeoutMs),
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		...(request.noRedirects ? { disableFollowRedirect: true } : {}),
@@ -119,7 +118,12 @@ export async function sonioxApiResponse<T = IDataObject>(
 			continue;
 		}
 
-		if (!response) throw sonioxNetworkError(this.getNode(), networkCode, describe(request));
+		if (!response) {
+			throw sonioxNetworkError(this.getNode(), networkCode, describe(request), {
+				timeoutMs: options.timeout,
+				mayHaveActed: !idempotent,
+			});
+		}
 		if (garbled) {
 			throw sonioxApiError(this.getNode(), 502, {
 				error_type: 'invalid_response',

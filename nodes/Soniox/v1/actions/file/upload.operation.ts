@@ -40,7 +40,7 @@ export async function execute(
 		path: '/v1/files',
 		body: upload.body,
 		headers: upload.headers,
-		timeoutMs: 60 * 60 * 1000,
+		minTimeoutMs: 60 * 60 * 1000,
 		noRedirects: true,
 	});
 	return [{ json: file }];

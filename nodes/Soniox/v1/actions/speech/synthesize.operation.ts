@@ -65,7 +65,7 @@ async function synthesizeRest(
 		body: { ...speech.config, text: speech.text },
 		encoding: 'stream',
 		idempotent: false,
-		timeoutMs: 5 * 60_000,
+		minTimeoutMs: 5 * 60_000,
 	});
 	const binary = await this.helpers.prepareBinaryData(
 		response.body as unknown as Buffer,

@@ -242,7 +242,7 @@ async function transcribeAsync(this: IExecuteFunctions, itemIndex: number, confi
 			path: '/v1/files',
 			body: upload.body,
 			headers: upload.headers,
-			timeoutMs: UPLOAD_TIMEOUT_MS,
+			minTimeoutMs: UPLOAD_TIMEOUT_MS,
 			noRedirects: true,
 		});
 		uploadedFileId = String(file.id);
