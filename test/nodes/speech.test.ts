@@ -185,7 +185,7 @@ describe('Temporary Key → Create', () => {
 		[
 			'expiry 0',
 			{ expiresInSeconds: 0 },
-			/Expires In of item 0 must be a whole number from 1 to 3600/,
+			/Expires In \(Seconds\) of item 0 must be a whole number from 1 to 3600/,
 		],
 		['expiry 3601', { expiresInSeconds: 3601 }, /from 1 to 3600/],
 		[

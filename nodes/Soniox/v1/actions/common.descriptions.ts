@@ -1,6 +1,7 @@
-import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { CLIENT_REFERENCE_ID_MAX_LENGTH } from '../helpers/clientReferenceId';
+import { checkNumber } from '../helpers/parameterValues';
 
 /** Adds a resource/operation condition to a field's own displayOptions. */
 export function showFor(
@@ -38,6 +39,14 @@ export const returnAllFields: INodeProperties[] = [
 		displayOptions: { show: { returnAll: [false] } },
 	},
 ];
+
+/** The Limit of one item, or undefined with Return All. */
+export function readLimit(this: IExecuteFunctions, itemIndex: number): number | undefined {
+	if (this.getNodeParameter('returnAll', itemIndex, false) === true) return undefined;
+	return checkNumber(this, itemIndex, 'Limit', this.getNodeParameter('limit', itemIndex), {
+		min: 1,
+	});
+}
 
 export function clientReferenceIdField(billedAs: string): INodeProperties {
 	return {

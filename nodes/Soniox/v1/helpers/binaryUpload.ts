@@ -1,7 +1,9 @@
-// Multipart uploads of an item's binary data. When n8n keeps the binary in a file on disk
+// Multipart uploads of an item's audio. When n8n keeps the binary in a file on disk
 // (filesystem mode) the body is streamed from it, never read whole; otherwise it is a buffer.
 import { NodeOperationError } from 'n8n-workflow';
 import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+
+import { assertAudio, AUDIO_SIGNATURE_BYTES } from './audioInput';
 
 const CHUNK_BYTES = 256 * 1024;
 
@@ -20,8 +22,8 @@ export function getInputBinary(
 			{
 				itemIndex,
 				description: available.length
-					? `Set "Input Binary Field" to one of: ${available.join(', ')}.`
-					: 'The item has no binary data. Add a node before this one that reads or downloads the audio.',
+					? `Set Input Binary Field to one of: ${available.join(', ')}.`
+					: 'The item has no binary data for Input Binary Field. Add a node before this one that reads or downloads the audio.',
 			},
 		);
 	}
@@ -36,8 +38,17 @@ function escapeQuoted(value: string) {
 	return value.replace(/[\r\n"]/g, '_');
 }
 
+/** The first bytes of a binary n8n keeps in its store. */
+async function readStoredHead(context: IExecuteFunctions, id: string): Promise<Uint8Array> {
+	for await (const chunk of await context.helpers.getBinaryStream(id, AUDIO_SIGNATURE_BYTES)) {
+		return chunk as Buffer;
+	}
+	return new Uint8Array(0);
+}
+
 /**
- * A multipart/form-data body with text fields and one file part. For a file on disk it is a
+ * A multipart/form-data body with text fields and one file part, the item's audio (refused
+ * before anything is sent when it is empty or not audio). For a file on disk it is a
  * blob-like object that n8n's HTTP client streams with a known Content-Length, and each
  * `stream()` call opens the file anew, so a retry never resends a consumed stream.
  */
@@ -52,6 +63,11 @@ export async function multipartBody(
 	},
 ): Promise<{ body: IHttpRequestOptions['body']; headers: Record<string, string> }> {
 	const binary = getInputBinary(context, itemIndex, options.binaryPropertyName);
+	const data = onDisk(binary)
+		? undefined
+		: await context.helpers.getBinaryDataBuffer(itemIndex, options.binaryPropertyName);
+	const firstBytes = data ?? (await readStoredHead(context, binary.id as string));
+	assertAudio(context, itemIndex, options.binaryPropertyName, binary, firstBytes);
 	const boundary = `----n8n-soniox-${Math.random().toString(16).slice(2)}${Date.now().toString(16)}`;
 	const fileName = escapeQuoted(options.fileName || binary.fileName || 'audio');
 	let head = '';
@@ -64,8 +80,7 @@ export async function multipartBody(
 	const epilogue = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
 	const contentType = `multipart/form-data; boundary=${boundary}`;
 
-	if (!onDisk(binary)) {
-		const data = await context.helpers.getBinaryDataBuffer(itemIndex, options.binaryPropertyName);
+	if (data) {
 		return {
 			body: Buffer.concat([preamble, data, epilogue]),
 			headers: { 'Content-Type': contentType },

@@ -53,8 +53,10 @@ export function presetWindow(preset: Exclude<TimeRangePreset, 'custom'>, now: Da
 	}
 }
 
-const HAS_ZONE = /(Z|[+-]\d\d:?\d\d)$/i;
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+// ISO 8601: a date, optionally a time, optionally a zone. Date.parse alone also takes
+// "hello 2026" and rolls February 30 over to March 2.
+const ISO_TIME =
+	/^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d\d:?\d\d)?)?$/i;
 
 /**
  * Reads a time given as ISO text, epoch milliseconds, a Date or a Luxon DateTime (what n8n
@@ -65,11 +67,16 @@ export function parseUtcTime(value: unknown): Date | undefined {
 	if (typeof value === 'number') return Number.isFinite(value) ? new Date(value) : undefined;
 	const toISO = (value as { toISO?: () => string } | null)?.toISO;
 	if (typeof toISO === 'function') return parseUtcTime(toISO.call(value));
-	if (typeof value !== 'string' || value.trim() === '') return undefined;
-	let text = value.trim();
-	if (DATE_ONLY.test(text)) text += 'T00:00:00Z';
-	else if (!HAS_ZONE.test(text)) text += 'Z';
-	const ms = Date.parse(text);
+	if (typeof value !== 'string') return undefined;
+	const text = value.trim();
+	const parts = ISO_TIME.exec(text);
+	if (!parts) return undefined;
+	const [, year, month, day, zone] = parts;
+	const calendarDay = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+	if (calendarDay.getUTCMonth() !== Number(month) - 1 || calendarDay.getUTCDate() !== Number(day))
+		return undefined;
+	const withTime = text.length > 10 ? text : `${text}T00:00:00`;
+	const ms = Date.parse(zone ? withTime : `${withTime}Z`);
 	return Number.isNaN(ms) ? undefined : new Date(ms);
 }
 

@@ -1,6 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { checkChoice } from '../../helpers/parameterValues';
 import { parseUtcTime } from '../../helpers/timeRange';
 import { sonioxApiRequest } from '../../transport';
 import { showFor } from '../common.descriptions';
@@ -45,6 +46,10 @@ export const description: INodeProperties[] = showFor('account', 'getStreamsHist
 	},
 ]);
 
+const PERIODS = [60, 3600, 86400] as const;
+const MINUTE_PERIODS_MAX_MS = 7 * 86_400_000;
+const MAX_ENTRIES = 20_000;
+
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
@@ -58,14 +63,39 @@ export async function execute(
 			{ itemIndex, description: 'Use ISO times such as 2026-11-24T00:00:00Z.' },
 		);
 	}
+	const kind = checkChoice(this, itemIndex, 'Kind', this.getNodeParameter('kind', itemIndex), [
+		'stt',
+		'tts',
+	]);
+	const period = checkChoice(
+		this,
+		itemIndex,
+		'Period',
+		this.getNodeParameter('periodSec', itemIndex),
+		PERIODS,
+	);
+	const windowMs = end.getTime() - start.getTime();
+	const tooLong =
+		period === 60 && windowMs > MINUTE_PERIODS_MAX_MS
+			? 'per-minute periods cover at most 7 days'
+			: Math.ceil(windowMs / (period * 1000)) > MAX_ENTRIES
+				? `Soniox returns at most ${MAX_ENTRIES} periods`
+				: undefined;
+	if (tooLong) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Start to End of item ${itemIndex} is too long for this Period: ${tooLong}`,
+			{ itemIndex, description: 'Choose a longer Period, or a shorter window.' },
+		);
+	}
 	const history = await sonioxApiRequest.call(this, {
 		method: 'GET',
 		path: '/v1/concurrent-streams-history',
 		qs: {
 			start_time: start.toISOString(),
 			end_time: end.toISOString(),
-			period_sec: this.getNodeParameter('periodSec', itemIndex),
-			kind: this.getNodeParameter('kind', itemIndex),
+			period_sec: period,
+			kind,
 		},
 	});
 	return [{ json: history }];

@@ -1,5 +1,6 @@
-import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { readResourceId } from '../../helpers/resourceId';
 
 export const fileIdField: INodeProperties = {
 	displayName: 'File ID',
@@ -10,17 +11,16 @@ export const fileIdField: INodeProperties = {
 	placeholder: 'e.g. 84c32fc6-4fb5-4e7a-b656-b5ec70493753',
 };
 
+/** The File ID of one item, as sent in a request body. */
+export function readFileId(this: IExecuteFunctions, itemIndex: number): string {
+	return readResourceId(this, itemIndex, {
+		name: 'fileId',
+		label: 'File ID',
+		hint: 'Map the "id" returned by File → Upload, e.g. {{ $json.id }}.',
+	});
+}
+
+/** The File ID of one item, as a URL path segment. */
 export function fileIdOf(this: IExecuteFunctions, itemIndex: number): string {
-	const id = String(this.getNodeParameter('fileId', itemIndex) ?? '').trim();
-	if (!id || /[/?#\s]/.test(id)) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`File ID of item ${itemIndex} is empty or not an ID: "${id}"`,
-			{
-				itemIndex,
-				description: 'Map the "id" returned by File → Upload, e.g. {{ $json.id }}.',
-			},
-		);
-	}
-	return encodeURIComponent(id);
+	return encodeURIComponent(readFileId.call(this, itemIndex));
 }

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { multipartBody } from '../../helpers/binaryUpload';
 import { getClientReferenceId } from '../../helpers/clientReferenceId';
+import { checkText } from '../../helpers/parameterValues';
 import { sonioxApiRequest } from '../../transport';
 import { clientReferenceIdField, showFor } from '../common.descriptions';
 
@@ -33,7 +34,15 @@ export async function execute(
 		fields: { client_reference_id: clientReferenceId },
 		fileField: 'file',
 		binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex) as string,
-		fileName: this.getNodeParameter('fileName', itemIndex, '') as string,
+		fileName: checkText(
+			this,
+			itemIndex,
+			'File Name',
+			this.getNodeParameter('fileName', itemIndex, ''),
+			{
+				hint: "Give a name such as call.mp3, or leave it empty to keep the binary's own name.",
+			},
+		).trim(),
 	});
 	const file = await sonioxApiRequest.call(this, {
 		method: 'POST',

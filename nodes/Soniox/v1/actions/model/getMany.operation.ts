@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { fetchSttModels, fetchTtsModels } from '../../helpers/models';
-import { returnAllFields, showFor } from '../common.descriptions';
+import { readLimit, returnAllFields, showFor } from '../common.descriptions';
 
 export const description: INodeProperties[] = showFor('model', 'getMany', [
 	{
@@ -35,7 +35,7 @@ export async function execute(
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	const modelType = this.getNodeParameter('modelType', itemIndex) as 'stt' | 'tts';
-	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
+	const limit = readLimit.call(this, itemIndex);
 	let models;
 	if (modelType === 'tts') {
 		models = await fetchTtsModels.call(this);
@@ -43,6 +43,5 @@ export async function execute(
 		const mode = this.getNodeParameter('transcriptionMode', itemIndex) as string;
 		models = await fetchSttModels.call(this, mode === 'all' ? undefined : (mode as 'async'));
 	}
-	const limit = returnAll ? models.length : (this.getNodeParameter('limit', itemIndex) as number);
 	return models.slice(0, limit).map((model) => ({ json: model }));
 }

@@ -5,6 +5,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { AUDIO_FORMAT_OPTIONS, AUDIO_FORMATS } from '../../helpers/audioFormats';
 import { getClientReferenceId } from '../../helpers/clientReferenceId';
+import { checkText } from '../../helpers/parameterValues';
 import { clientReferenceIdField } from '../common.descriptions';
 
 export const MAX_TEXT_CHARACTERS = 5000;
@@ -125,14 +126,11 @@ export function prepareSpeech(
 	const fail = (message: string, description: string): never => {
 		throw new NodeOperationError(this.getNode(), message, { itemIndex, description });
 	};
-	const rawText = this.getNodeParameter('text', itemIndex, '') as unknown;
-	if (typeof rawText !== 'string')
-		fail(
-			`Text of item ${itemIndex} must be text, not ${typeof rawText}`,
-			'Map a string, e.g. {{ $json.message }}.',
-		);
-	const text = rawText as string;
-	if (text.trim() === '') fail(`Text of item ${itemIndex} is empty`, 'Give the words to speak.');
+	const text = checkText(this, itemIndex, 'Text', this.getNodeParameter('text', itemIndex, ''), {
+		required: true,
+		allowNumber: false,
+		hint: 'Give the words to speak, or map them, e.g. {{ $json.message }}.',
+	});
 	if (maxCharacters !== undefined && text.length > maxCharacters) {
 		fail(
 			`Text of item ${itemIndex} has ${text.length} characters; the REST API takes at most ${maxCharacters}`,
@@ -147,10 +145,17 @@ export function prepareSpeech(
 			`Use one of: ${Object.keys(AUDIO_FORMATS).join(', ')}.`,
 		);
 	const options = this.getNodeParameter('speechOptions', itemIndex, {}) as IDataObject;
+	// Soniox takes each of these up to 50 characters.
+	const choice = (name: string, label: string, example: string) =>
+		checkText(this, itemIndex, label, this.getNodeParameter(name, itemIndex), {
+			required: true,
+			maxLength: 50,
+			hint: `Choose from the list, or map an ID, e.g. ${example}.`,
+		});
 	const config: IDataObject = {
-		model: this.getNodeParameter('model', itemIndex),
-		language: this.getNodeParameter('language', itemIndex),
-		voice: this.getNodeParameter('voice', itemIndex),
+		model: choice('model', 'Model Name or ID', 'tts-rt-v2'),
+		language: choice('language', 'Language Name or ID', 'en'),
+		voice: choice('voice', 'Voice Name or ID', 'Adrian'),
 		audio_format: format,
 	};
 	if (options.sampleRate !== undefined) {

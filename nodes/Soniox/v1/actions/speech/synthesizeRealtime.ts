@@ -10,6 +10,7 @@ import {
 	type Speech,
 	type SpeechRequest,
 } from '../../helpers/realtime/synthesize';
+import { checkNumber } from '../../helpers/parameterValues';
 import type { ItemOutcome } from '../node.type';
 import {
 	getRealtimeAccess,
@@ -47,6 +48,7 @@ interface Prepared {
 	itemIndex: number;
 	access: RealtimeAccess;
 	speech: SpeechRequest;
+	parallelStreams: number;
 }
 
 /**
@@ -72,12 +74,20 @@ export async function synthesizeRealtimeBatch(
 	for (const itemIndex of itemIndexes) {
 		try {
 			const access = await getRealtimeAccess.call(this, itemIndex, 'tts');
+			const parallelStreams = checkNumber(
+				this,
+				itemIndex,
+				'Items Spoken in Parallel',
+				this.getNodeParameter('parallelStreams', itemIndex, 3),
+				{ min: 1, max: MAX_STREAMS_PER_CONNECTION },
+			);
 			const speech = await prepare(itemIndex);
 			if (this.getNodeParameter('returnTimestamps', itemIndex, false) === true) {
 				speech.config = { ...speech.config, return_timestamps: true };
 			}
 			const groupKey = `${access.url}\n${access.apiKey}`;
-			groups.set(groupKey, [...(groups.get(groupKey) ?? []), { itemIndex, access, speech }]);
+			const entry = { itemIndex, access, speech, parallelStreams };
+			groups.set(groupKey, [...(groups.get(groupKey) ?? []), entry]);
 		} catch (error) {
 			fail(itemIndex, error as Error);
 			if (stopOnError) break;
@@ -85,14 +95,15 @@ export async function synthesizeRealtimeBatch(
 	}
 
 	for (const prepared of groups.values()) {
-		const group = prepared.filter(({ itemIndex }) => itemIndex < firstFailure);
+		// Only without Continue On Fail does a failed item stop the ones after it.
+		const group = prepared.filter(({ itemIndex }) => !stopOnError || itemIndex < firstFailure);
 		if (group.length === 0) continue;
 		const { access } = group[0];
 		const results = await synthesizeInRealTime({
 			node: this.getNode(),
 			...access,
 			speeches: group.map(({ speech }) => speech),
-			maxStreams: this.getNodeParameter('parallelStreams', group[0].itemIndex, 3) as number,
+			maxStreams: group[0].parallelStreams,
 			stopOnError,
 		});
 		for (const [position, result] of results.entries()) {

@@ -1,4 +1,3 @@
-import { NodeOperationError } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -7,8 +6,11 @@ import type {
 } from 'n8n-workflow';
 
 import { getClientReferenceId } from '../../helpers/clientReferenceId';
+import { checkChoice, checkNumber } from '../../helpers/parameterValues';
 import { getEndpoints, sonioxApiRequest } from '../../transport';
 import { clientReferenceIdField, showFor } from '../common.descriptions';
+
+const USAGE_TYPES = ['transcribe_websocket', 'tts_rt'] as const;
 
 export const description: INodeProperties[] = showFor('temporaryKey', 'create', [
 	{
@@ -68,50 +70,35 @@ export const description: INodeProperties[] = showFor('temporaryKey', 'create', 
 	},
 ]);
 
-function checkRange(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	name: string,
-	value: unknown,
-	min: number,
-	max: number,
-) {
-	if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`${name} of item ${itemIndex} must be a whole number from ${min} to ${max}, not ${String(value)}`,
-			{ itemIndex, description: `Set ${name} between ${min} and ${max}.` },
-		);
-	}
-	return value;
-}
-
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const usageType = this.getNodeParameter('usageType', itemIndex) as
-		'transcribe_websocket' | 'tts_rt';
+	const usageType = checkChoice(
+		this,
+		itemIndex,
+		'Usage Type',
+		this.getNodeParameter('usageType', itemIndex),
+		USAGE_TYPES,
+	);
 	const body: IDataObject = {
 		usage_type: usageType,
-		expires_in_seconds: checkRange(
+		expires_in_seconds: checkNumber(
 			this,
 			itemIndex,
-			'Expires In',
+			'Expires In (Seconds)',
 			this.getNodeParameter('expiresInSeconds', itemIndex),
-			1,
-			3600,
+			{ min: 1, max: 3600 },
 		),
 	};
 	const options = this.getNodeParameter('keyOptions', itemIndex, {}) as IDataObject;
 	if (options.maxSessionDurationSeconds !== undefined) {
-		body.max_session_duration_seconds = checkRange(
+		body.max_session_duration_seconds = checkNumber(
 			this,
 			itemIndex,
-			'Max Session Duration',
+			'Max Session Duration (Seconds)',
 			options.maxSessionDurationSeconds,
-			1,
-			18000,
+			{ min: 1, max: 18000 },
 		);
 	}
 	if (options.singleUse === true) body.single_use = true;

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { listItems } from '../../transport';
-import { returnAllFields, showFor } from '../common.descriptions';
+import { readLimit, returnAllFields, showFor } from '../common.descriptions';
 
 export const description: INodeProperties[] = showFor('transcription', 'getMany', returnAllFields);
 
@@ -9,8 +9,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
-	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex) as number);
+	const limit = readLimit.call(this, itemIndex);
 	const transcriptions = await listItems.call(
 		this,
 		'/v1/transcriptions',

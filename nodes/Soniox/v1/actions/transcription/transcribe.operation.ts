@@ -7,15 +7,18 @@ import type {
 } from 'n8n-workflow';
 
 import { multipartBody } from '../../helpers/binaryUpload';
+import { checkNumber, checkText } from '../../helpers/parameterValues';
 import { outputFormatFields, transcriptOutput } from '../../helpers/transcriptOutput';
 import type { TranscriptToken } from '../../helpers/transcriptFormat';
 import { waitForTranscription } from '../../helpers/waitForTranscription';
 import { sonioxApiRequest } from '../../transport';
 import { clientReferenceIdField, showFor } from '../common.descriptions';
+import { readFileId } from '../file/fileId';
 import { realtimeTranscribeFields, transcribeRealtime } from './transcribeRealtime';
 import { recognitionConfig, recognitionOptionsField } from './transcriptionOptions';
 
 const UPLOAD_TIMEOUT_MS = 60 * 60 * 1000;
+const HTTP_URL = /^https?:\/\/\S+$/;
 const asyncOnly = { show: { mode: ['async'] } };
 
 export const description: INodeProperties[] = showFor('transcription', 'transcribe', [
@@ -184,53 +187,69 @@ function fail(
 	throw new NodeOperationError(context.getNode(), message, { itemIndex, description });
 }
 
+/** Webhook settings in the API's names; Soniox takes each value up to 256 characters. */
+function webhookConfig(context: IExecuteFunctions, itemIndex: number): IDataObject {
+	const webhook = context.getNodeParameter('webhook', itemIndex, {}) as IDataObject;
+	const text = (label: string, value: unknown, hint: string) =>
+		checkText(context, itemIndex, `Webhook ${label}`, value, { maxLength: 256, hint }).trim();
+	const url = text('URL', webhook.url, 'Use a full URL such as https://your-n8n/webhook/soniox.');
+	if (!url) return {};
+	if (!HTTP_URL.test(url))
+		fail(
+			context,
+			itemIndex,
+			`Webhook URL of item ${itemIndex} is not an http(s) URL`,
+			'Use a full URL such as https://your-n8n/webhook/soniox.',
+		);
+	const headerHint = 'A header name such as X-Webhook-Secret, and a secret value.';
+	const name = text('Auth Header Name', webhook.headerName, headerHint);
+	const value = text('Auth Header Value', webhook.headerValue, headerHint);
+	if (Boolean(name) !== Boolean(value))
+		fail(
+			context,
+			itemIndex,
+			`Webhook of item ${itemIndex} needs both Auth Header Name and Auth Header Value`,
+			'Fill in both, or neither.',
+		);
+	return name
+		? { webhook_url: url, webhook_auth_header_name: name, webhook_auth_header_value: value }
+		: { webhook_url: url };
+}
+
 async function transcribeAsync(this: IExecuteFunctions, itemIndex: number, config: IDataObject) {
 	const source = this.getNodeParameter('audioSource', itemIndex) as 'binary' | 'url' | 'fileId';
-	const body: IDataObject = { model: this.getNodeParameter('model', itemIndex), ...config };
-	const webhook = this.getNodeParameter('webhook', itemIndex, {}) as IDataObject;
-	if (webhook.url) {
-		if (!/^https?:\/\/\S+$/.test(String(webhook.url)))
-			fail(
-				this,
-				itemIndex,
-				`Webhook URL of item ${itemIndex} is not an http(s) URL`,
-				'Use a full URL such as https://your-n8n/webhook/soniox.',
-			);
-		body.webhook_url = webhook.url;
-		if (Boolean(webhook.headerName) !== Boolean(webhook.headerValue))
-			fail(
-				this,
-				itemIndex,
-				'Webhook auth header needs both a name and a value',
-				'Fill in both, or neither.',
-			);
-		if (webhook.headerName) {
-			body.webhook_auth_header_name = webhook.headerName;
-			body.webhook_auth_header_value = webhook.headerValue;
-		}
-	}
+	const model = checkText(
+		this,
+		itemIndex,
+		'Model Name or ID',
+		this.getNodeParameter('model', itemIndex),
+		{
+			required: true,
+			maxLength: 32,
+			hint: 'Choose a model from the list, or map its ID, e.g. stt-async-v5.',
+		},
+	);
+	const body: IDataObject = { model, ...config, ...webhookConfig(this, itemIndex) };
 
 	let uploadedFileId: string | undefined;
 	if (source === 'url') {
-		const url = String(this.getNodeParameter('audioUrl', itemIndex)).trim();
-		if (!/^https?:\/\/\S+$/.test(url))
-			fail(
-				this,
-				itemIndex,
-				`Audio URL of item ${itemIndex} is not an http(s) URL: "${url}"`,
-				'Give a full URL such as https://example.com/call.mp3.',
-			);
+		const hint = 'Give a full URL such as https://example.com/call.mp3.';
+		const url = checkText(
+			this,
+			itemIndex,
+			'Audio URL',
+			this.getNodeParameter('audioUrl', itemIndex),
+			{
+				required: true,
+				maxLength: 4096,
+				hint,
+			},
+		).trim();
+		if (!HTTP_URL.test(url))
+			fail(this, itemIndex, `Audio URL of item ${itemIndex} is not an http(s) URL: "${url}"`, hint);
 		body.audio_url = url;
 	} else if (source === 'fileId') {
-		const fileId = String(this.getNodeParameter('fileId', itemIndex)).trim();
-		if (!fileId)
-			fail(
-				this,
-				itemIndex,
-				`File ID of item ${itemIndex} is empty`,
-				'Map the ID returned by File → Upload.',
-			);
-		body.file_id = fileId;
+		body.file_id = readFileId.call(this, itemIndex);
 	} else {
 		const upload = await multipartBody(this, itemIndex, {
 			fields: { client_reference_id: config.client_reference_id as string | undefined },
@@ -300,10 +319,20 @@ export async function execute(
 		);
 	}
 
+	const wait = this.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
+	const timeoutMinutes = wait
+		? checkNumber(
+				this,
+				itemIndex,
+				'Wait Timeout (Minutes)',
+				this.getNodeParameter('waitTimeoutMinutes', itemIndex, 30),
+				{ min: 0.01, whole: false },
+			)
+		: 0;
 	const { created, uploadedFileId } = await transcribeAsync.call(this, itemIndex, config);
 	const id = String(created.id);
-	if (!this.getNodeParameter('waitForCompletion', itemIndex, true)) return [{ json: created }];
-	const timeoutMs = (this.getNodeParameter('waitTimeoutMinutes', itemIndex, 30) as number) * 60_000;
+	if (!wait) return [{ json: created }];
+	const timeoutMs = timeoutMinutes * 60_000;
 	const transcription = await waitForTranscription.call(this, id, timeoutMs, itemIndex);
 	const transcript = await sonioxApiRequest.call(this, {
 		method: 'GET',

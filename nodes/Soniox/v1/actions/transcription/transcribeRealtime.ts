@@ -2,8 +2,11 @@
 // the real-time WebSocket (see helpers/realtime/transcribe.ts for the session and resuming).
 
 import { NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { assertAudio, assertNotEmpty } from '../../helpers/audioInput';
+import { getInputBinary } from '../../helpers/binaryUpload';
+import { checkNumber, checkText } from '../../helpers/parameterValues';
 import {
 	RAW_FORMAT_SAMPLE_BYTES,
 	autoLayout,
@@ -160,20 +163,37 @@ export async function transcribeRealtime(
 	binaryPropertyName: string,
 	common: IDataObject,
 ): Promise<RealtimeTranscribeResult> {
-	const model = this.getNodeParameter('realtimeModel', itemIndex) as string;
+	const model = checkText(
+		this,
+		itemIndex,
+		'Real-Time Model Name or ID',
+		this.getNodeParameter('realtimeModel', itemIndex),
+		{ required: true, hint: 'Choose a model from the list, or map its ID, e.g. stt-rt-v5.' },
+	);
 	const pace = this.getNodeParameter('sendingPace', itemIndex, 'realTime') as 'realTime' | 'fast';
 	const options = this.getNodeParameter('realtimeOptions', itemIndex, {}) as IDataObject;
-	const access = await getRealtimeAccess.call(this, itemIndex, 'stt');
-	const audio = await audioOf.call(this, itemIndex, binaryPropertyName);
-	const layout = await layoutOf.call(this, itemIndex, audio);
-
 	const config: IDataObject = { ...common, model };
 	if (options.enableEndpointDetection === true) {
 		config.enable_endpoint_detection = true;
-		if (typeof options.maxEndpointDelayMs === 'number') {
-			config.max_endpoint_delay_ms = options.maxEndpointDelayMs;
+		if (options.maxEndpointDelayMs !== undefined) {
+			config.max_endpoint_delay_ms = checkNumber(
+				this,
+				itemIndex,
+				'Max Endpoint Delay (Ms)',
+				options.maxEndpointDelayMs,
+				{ min: 500, max: 3000 },
+			);
 		}
 	}
+	const maxResumes =
+		options.maxResumes === undefined
+			? undefined
+			: checkNumber(this, itemIndex, 'Max Resumes', options.maxResumes, { min: 0, max: 10 });
+	const access = await getRealtimeAccess.call(this, itemIndex, 'stt');
+	const binary = getInputBinary(this, itemIndex, binaryPropertyName);
+	const audio = await audioOf.call(this, itemIndex, binaryPropertyName, binary);
+	const layout = await layoutOf.call(this, itemIndex, audio, binaryPropertyName, binary);
+
 	const transcription = await transcribeInRealTime({
 		node: this.getNode(),
 		...access,
@@ -181,7 +201,7 @@ export async function transcribeRealtime(
 		audio,
 		layout,
 		pace,
-		maxResumes: typeof options.maxResumes === 'number' ? options.maxResumes : undefined,
+		maxResumes,
 	});
 	return { ...transcription, model };
 }
@@ -191,8 +211,8 @@ async function audioOf(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	binaryPropertyName: string,
+	binary: IBinaryData,
 ): Promise<AudioSource> {
-	const binary = this.helpers.assertBinaryData(itemIndex, binaryPropertyName);
 	if (binary.id) {
 		const id = binary.id;
 		return streamSource(async () => await this.helpers.getBinaryStream(id, STREAM_CHUNK_BYTES));
@@ -200,32 +220,41 @@ async function audioOf(
 	return bufferSource(await this.helpers.getBinaryDataBuffer(itemIndex, binaryPropertyName));
 }
 
+/** How the audio is laid out; audio that is empty, or not audio at all, is refused first. */
 async function layoutOf(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	audio: AudioSource,
+	binaryPropertyName: string,
+	binary: IBinaryData,
 ): Promise<AudioLayout> {
 	const format = this.getNodeParameter('realtimeAudioFormat', itemIndex, 'auto') as string;
-	if (format === 'auto') return autoLayout(await readHead(audio, HEADER_BYTES));
+	if (format === 'auto') {
+		const head = await readHead(audio, HEADER_BYTES);
+		assertAudio(this, itemIndex, binaryPropertyName, binary, head);
+		return autoLayout(head);
+	}
+	// Raw samples have no header to recognise; only emptiness shows.
+	assertNotEmpty(this, itemIndex, binaryPropertyName, await readHead(audio, 1));
 	if (!(format in RAW_FORMAT_SAMPLE_BYTES)) {
 		throw new NodeOperationError(this.getNode(), `Audio Format "${format}" is not known`, {
 			itemIndex,
 			description: `Choose Auto-Detect or one of: ${Object.keys(RAW_FORMAT_SAMPLE_BYTES).join(', ')}.`,
 		});
 	}
-	const sampleRate = this.getNodeParameter('sampleRate', itemIndex) as number;
-	const channels = this.getNodeParameter('numChannels', itemIndex) as number;
-	for (const [field, value, min, max] of [
-		['Sample Rate', sampleRate, 1000, 384000],
-		['Channels', channels, 1, 16],
-	] as const) {
-		if (!Number.isInteger(value) || value < min || value > max) {
-			throw new NodeOperationError(
-				this.getNode(),
-				`${field} of item ${itemIndex} must be a whole number from ${min} to ${max}, not ${String(value)}`,
-				{ itemIndex, description: 'Set it to what the raw audio was recorded with.' },
-			);
-		}
-	}
+	const sampleRate = checkNumber(
+		this,
+		itemIndex,
+		'Sample Rate (Hz)',
+		this.getNodeParameter('sampleRate', itemIndex),
+		{ min: 1000, max: 384000 },
+	);
+	const channels = checkNumber(
+		this,
+		itemIndex,
+		'Channels',
+		this.getNodeParameter('numChannels', itemIndex),
+		{ min: 1, max: 16 },
+	);
 	return rawLayout({ format, sampleRate, channels });
 }

@@ -1,5 +1,6 @@
-import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { readResourceId } from '../../helpers/resourceId';
 
 export const transcriptionIdField: INodeProperties = {
 	displayName: 'Transcription ID',
@@ -10,17 +11,12 @@ export const transcriptionIdField: INodeProperties = {
 	placeholder: 'e.g. 73d4357d-cad2-4338-a60d-ec6f2044f721',
 };
 
+/** The Transcription ID of one item, as a URL path segment. */
 export function transcriptionIdOf(this: IExecuteFunctions, itemIndex: number): string {
-	const id = String(this.getNodeParameter('transcriptionId', itemIndex) ?? '').trim();
-	if (!id || /[/?#\s]/.test(id)) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`Transcription ID of item ${itemIndex} is empty or not an ID: "${id}"`,
-			{
-				itemIndex,
-				description: 'Map the "id" of a transcription, e.g. {{ $json.id }}.',
-			},
-		);
-	}
+	const id = readResourceId(this, itemIndex, {
+		name: 'transcriptionId',
+		label: 'Transcription ID',
+		hint: 'Map the "id" of a transcription, e.g. {{ $json.id }}.',
+	});
 	return encodeURIComponent(id);
 }

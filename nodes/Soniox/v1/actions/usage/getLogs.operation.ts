@@ -7,7 +7,7 @@ import {
 	usageFiltersCollection,
 } from '../../helpers/usageFilters';
 import { streamUsageLogs, type UsageLogSort } from '../../helpers/usageLogs';
-import { returnAllFields, showFor } from '../common.descriptions';
+import { readLimit, returnAllFields, showFor } from '../common.descriptions';
 import {
 	assertUsageLogsWindow,
 	readTimeWindow,
@@ -32,12 +32,11 @@ export async function execute(
 	assertUsageLogsWindow.call(this, window, now, itemIndex);
 	const sort = this.getNodeParameter('sort', itemIndex) as UsageLogSort;
 	const filter = readUsageFilter(this, itemIndex);
-	const returnAll = this.getNodeParameter('returnAll', itemIndex) as boolean;
-	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex) as number);
+	const limit = readLimit.call(this, itemIndex) ?? Infinity;
 
 	const filtering = !isEmptyUsageFilter(filter);
 	// Without filters every entry counts, so Soniox can stop at the limit; with them, read on.
-	const fetchLimit = filtering || returnAll ? undefined : limit;
+	const fetchLimit = filtering || limit === Infinity ? undefined : limit;
 	const results: INodeExecutionData[] = [];
 	for await (const page of streamUsageLogs.call(this, window, { sort, limit: fetchLimit })) {
 		for (const entry of page) {

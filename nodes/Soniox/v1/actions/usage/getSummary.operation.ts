@@ -69,7 +69,7 @@ export async function execute(
 		throw new NodeOperationError(
 			this.getNode(),
 			`The time range touches ${days} UTC days; Soniox summarizes at most ${SUMMARY_MAX_DAYS}`,
-			{ itemIndex, description: 'Choose a shorter range, e.g. one year at a time.' },
+			{ itemIndex, description: 'Choose a shorter Time Range, e.g. one year at a time.' },
 		);
 	}
 	const output = this.getNodeParameter('output', itemIndex) as 'perDayAndModel' | 'perDay' | 'raw';

@@ -115,7 +115,7 @@ export function assertUsageLogsWindow(
 	throw new NodeOperationError(this.getNode(), `Cannot read usage logs: ${problem}`, {
 		itemIndex,
 		description:
-			'Choose a time range that starts within the last 91 days. For daily totals over longer periods, use Usage > Get Summary (up to 366 days).',
+			'Choose a Time Range that starts within the last 91 days (or a later Start). For daily totals over longer periods, use Usage > Get Summary (up to 366 days).',
 	});
 }
 

@@ -2,6 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { multipartBody } from '../../helpers/binaryUpload';
+import { checkText } from '../../helpers/parameterValues';
 import { sonioxApiRequest } from '../../transport';
 import { showFor } from '../common.descriptions';
 
@@ -28,12 +29,15 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const name = String(this.getNodeParameter('name', itemIndex) ?? '').trim();
+	const hint = 'Give the voice a short name.';
+	const name = checkText(this, itemIndex, 'Name', this.getNodeParameter('name', itemIndex), {
+		hint,
+	}).trim();
 	if (name.length < 1 || name.length > 128) {
 		throw new NodeOperationError(
 			this.getNode(),
 			`Name of item ${itemIndex} must have 1 to 128 characters`,
-			{ itemIndex, description: 'Give the voice a short name.' },
+			{ itemIndex, description: hint },
 		);
 	}
 	const upload = await multipartBody(this, itemIndex, {

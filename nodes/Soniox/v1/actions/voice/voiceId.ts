@@ -1,5 +1,6 @@
-import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { readResourceId } from '../../helpers/resourceId';
 
 export const voiceIdField: INodeProperties = {
 	displayName: 'Voice ID',
@@ -10,14 +11,12 @@ export const voiceIdField: INodeProperties = {
 	description: 'The ID of a cloned voice',
 };
 
+/** The Voice ID of one item, as a URL path segment. */
 export function voiceIdOf(this: IExecuteFunctions, itemIndex: number): string {
-	const id = String(this.getNodeParameter('voiceId', itemIndex) ?? '').trim();
-	if (!id || /[/?#\s]/.test(id)) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`Voice ID of item ${itemIndex} is empty or not an ID: "${id}"`,
-			{ itemIndex, description: 'Map the "id" returned by Voice → Create.' },
-		);
-	}
+	const id = readResourceId(this, itemIndex, {
+		name: 'voiceId',
+		label: 'Voice ID',
+		hint: 'Map the "id" returned by Voice → Create, e.g. {{ $json.id }}.',
+	});
 	return encodeURIComponent(id);
 }

@@ -1,0 +1,105 @@
+// An expression can turn any field into any type. These checks run before a request is made,
+// and their errors name the field as the editor shows it.
+import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+function kindOf(value: unknown): string {
+	if (Array.isArray(value)) return 'a list';
+	if (value === null) return 'null';
+	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function shown(value: unknown): string {
+	if (typeof value === 'string') return `"${value}"`;
+	return typeof value === 'number' ? String(value) : kindOf(value);
+}
+
+export interface TextRule {
+	/** How to fix a wrong value: the error's description. */
+	hint: string;
+	/** Refuse a value that is empty or blank. */
+	required?: boolean;
+	maxLength?: number;
+	/** Take a number as its digits (true by default: IDs are often numbers). */
+	allowNumber?: boolean;
+}
+
+/** The text of a field, '' when it is empty (undefined and null included). */
+export function checkText(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	label: string,
+	value: unknown,
+	rule: TextRule,
+): string {
+	const fail = (problem: string): never => {
+		throw new NodeOperationError(context.getNode(), `${label} of item ${itemIndex} ${problem}`, {
+			itemIndex,
+			description: rule.hint,
+		});
+	};
+	let text = '';
+	if (typeof value === 'string') text = value;
+	else if (typeof value === 'number' && rule.allowNumber !== false) text = String(value);
+	else if (value !== undefined && value !== null) fail(`must be text, not ${kindOf(value)}`);
+	if (rule.required && text.trim() === '') fail('is empty');
+	if (rule.maxLength !== undefined && text.length > rule.maxLength) {
+		fail(`is ${text.length} characters long; Soniox accepts at most ${rule.maxLength}`);
+	}
+	return text;
+}
+
+export interface NumberRange {
+	min: number;
+	max?: number;
+	/** Whole numbers only (true by default). */
+	whole?: boolean;
+}
+
+/** A number within the range; text that is a number counts as that number. */
+export function checkNumber(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	label: string,
+	value: unknown,
+	range: NumberRange,
+): number {
+	const number =
+		typeof value === 'number'
+			? value
+			: typeof value === 'string' && value.trim() !== ''
+				? Number(value)
+				: NaN;
+	const whole = range.whole ?? true;
+	const inRange =
+		Number.isFinite(number) &&
+		(!whole || Number.isInteger(number)) &&
+		number >= range.min &&
+		(range.max === undefined || number <= range.max);
+	if (inRange) return number;
+	const expected = `${whole ? 'a whole number' : 'a number'} ${range.max === undefined ? `of at least ${range.min}` : `from ${range.min} to ${range.max}`}`;
+	throw new NodeOperationError(
+		context.getNode(),
+		`${label} of item ${itemIndex} must be ${expected}, not ${shown(value)}`,
+		{ itemIndex, description: `Enter ${expected}, or map one, e.g. {{ $json.value }}.` },
+	);
+}
+
+/** One of a fixed set of values (an options field set by an expression). */
+export function checkChoice<T extends string | number>(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	label: string,
+	value: unknown,
+	choices: readonly T[],
+): T {
+	const match = choices.find((choice) => choice === value || String(choice) === String(value));
+	if (match !== undefined && typeof value !== 'object') return match;
+	const listed = choices.map((choice) => String(choice));
+	const list = `${listed.slice(0, -1).join(', ')} or ${listed[listed.length - 1]}`;
+	throw new NodeOperationError(
+		context.getNode(),
+		`${label} of item ${itemIndex} must be ${list}, not ${shown(value)}`,
+		{ itemIndex, description: `Choose ${label} from the list, or map one of: ${list}.` },
+	);
+}
