@@ -251,6 +251,23 @@ describe('Speech → Synthesize in Real-Time mode', () => {
 		});
 	}
 
+	it('with a temporary key, neither sends nor shows its own reference: the key’s bound one is billed', async () => {
+		const key = await createTemporaryKey(emulator, 'tts_rt', 'end_user_9');
+		const ledgerBefore = wsEntries().length;
+		const { items, error } = await synthesizeNode(
+			{ realtimeKeySource: 'temporaryKey', temporaryApiKey: key },
+			lines('Hello.'),
+		);
+		expect(error).toBeUndefined();
+		expect(items[0].json).not.toHaveProperty('client_reference_id');
+		expect(JSON.stringify(items[0].json)).not.toContain(key);
+		expect(
+			wsEntries()
+				.slice(ledgerBefore)
+				.map((entry) => entry.client_reference_id),
+		).toEqual(['end_user_9']);
+	});
+
 	it('speaks all items over one connection, the same audio as REST mode, each billed to its customer', async () => {
 		const before = proxy.connections();
 		const ledgerBefore = wsEntries().length;

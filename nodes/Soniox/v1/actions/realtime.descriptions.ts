@@ -52,6 +52,17 @@ export interface RealtimeAccess {
 	keySource: KeySource;
 }
 
+/**
+ * Whether Soniox bills this item under the Client Reference ID bound to a temporary key: it then
+ * ignores any ID in the request, so none is sent and none is shown.
+ */
+export function billedByTemporaryKey(this: IExecuteFunctions, itemIndex: number): boolean {
+	return (
+		this.getNodeParameter('mode', itemIndex, '') === 'realTime' &&
+		this.getNodeParameter('realtimeKeySource', itemIndex, 'credential') === 'temporaryKey'
+	);
+}
+
 /** The WebSocket URL from the credential and the key this item's connection uses. */
 export async function getRealtimeAccess(
 	this: IExecuteFunctions,

@@ -7,6 +7,7 @@ import { AUDIO_FORMAT_OPTIONS, AUDIO_FORMATS } from '../../helpers/audioFormats'
 import { getClientReferenceId } from '../../helpers/clientReferenceId';
 import { checkText } from '../../helpers/parameterValues';
 import { clientReferenceIdField } from '../common.descriptions';
+import { billedByTemporaryKey } from '../realtime.descriptions';
 
 export const MAX_TEXT_CHARACTERS = 5000;
 
@@ -116,6 +117,7 @@ export interface PreparedSpeech {
 	fileName: string;
 	mimeType: string;
 	binaryPropertyName: string;
+	billedByTemporaryKey: boolean;
 }
 
 export function prepareSpeech(
@@ -187,8 +189,10 @@ export function prepareSpeech(
 	}
 	if (options.reduceSilence === true) config.reduce_silence = true;
 	const clientReferenceId = getClientReferenceId.call(this, itemIndex);
-	if (clientReferenceId) config.client_reference_id = clientReferenceId;
+	const boundToKey = billedByTemporaryKey.call(this, itemIndex);
+	if (clientReferenceId && !boundToKey) config.client_reference_id = clientReferenceId;
 	return {
+		billedByTemporaryKey: boundToKey,
 		text,
 		config,
 		fileName: String(options.fileName || `speech.${rule.extension}`),

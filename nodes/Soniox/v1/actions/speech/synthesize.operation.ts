@@ -49,7 +49,9 @@ function summary(speech: PreparedSpeech, bytes: number) {
 		audio_format: speech.config.audio_format,
 		characters: speech.text.length,
 		bytes,
-		client_reference_id: speech.config.client_reference_id ?? null,
+		...(speech.billedByTemporaryKey
+			? {}
+			: { client_reference_id: speech.config.client_reference_id ?? null }),
 	};
 }
 

@@ -14,6 +14,7 @@ import { waitForTranscription } from '../../helpers/waitForTranscription';
 import { sonioxApiRequest } from '../../transport';
 import { clientReferenceIdField, showFor } from '../common.descriptions';
 import { readFileId } from '../file/fileId';
+import { billedByTemporaryKey } from '../realtime.descriptions';
 import { realtimeTranscribeFields, transcribeRealtime } from './transcribeRealtime';
 import { recognitionConfig, recognitionOptionsField } from './transcriptionOptions';
 
@@ -314,7 +315,9 @@ export async function execute(
 				model: result.model,
 				audio_duration_ms: result.audioDurationMs,
 				sessions: result.sessions,
-				client_reference_id: config.client_reference_id ?? null,
+				...(billedByTemporaryKey.call(this, itemIndex)
+					? {}
+					: { client_reference_id: config.client_reference_id ?? null }),
 			},
 		);
 	}

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { getClientReferenceId } from '../../helpers/clientReferenceId';
+import { billedByTemporaryKey } from '../realtime.descriptions';
 
 export const recognitionOptionsField: INodeProperties = {
 	displayName: 'Options',
@@ -184,6 +185,8 @@ export function recognitionConfig(this: IExecuteFunctions, itemIndex: number): I
 		config.translation = { type: 'two_way', language_a: pair[0], language_b: pair[1] };
 	}
 	const clientReferenceId = getClientReferenceId.call(this, itemIndex);
-	if (clientReferenceId) config.client_reference_id = clientReferenceId;
+	if (clientReferenceId && !billedByTemporaryKey.call(this, itemIndex)) {
+		config.client_reference_id = clientReferenceId;
+	}
 	return config;
 }
