@@ -2,9 +2,72 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { sonioxApiRequest } from '../transport';
+import { forecastProcessingMs, rememberProcessing } from './processingForecast';
 
-/** First check soon after creation, then back off to a ceiling: short jobs return fast, long ones cost few requests. */
-export const POLL_SCHEDULE = { firstMs: 150, factor: 1.5, ceilingMs: 5000 };
+/**
+ * Without a forecast: first check soon, then back off to a ceiling. With one: sleep most of the
+ * time left (`approach`), check every `nearMs` around the forecast end, and back off in
+ * proportion to any overrun. The ceiling bounds what a wrong forecast costs.
+ */
+export const POLL_SCHEDULE = {
+	firstMs: 150,
+	factor: 1.5,
+	ceilingMs: 5000,
+	nearMs: 300,
+	approach: 0.85,
+	overrun: 0.25,
+};
+
+/**
+ * One wait's view of a job. Soniox reports audio_duration_ms once processing begins, so from
+ * then on the job's end can be forecast; until then (or for a model not seen yet) it backs off.
+ */
+class JobWatch {
+	private lastQueuedAt: number;
+	private lastCheckAt: number;
+	private processingSince?: number;
+	private startUncertainty = 0;
+	private forecastEnd?: number;
+	private backoffMs = POLL_SCHEDULE.firstMs;
+
+	constructor(startedAt: number) {
+		this.lastQueuedAt = this.lastCheckAt = startedAt;
+	}
+
+	/** Takes a check's answer and returns how long to wait before the next check. */
+	nextDelayMs(transcription: IDataObject, at: number): number {
+		if (transcription.status === 'queued') this.lastQueuedAt = at;
+		else if (this.processingSince === undefined) {
+			this.processingSince = (this.lastQueuedAt + at) / 2;
+			this.startUncertainty = (at - this.lastQueuedAt) / 2;
+		}
+		const audioMs = Number(transcription.audio_duration_ms) || 0;
+		if (this.forecastEnd === undefined && this.processingSince !== undefined && audioMs > 0) {
+			const forecast = forecastProcessingMs(String(transcription.model), audioMs);
+			if (forecast !== undefined) this.forecastEnd = this.processingSince + forecast;
+		}
+		this.lastCheckAt = at;
+		const { ceilingMs, nearMs, approach, overrun, factor } = POLL_SCHEDULE;
+		if (this.forecastEnd === undefined) {
+			this.backoffMs = Math.min(ceilingMs, this.backoffMs * factor);
+			return this.backoffMs;
+		}
+		const left = this.forecastEnd - at;
+		return Math.min(ceilingMs, Math.max(nearMs, left > 0 ? left * approach : -left * overrun));
+	}
+
+	/** Teaches the forecast how long this job took, once it has completed. */
+	learn(transcription: IDataObject, at: number) {
+		const audioMs = Number(transcription.audio_duration_ms) || 0;
+		if (this.processingSince === undefined || audioMs <= 0) return;
+		const uncertainty = Math.max(1, this.startUncertainty + (at - this.lastCheckAt) / 2);
+		rememberProcessing(String(transcription.model), {
+			audioMs,
+			processingMs: (this.lastCheckAt + at) / 2 - this.processingSince,
+			weight: 1 / uncertainty ** 2,
+		});
+	}
+}
 
 /**
  * Polls a transcription until it completes. Fails with the transcription's own error when it
@@ -17,6 +80,7 @@ export async function waitForTranscription(
 	itemIndex: number,
 ): Promise<IDataObject> {
 	const deadline = Date.now() + timeoutMs;
+	const watch = new JobWatch(Date.now());
 	let delayMs = POLL_SCHEDULE.firstMs;
 	for (;;) {
 		await sleep(Math.min(delayMs, Math.max(0, deadline - Date.now())));
@@ -24,7 +88,10 @@ export async function waitForTranscription(
 			method: 'GET',
 			path: `/v1/transcriptions/${id}`,
 		});
-		if (transcription.status === 'completed') return transcription;
+		if (transcription.status === 'completed') {
+			watch.learn(transcription, Date.now());
+			return transcription;
+		}
 		if (transcription.status === 'error') {
 			throw new NodeOperationError(
 				this.getNode(),
@@ -42,6 +109,6 @@ export async function waitForTranscription(
 				},
 			);
 		}
-		delayMs = Math.min(POLL_SCHEDULE.ceilingMs, delayMs * POLL_SCHEDULE.factor);
+		delayMs = watch.nextDelayMs(transcription, Date.now());
 	}
 }
