@@ -7,6 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { node24 } from './lib/runtime.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const { status } = spawnSync(node24(), ['--expose-gc', '--max-old-space-size=8192', tsx, join(root, 'bench', 'run.ts')], { stdio: 'inherit', cwd: root });
+// tsx as a loader in this one process: its CLI would start a second Node.js without these flags.
+const flags = ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx'];
+const { status } = spawnSync(
+	node24(),
+	[...flags, join(root, 'bench', 'run.ts'), ...process.argv.slice(2)],
+	{ stdio: 'inherit', cwd: root },
+);
 process.exit(status ?? 1);
