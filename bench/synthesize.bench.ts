@@ -12,7 +12,7 @@ import { MS_PER_CHARACTER } from '../test/emulator/audio';
 import { core, emulatorCredentials, readBinary, runNode, useBinaryDataMode } from '../test/harness';
 import { curl, requireCurl } from './curl';
 import { startEmulatorProcess } from './emulatorProcess';
-import { report } from './measure';
+import { measure, report } from './measure';
 import { compareRuns } from './repeat';
 
 const RUNS = 5;
@@ -97,9 +97,28 @@ export async function run() {
 		if (!checked) throw new Error('The audio was never compared');
 		const megabytes = (statSync(outFile).size / 1024 / 1024).toFixed(1);
 		report(`Synthesize ${megabytes} MiB WAV (REST)`, ours, baseline, 'time ≤ 1.3');
+		// What Node.js itself manages: the same request with fetch, the audio written to a file.
+		const plainRuns: number[] = [];
+		for (let run = 0; run < RUNS; run++) plainRuns.push((await measure(plainFetch)).ms);
+		const plainMs = plainRuns.sort((a, b) => a - b)[Math.floor(RUNS / 2)];
+		console.log(
+			`  synthesize: a plain Node.js client (fetch → file) took ${plainMs.toFixed(0)} ms (median): ours / plain Node.js = ${(ours.ms / plainMs).toFixed(2)}`,
+		);
 	} finally {
 		rmSync(folder, { recursive: true, force: true });
 		await emulator.close();
+	}
+
+	async function plainFetch() {
+		const response = await fetch(`${emulator.urls.ttsRest}/tts`, {
+			method: 'POST',
+			headers: {
+				Authorization: `Bearer ${emulator.apiKey}`,
+				'Content-Type': 'application/json',
+			},
+			body: readFileSync(bodyFile),
+		});
+		writeFileSync(join(folder, 'plain.wav'), Buffer.from(await response.arrayBuffer()));
 	}
 }
 
