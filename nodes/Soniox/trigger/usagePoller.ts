@@ -52,7 +52,13 @@ export async function pollNewEntries(
 ): Promise<{ entries: UsageLogEntry[]; next: PollState }> {
 	const start = Math.max(state.watermark - settings.lookBackMs, settings.now - OLDEST_START_MS);
 	const end = settings.now + CLOCK_SKEW_ALLOWANCE_MS;
-	const seen = { ...state.seen };
+	const watermark = Math.max(state.watermark, settings.now);
+	const keepFrom = watermark - settings.lookBackMs;
+	// A Map: a poll may add 100,000 UUIDs, far faster than as keys of a plain object. What the
+	// next poll must remember is filled in as pages arrive, while the next one is on its way.
+	const seen = new Map(Object.entries(state.seen));
+	const pruned: PollState['seen'] = {};
+	for (const [uuid, endMs] of seen) if (endMs >= keepFrom) pruned[uuid] = endMs;
 	const entries: UsageLogEntry[] = [];
 	for await (const page of streamUsageLogs.call(
 		this,
@@ -60,14 +66,12 @@ export async function pollNewEntries(
 		{ sort: 'end_time_asc' },
 	)) {
 		for (const entry of page) {
-			if (seen[entry.uuid] !== undefined) continue;
+			if (seen.has(entry.uuid)) continue;
 			const endMs = Date.parse(entry.end_time);
-			seen[entry.uuid] = endMs;
+			seen.set(entry.uuid, endMs);
+			if (endMs >= keepFrom) pruned[entry.uuid] = endMs;
 			if (endMs >= state.since) entries.push(entry);
 		}
 	}
-	const watermark = Math.max(state.watermark, settings.now);
-	const keepFrom = watermark - settings.lookBackMs;
-	const pruned = Object.fromEntries(Object.entries(seen).filter(([, endMs]) => endMs >= keepFrom));
 	return { entries, next: { watermark, since: state.since, seen: pruned } };
 }

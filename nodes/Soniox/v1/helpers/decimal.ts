@@ -1,5 +1,6 @@
 // Exact decimal money. Soniox sends costs as strings with 10 decimals ("0.0050000000");
-// binary floats would drift when thousands of them are summed, so every sum is a BigInt.
+// binary floats would drift when thousands of them are summed, so every sum counts whole units
+// of 10^-10: in a BigInt, or in a Number only while it is below 2^52 and therefore exact.
 
 /** Soniox reports costs with this many decimals; sums are formatted the same way. */
 export const SONIOX_COST_DECIMALS = 10;
@@ -104,10 +105,9 @@ export function formatDecimal(
 
 /** The exact sum of decimal strings, formatted with 10 decimals unless told otherwise. */
 export function sumDecimals(values: Array<string | number>, options: FormatOptions = {}): string {
-	return formatDecimal(
-		values.reduce<Decimal>((sum, value) => addDecimal(sum, value), ZERO),
-		options,
-	);
+	const sum = new DecimalSums([SONIOX_COST_DECIMALS]);
+	for (const value of values) sum.add(0, value);
+	return formatDecimal(sum.total(0), options);
 }
 
 /**
@@ -138,4 +138,116 @@ export function divideToDecimal(
 	// One extra digit decides the rounding, then roundDecimal applies it half away from zero.
 	const scaled = (numerator * 10n ** BigInt(decimals + 1)) / denominator;
 	return formatDecimal({ units: scaled, scale: decimals + 1 }, options);
+}
+
+/** Below 2^52, two Numbers add up to less than 2^53: still an exact integer. */
+const EXACT_LIMIT = 2 ** 52;
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, exponent) => 10 ** exponent);
+
+/** The five digits at `at` as a number, or -1 if one is not a digit (small-integer math only). */
+function fiveDigits(text: string, at: number): number {
+	const a = text.charCodeAt(at) - 48;
+	const b = text.charCodeAt(at + 1) - 48;
+	const c = text.charCodeAt(at + 2) - 48;
+	const d = text.charCodeAt(at + 3) - 48;
+	const e = text.charCodeAt(at + 4) - 48;
+	// A value outside 0..9 makes itself or 9 minus itself negative.
+	if ((a | (9 - a) | b | (9 - b) | c | (9 - c) | d | (9 - d) | e | (9 - e)) < 0) return -1;
+	return (((a * 10 + b) * 10 + c) * 10 + d) * 10 + e;
+}
+
+/** Soniox's own form, "0.0050000000" (up to 5 digits before the point), in 10^-10 units. */
+function sonioxCostUnits(text: string): number {
+	const dot = text.length - 11;
+	if (dot < 1 || dot > 5 || text.charCodeAt(dot) !== 46) return Number.NaN;
+	let whole = 0;
+	for (let index = 0; index < dot; index++) {
+		const digit = text.charCodeAt(index) - 48;
+		if ((digit | (9 - digit)) < 0) return Number.NaN;
+		whole = whole * 10 + digit;
+	}
+	const high = fiveDigits(text, dot + 1);
+	const low = fiveDigits(text, dot + 6);
+	return (high | low) < 0 ? Number.NaN : whole * 1e10 + high * 1e5 + low;
+}
+
+/**
+ * "-12.5", "0.006333" or "7" as a whole number of 10^-scale units, or NaN when the text has
+ * another form or more digits than a Number holds exactly.
+ */
+function fixedPointUnits(text: string, scale: number): number {
+	const negative = text.charCodeAt(0) === 45; // "-"
+	let units = 0;
+	let digits = 0;
+	let decimals = -1;
+	for (let index = negative ? 1 : 0; index < text.length; index++) {
+		const code = text.charCodeAt(index);
+		if (code === 46 && decimals < 0) {
+			decimals = 0; // "."
+			continue;
+		}
+		if (code < 48 || code > 57) return Number.NaN;
+		units = units * 10 + (code - 48);
+		digits++;
+		if (decimals >= 0) decimals++;
+	}
+	if (digits === 0 || decimals > scale || units >= EXACT_LIMIT) return Number.NaN;
+	units *= POWERS_OF_TEN[scale - Math.max(decimals, 0)];
+	if (!(units < EXACT_LIMIT)) return Number.NaN;
+	return negative ? -units : units;
+}
+
+/**
+ * Exact running sums side by side, fast over millions of Soniox costs: an amount with up to
+ * its sum's `scale` decimals adds up as a whole Number of 10^-scale units, carried into a
+ * BigInt before it could lose a digit; anything else (more decimals, exponents, huge values)
+ * is added exactly on the side.
+ */
+export class DecimalSums {
+	private readonly units: number[];
+	private readonly carried: bigint[];
+	private rest?: Decimal[];
+
+	/** One sum per scale: 10 for Soniox costs, 0 for whole counts. */
+	constructor(private readonly scales: readonly number[]) {
+		this.units = scales.map(() => 0);
+		this.carried = scales.map(() => 0n);
+	}
+
+	/** Adds a decimal to sum `index`; null and undefined count as zero. */
+	add(index: number, value: string | number | Decimal | null | undefined): void {
+		if (value === null || value === undefined) return;
+		const scale = this.scales[index];
+		let units = Number.NaN;
+		if (typeof value === 'string' && scale === SONIOX_COST_DECIMALS) units = sonioxCostUnits(value);
+		if (Number.isNaN(units) && typeof value !== 'object') {
+			units = fixedPointUnits(String(value), scale);
+		}
+		if (!Number.isNaN(units)) {
+			this.addUnits(index, units);
+		} else {
+			this.rest ??= this.scales.map(() => ZERO);
+			this.rest[index] = addDecimal(this.rest[index], value);
+		}
+	}
+
+	/** Adds a whole number of 10^-scale units to sum `index`. */
+	addUnits(index: number, units: number): void {
+		if (units > -EXACT_LIMIT && units < EXACT_LIMIT) {
+			const sum = this.units[index] + units;
+			if (sum > -EXACT_LIMIT && sum < EXACT_LIMIT) {
+				this.units[index] = sum;
+				return;
+			}
+			this.carried[index] += BigInt(sum);
+			this.units[index] = 0;
+		} else {
+			this.carried[index] += BigInt(units);
+		}
+	}
+
+	total(index: number): Decimal {
+		const units = this.carried[index] + BigInt(this.units[index]);
+		return addDecimal({ units, scale: this.scales[index] }, this.rest?.[index] ?? ZERO);
+	}
 }

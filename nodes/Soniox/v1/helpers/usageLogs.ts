@@ -38,10 +38,33 @@ export async function* streamUsageLogs(
 	for (const part of parts) {
 		const qs = { start_time: toSonioxTime(part.start), end_time: toSonioxTime(part.end), sort };
 		const limit = Number.isFinite(remaining) ? remaining : undefined;
-		for await (const page of paginate.call(this, '/v1/usage-logs', 'usage_logs', qs, limit)) {
+		const pages = paginate.call(this, '/v1/usage-logs', 'usage_logs', qs, limit);
+		for await (const page of readingAhead(pages)) {
 			remaining -= page.length;
 			yield page as UsageLogEntry[];
 		}
 		if (remaining <= 0) return;
+	}
+}
+
+/**
+ * The pages of `source`, asking for the next one as soon as one arrives, so that Soniox
+ * prepares page n + 1 while page n is being processed here. Still one request at a time, and
+ * at most two pages in memory.
+ */
+async function* readingAhead<T>(source: AsyncGenerator<T>): AsyncGenerator<T> {
+	let next = source.next();
+	try {
+		for (;;) {
+			const page = await next;
+			if (page.done) return;
+			next = source.next();
+			// Awaited on the next turn; if the reader stops first, its failure must not go unhandled.
+			next.catch(() => undefined);
+			yield page.value;
+		}
+	} finally {
+		// A reader that stops early waits for the request in flight: none outlives the node.
+		await source.return(undefined);
 	}
 }

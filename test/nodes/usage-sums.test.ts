@@ -1,0 +1,276 @@
+// The fast exact sums behind Usage → Aggregate and the trigger's summaries, checked against
+// plain BigInt arithmetic; and the usage-log stream reading one page ahead.
+import type { IHttpRequestOptions } from 'n8n-workflow';
+
+import {
+	addDecimal,
+	compareDecimal,
+	DecimalSums,
+	formatDecimal,
+	ZERO,
+	type Decimal,
+} from '../../nodes/Soniox/v1/helpers/decimal';
+import { UsageAggregator } from '../../nodes/Soniox/v1/helpers/usageAggregation';
+import type { UsageLogEntry } from '../../nodes/Soniox/v1/helpers/usageLogEntry';
+import { streamUsageLogs } from '../../nodes/Soniox/v1/helpers/usageLogs';
+import type { SonioxContext } from '../../nodes/Soniox/v1/transport';
+
+/** The sum through the general parser, one BigInt addition at a time. */
+const reference = (values: Array<string | number>): Decimal =>
+	values.reduce<Decimal>((sum, value) => addDecimal(sum, value), ZERO);
+
+function sumOf(values: Array<string | number | null | undefined>, scale = 10): Decimal {
+	const sums = new DecimalSums([scale]);
+	for (const value of values) sums.add(0, value);
+	return sums.total(0);
+}
+
+/** A small deterministic PRNG (mulberry32). */
+function random(seed: number) {
+	return () => {
+		seed = (seed + 0x6d2b79f5) >>> 0;
+		let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+describe('exact running sums', () => {
+	it('carries into a BigInt before a Number would lose a digit', () => {
+		const values = Array.from({ length: 10_000 }, () => '99999.9999999999');
+		expect(formatDecimal(sumOf(values))).toBe(
+			formatDecimal({ units: 999_999_999_999_999n * 10_000n, scale: 10 }),
+		);
+		expect(formatDecimal(sumOf(values))).toBe('999999999.9999990000');
+	});
+
+	it('stays exact far past 2^53 units of 10^-10', () => {
+		const values = Array.from({ length: 1_000_000 }, () => '12345.6789012345');
+		expect(formatDecimal(sumOf(values))).toBe('12345678901.2345000000');
+		expect(formatDecimal(sumOf(['9007199254740993.0000000001', '1']))).toBe(
+			'9007199254740994.0000000001',
+		);
+	});
+
+	it('carries negative sums too, and mixed signs cancel exactly', () => {
+		const values = Array.from({ length: 5000 }, (_, index) =>
+			index % 3 === 0 ? '12.5000000001' : '-99999.9999999999',
+		);
+		expect(compareDecimal(sumOf(values), reference(values))).toBe(0);
+		expect(formatDecimal(sumOf(['-0.0000000001', '0.0000000001', '-0']))).toBe('0.0000000000');
+	});
+
+	it('keeps digits beyond the 10th, exponents, numbers and short forms exact', () => {
+		const tiny = Array.from({ length: 10 }, () => '0.00000000001');
+		expect(formatDecimal(sumOf(tiny))).toBe('0.0000000001');
+		const mixed = ['0.123456789012345', '1e-7', 0.1, ' 2 ', '.5', '5.', '7', '0.006333', '-1.25'];
+		expect(compareDecimal(sumOf(mixed), reference(mixed))).toBe(0);
+		expect(formatDecimal(sumOf(mixed), { decimals: 15 })).toBe('13.479789889012345');
+	});
+
+	it('counts null and undefined as zero and refuses what is not a number', () => {
+		expect(formatDecimal(sumOf([null, '1', undefined]))).toBe('1.0000000000');
+		for (const bad of ['abc', '1.2.3', '0.00000000a1', '--1', '', '.', '1,5']) {
+			expect(() => sumOf([bad])).toThrow('is not a decimal number');
+		}
+	});
+
+	it('sums whole counts past 2^53, as Numbers or as text', () => {
+		const sums = new DecimalSums([0]);
+		for (let i = 0; i < 3; i++) sums.addUnits(0, 2 ** 52 - 1);
+		sums.addUnits(0, 2 ** 60);
+		sums.add(0, '12');
+		expect(sums.total(0)).toEqual({ units: 3n * (2n ** 52n - 1n) + 2n ** 60n + 12n, scale: 0 });
+	});
+
+	it('agrees with BigInt arithmetic on 20,000 random amounts of every form', () => {
+		const next = random(7);
+		const digits = (count: number) =>
+			Array.from({ length: count }, () => Math.floor(next() * 10)).join('');
+		const forms = [
+			() => `${digits(1 + Math.floor(next() * 5))}.${digits(10)}`,
+			() => `${digits(1 + Math.floor(next() * 3))}.${digits(Math.floor(next() * 10))}`,
+			() => `-${digits(1 + Math.floor(next() * 5))}.${digits(10)}`,
+			() => `0.${digits(11 + Math.floor(next() * 6))}`,
+			() => `${digits(15 + Math.floor(next() * 8))}.${digits(10)}`,
+			() => Math.round(next() * 1e9) / 1e6,
+			() => `${digits(2)}e-${Math.floor(next() * 12)}`,
+		];
+		const values = Array.from({ length: 20_000 }, () => forms[Math.floor(next() * forms.length)]());
+		for (let end = 1000; end <= values.length; end += 1000) {
+			expect(compareDecimal(sumOf(values.slice(0, end)), reference(values.slice(0, end)))).toBe(0);
+		}
+	});
+});
+
+function entry(overrides: Partial<UsageLogEntry> = {}): UsageLogEntry {
+	return {
+		uuid: 'u',
+		request_scope: 'transcribe_async',
+		client_reference_id: 'customer_1',
+		model: 'stt-async-v4',
+		start_time: '2026-11-24T09:00:00Z',
+		end_time: '2026-11-24T09:03:10Z',
+		input_text_tokens: 1,
+		input_audio_tokens: 2,
+		input_audio_duration_ms: 3,
+		output_text_tokens: 4,
+		output_audio_tokens: 5,
+		output_audio_duration_ms: 6,
+		cost_usd: '0.0000000001',
+		input_cost_usd: '0.0000000002',
+		output_cost_usd: '0.0000000003',
+		input_text_cost_usd: '0.0000000004',
+		input_audio_cost_usd: '0.0000000005',
+		output_text_cost_usd: '0.0000000006',
+		output_audio_cost_usd: '0.0000000007',
+		...overrides,
+	};
+}
+
+describe('usage aggregation, field by field', () => {
+	it('sums every field into its own total', () => {
+		const aggregator = new UsageAggregator([]);
+		aggregator.add(entry());
+		aggregator.add(entry());
+		expect(aggregator.groups()[0]).toMatchObject({
+			request_count: 2,
+			total_cost_usd: '0.0000000002',
+			total_input_cost_usd: '0.0000000004',
+			total_output_cost_usd: '0.0000000006',
+			total_input_text_cost_usd: '0.0000000008',
+			total_input_audio_cost_usd: '0.0000000010',
+			total_output_text_cost_usd: '0.0000000012',
+			total_output_audio_cost_usd: '0.0000000014',
+			total_input_text_tokens: 2,
+			total_input_audio_tokens: 4,
+			total_input_audio_duration_ms: 6,
+			total_output_text_tokens: 8,
+			total_output_audio_tokens: 10,
+			total_output_audio_duration_ms: 12,
+		});
+	});
+
+	it('adds counts past 2^52 exactly, and truncates or skips odd ones as before', () => {
+		const aggregator = new UsageAggregator([]);
+		for (let i = 0; i < 3; i++) aggregator.add(entry({ input_audio_duration_ms: 2 ** 51 + 1 }));
+		aggregator.add(entry({ input_audio_duration_ms: '7.9' as unknown as number }));
+		aggregator.add(entry({ input_audio_duration_ms: 'n/a' as unknown as number }));
+		expect(aggregator.groups()[0].total_input_audio_duration_ms).toBe(3 * 2 ** 51 + 3 + 7);
+	});
+
+	it('never mixes up groups whose keys join to the same text', () => {
+		const aggregator = new UsageAggregator(['model', 'request_scope']);
+		aggregator.add(entry({ model: 'a', request_scope: 'bc' }));
+		aggregator.add(entry({ model: 'ab', request_scope: 'c' }));
+		aggregator.add(entry({ model: '1:a', request_scope: '' }));
+		aggregator.add(entry({ model: '', request_scope: '1:a' }));
+		expect(aggregator.groups().map((row) => [row.model, row.request_scope])).toEqual([
+			['a', 'bc'],
+			['ab', 'c'],
+			['1:a', ''],
+			['', '1:a'],
+		]);
+	});
+
+	it('finds the first and last end time whatever their form', () => {
+		const aggregator = new UsageAggregator([]);
+		for (const end_time of [
+			'2026-11-24T09:03:10Z',
+			'2026-11-24T09:03:10.5Z',
+			'2026-11-24T11:03:09+02:00',
+			'2026-11-24T09:03:10.25Z',
+		]) {
+			aggregator.add(entry({ end_time }));
+		}
+		expect(aggregator.groups()[0]).toMatchObject({
+			first_end_time: '2026-11-24T11:03:09+02:00',
+			last_end_time: '2026-11-24T09:03:10.5Z',
+		});
+	});
+});
+
+describe('usage-log stream', () => {
+	const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+	const window = { start: new Date('2026-11-24T00:00:00Z'), end: new Date('2026-11-25T00:00:00Z') };
+
+	/** A Soniox that serves `pages` one-entry pages, slowly, refusing page `failAt`. */
+	function fakeSoniox(pages: number, failAt = -1) {
+		const log: string[] = [];
+		let inFlight = 0;
+		let mostInFlight = 0;
+		const context = {
+			getCredentials: async () => ({ region: 'us', apiKey: 'key' }),
+			getNode: () => ({ name: 'Soniox', type: 'soniox', typeVersion: 1, parameters: {} }),
+			helpers: {
+				httpRequestWithAuthentication: async (_type: string, options: IHttpRequestOptions) => {
+					const index = Number(options.qs?.cursor ?? 0);
+					log.push(`request ${index}`);
+					mostInFlight = Math.max(mostInFlight, ++inFlight);
+					await sleep(5);
+					inFlight--;
+					if (index === failAt) {
+						return { statusCode: 400, headers: {}, body: { error_type: 'invalid_request' } };
+					}
+					const cursor = index + 1 < pages ? String(index + 1) : null;
+					return {
+						statusCode: 200,
+						headers: {},
+						body: { usage_logs: [{ uuid: `u${index}` }], next_page_cursor: cursor },
+					};
+				},
+			},
+		} as unknown as SonioxContext;
+		return { context, log, inFlight: () => inFlight, mostInFlight: () => mostInFlight };
+	}
+
+	it('asks for the next page while one is processed, one request at a time', async () => {
+		const soniox = fakeSoniox(3);
+		for await (const page of streamUsageLogs.call(soniox.context, window)) {
+			await sleep(20);
+			soniox.log.push(`processed ${page[0].uuid}`);
+		}
+		expect(soniox.log).toEqual([
+			'request 0',
+			'request 1',
+			'processed u0',
+			'request 2',
+			'processed u1',
+			'processed u2',
+		]);
+		expect(soniox.mostInFlight()).toBe(1);
+	});
+
+	it('throws a failed page where it would be read', async () => {
+		const soniox = fakeSoniox(3, 2);
+		const read = async () => {
+			for await (const page of streamUsageLogs.call(soniox.context, window)) {
+				soniox.log.push(`processed ${page[0].uuid}`);
+			}
+		};
+		await expect(read()).rejects.toThrow('invalid_request');
+		expect(soniox.log.filter((line) => line.startsWith('processed'))).toEqual([
+			'processed u0',
+			'processed u1',
+		]);
+	});
+
+	it('lets a reader stop early: the request in flight ends first and its failure is handled', async () => {
+		const unhandled: unknown[] = [];
+		const onUnhandled = (reason: unknown) => unhandled.push(reason);
+		process.on('unhandledRejection', onUnhandled);
+		try {
+			const soniox = fakeSoniox(5, 1);
+			for await (const page of streamUsageLogs.call(soniox.context, window)) {
+				expect(page[0].uuid).toBe('u0');
+				break;
+			}
+			expect(soniox.inFlight()).toBe(0);
+			expect(soniox.log).toEqual(['request 0', 'request 1']);
+			await sleep(20);
+			expect(unhandled).toEqual([]);
+		} finally {
+			process.off('unhandledRejection', onUnhandled);
+		}
+	});
+});
