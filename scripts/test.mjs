@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import { n8nBinary, node24 } from './lib/runtime.mjs';
+import { N8N_1_VERSION, n8nBinary, node24 } from './lib/runtime.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -17,9 +17,10 @@ function run(command, args) {
 }
 
 if (run('npm', ['run', '--silent', 'build']) !== 0) process.exit(1);
-// The end-to-end suites run the packed package in a real n8n: install it now, once, rather
-// than inside a test's timeout.
+// The end-to-end suites run the packed package in real n8n 2.x and 1.x: install them now,
+// once, rather than inside a test's timeout.
 n8nBinary();
+n8nBinary(N8N_1_VERSION);
 
 const report = join(mkdtempSync(join(tmpdir(), 'soniox-jest-')), 'report.json');
 const jest = join(dirname(require.resolve('jest/package.json')), 'bin', 'jest.js');

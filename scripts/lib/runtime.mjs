@@ -8,6 +8,8 @@ import { join } from 'node:path';
 
 export const NODE_VERSION = '24.9.0';
 export const N8N_VERSION = process.env.N8N_VERSION || '2.41.1';
+/** The newest n8n 1.x, for test/e2e/compat.test.ts. */
+export const N8N_1_VERSION = process.env.N8N_1_VERSION || '1.123.81';
 
 export function cacheDir() {
 	const base =
@@ -22,7 +24,8 @@ function log(message) {
 }
 
 function run(command, args, options = {}) {
-	const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
+	// The child's output goes to stderr: stdout carries only the paths this script prints.
+	const result = spawnSync(command, args, { stdio: ['ignore', 2, 'inherit'], ...options });
 	if (result.status !== 0) {
 		throw new Error(`${command} ${args.join(' ')} failed with exit code ${result.status}`);
 	}

@@ -7,7 +7,7 @@ import { EXAMPLE_CREDENTIAL, emulatorCredentialData } from './workflows';
 
 jest.setTimeout(900_000);
 
-/** The newest n8n 1.x; override with N8N_1_VERSION. */
+/** The newest n8n 1.x (as in scripts/lib/runtime.mjs, which npm test installs first); override with N8N_1_VERSION. */
 export const N8N_1_VERSION = process.env.N8N_1_VERSION || '1.123.81';
 
 let n8n: N8nInstance;
@@ -15,7 +15,6 @@ let emulator: Emulator;
 
 beforeAll(async () => {
 	emulator = await startEmulator();
-	// The first run installs this n8n into the cache (a few minutes), later runs reuse it.
 	n8n = await N8nInstance.create({ n8nVersion: N8N_1_VERSION });
 });
 
