@@ -88,7 +88,7 @@ export function sendJson(
 /** Answers with Soniox's error envelope; the request id is the one in X-Request-Id. */
 export function sendError(res: ServerResponse, error: unknown, requestId?: string) {
 	// A client that hung up mid-request (a timeout, say) is not the emulator's fault.
-	if (res.destroyed || res.req?.destroyed) return;
+	if (res.destroyed || res.socket?.destroyed === true) return;
 	const apiError = error instanceof ApiError ? error : internalError();
 	if (!(error instanceof ApiError)) console.error('[emulator] unexpected error', error);
 	if (res.headersSent) {
