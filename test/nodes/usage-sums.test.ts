@@ -14,6 +14,7 @@ import { UsageAggregator } from '../../nodes/Soniox/v1/helpers/usageAggregation'
 import type { UsageLogEntry } from '../../nodes/Soniox/v1/helpers/usageLogEntry';
 import { streamUsageLogs } from '../../nodes/Soniox/v1/helpers/usageLogs';
 import type { SonioxContext } from '../../nodes/Soniox/v1/transport';
+import { usageEntry } from './usage-fixtures';
 
 /** The sum through the general parser, one BigInt addition at a time. */
 const reference = (values: Array<string | number>): Decimal =>
@@ -103,14 +104,9 @@ describe('exact running sums', () => {
 	});
 });
 
+/** Every summed field with its own value, so a field added to the wrong total shows. */
 function entry(overrides: Partial<UsageLogEntry> = {}): UsageLogEntry {
-	return {
-		uuid: 'u',
-		request_scope: 'transcribe_async',
-		client_reference_id: 'customer_1',
-		model: 'stt-async-v4',
-		start_time: '2026-11-24T09:00:00Z',
-		end_time: '2026-11-24T09:03:10Z',
+	return usageEntry({
 		input_text_tokens: 1,
 		input_audio_tokens: 2,
 		input_audio_duration_ms: 3,
@@ -125,7 +121,7 @@ function entry(overrides: Partial<UsageLogEntry> = {}): UsageLogEntry {
 		output_text_cost_usd: '0.0000000006',
 		output_audio_cost_usd: '0.0000000007',
 		...overrides,
-	};
+	});
 }
 
 describe('usage aggregation, field by field', () => {
