@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 
 import { makeWav, startEmulator, type Emulator } from '..';
+import { watchRetainedMemory } from '../../harness/memory';
 
 let emulator: Emulator;
 const DAY = 86_400_000;
@@ -438,28 +439,7 @@ describe('large uploads', () => {
 			for (let sent = 0; sent < size; sent += chunk.length) yield chunk;
 			yield tail;
 		}
-		// Retained memory is what counts: collect garbage before each sample (npm test runs
-		// node with --expose-gc).
-		const { gc } = global as { gc?: () => void };
-		if (!gc)
-			throw new Error(
-				'Run with node --expose-gc (npm test does): retained memory is measured after GC',
-			);
-		const collect = () => gc();
-		collect();
-		const before = process.memoryUsage();
-		let peak = 0;
-		const sampler = setInterval(() => {
-			collect();
-			const now = process.memoryUsage();
-			peak = Math.max(
-				peak,
-				now.heapUsed +
-					now.external +
-					now.arrayBuffers -
-					(before.heapUsed + before.external + before.arrayBuffers),
-			);
-		}, 250);
+		const memory = watchRetainedMemory();
 		const status = await new Promise<number>((resolve, reject) => {
 			const req = request(
 				`${emulator.baseUrl}/v1/files`,
@@ -479,11 +459,12 @@ describe('large uploads', () => {
 			req.on('error', reject);
 			Readable.from(body()).pipe(req);
 		});
-		clearInterval(sampler);
+		const { peakBytes, samples } = memory.stop();
 		expect(status).toBe(201);
 		const [file] = ((await (await call('/v1/files')).json()) as { files: Array<{ size: number }> })
 			.files;
 		expect(file.size).toBe(size);
-		expect(peak).toBeLessThan(64 * 1024 * 1024);
+		expect(samples).toBeGreaterThan(0);
+		expect(peakBytes).toBeLessThan(64 * 1024 * 1024);
 	}, 120_000);
 });
