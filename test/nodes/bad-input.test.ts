@@ -774,6 +774,19 @@ const cases: BadInput[] = [
 		field: 'options.markup',
 		problem: /"25%" is not a number/,
 	},
+	...(
+		[
+			['billable decimals over 10', 11, /from 0 to 10, not 11/],
+			['billable decimals that are a fraction', 1.5, /whole number from 0 to 10, not 1.5/],
+			['billable decimals that are text', '={{ "cents" }}', /from 0 to 10, not "cents"/],
+		] as const
+	).map(([title, billableDecimals, problem]) => ({
+		operation: 'usage.aggregate' as const,
+		title,
+		parameters: { options: { markup: '1.25', billableDecimals } },
+		field: 'options.billableDecimals',
+		problem,
+	})),
 
 	// Account
 	{

@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { isDecimal, multiplyDecimal } from '../../helpers/decimal';
+import { checkNumber } from '../../helpers/parameterValues';
 import { toSonioxTime } from '../../helpers/timeRange';
 import {
 	NO_CLIENT_REFERENCE_ID,
@@ -91,6 +92,13 @@ export async function execute(
 	const groupBy = this.getNodeParameter('groupBy', itemIndex, []) as UsageGroupKey[];
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const markup = readMarkup.call(this, options.markup, itemIndex);
+	const decimals = checkNumber(
+		this,
+		itemIndex,
+		'Options: Billable Amount Decimals',
+		options.billableDecimals ?? 2,
+		{ min: 0, max: 10 },
+	);
 	const filter = readUsageFilter(this, itemIndex);
 	const aggregator = new UsageAggregator(groupBy);
 
@@ -107,7 +115,6 @@ export async function execute(
 
 	const period = { period_start: toSonioxTime(window.start), period_end: toSonioxTime(window.end) };
 	const order = (options.sortBy as UsageGroupOrder | undefined) ?? 'totalCostDesc';
-	const decimals = (options.billableDecimals as number | undefined) ?? 2;
 	return sortUsageGroups(aggregator.groups(), order, groupBy).map((row) => ({
 		json: {
 			...row,
