@@ -5,7 +5,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { AUDIO_FORMAT_OPTIONS, AUDIO_FORMATS } from '../../helpers/audioFormats';
 import { getClientReferenceId } from '../../helpers/clientReferenceId';
-import { checkText } from '../../helpers/parameterValues';
+import { checkChoice, checkNumber, checkText } from '../../helpers/parameterValues';
 import { clientReferenceIdField } from '../common.descriptions';
 import { billedByTemporaryKey } from '../realtime.descriptions';
 
@@ -139,13 +139,14 @@ export function prepareSpeech(
 			'Split the text across items, or use Real-Time mode, which takes longer text (up to about 2 minutes of speech per item).',
 		);
 	}
-	const format = this.getNodeParameter('audioFormat', itemIndex) as string;
-	const rule =
-		AUDIO_FORMATS[format] ??
-		fail(
-			`Audio Format "${format}" is not supported`,
-			`Use one of: ${Object.keys(AUDIO_FORMATS).join(', ')}.`,
-		);
+	const format = checkChoice(
+		this,
+		itemIndex,
+		'Audio Format',
+		this.getNodeParameter('audioFormat', itemIndex),
+		Object.keys(AUDIO_FORMATS),
+	);
+	const rule = AUDIO_FORMATS[format];
 	const options = this.getNodeParameter('speechOptions', itemIndex, {}) as IDataObject;
 	// Soniox takes each of these up to 50 characters.
 	const choice = (name: string, label: string, example: string) =>
@@ -163,7 +164,7 @@ export function prepareSpeech(
 	if (options.sampleRate !== undefined) {
 		if (!rule.sampleRates.includes(Number(options.sampleRate)))
 			fail(
-				`Sample Rate ${String(options.sampleRate)} is not available for ${format}`,
+				`Sample Rate of item ${itemIndex} is ${String(options.sampleRate)}, which ${format} does not offer`,
 				`Use one of: ${rule.sampleRates.join(', ')}.`,
 			);
 		config.sample_rate = Number(options.sampleRate);
@@ -171,21 +172,22 @@ export function prepareSpeech(
 	if (options.bitrate !== undefined) {
 		if (!rule.bitrates)
 			fail(
-				`Bitrate applies only to MP3, Opus and AAC, not ${format}`,
+				`Bitrate of item ${itemIndex} applies only to MP3, Opus and AAC, not ${format}`,
 				'Remove the Bitrate option.',
 			);
 		if (!rule.bitrates?.includes(Number(options.bitrate)))
 			fail(
-				`Bitrate ${String(options.bitrate)} is not available for ${format}`,
+				`Bitrate of item ${itemIndex} is ${String(options.bitrate)}, which ${format} does not offer`,
 				`Use one of: ${rule.bitrates?.join(', ')}.`,
 			);
 		config.bitrate = Number(options.bitrate);
 	}
 	if (options.speed !== undefined) {
-		const speed = Number(options.speed);
-		if (!(speed >= 0.7 && speed <= 1.3))
-			fail(`Speed ${String(options.speed)} is out of range`, 'Use a value from 0.7 to 1.3.');
-		config.speed = speed;
+		config.speed = checkNumber(this, itemIndex, 'Speed', options.speed, {
+			min: 0.7,
+			max: 1.3,
+			whole: false,
+		});
 	}
 	if (options.reduceSilence === true) config.reduce_silence = true;
 	const clientReferenceId = getClientReferenceId.call(this, itemIndex);
