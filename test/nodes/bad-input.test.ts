@@ -414,6 +414,33 @@ const cases: BadInput[] = [
 		problem: /must be text, not an object/,
 	},
 
+	// The transcript's output: checked before a transcription is billed or fetched.
+	...(['transcription.transcribe (real-time)', 'transcription.getTranscript'] as const).flatMap(
+		(operation) => [
+			{
+				operation,
+				title: 'an output format Soniox transcripts lack',
+				parameters: { outputFormat: '={{ "pdf" }}' },
+				field: 'outputFormat',
+				problem: /must be text, json, segments, srt or vtt, not "pdf"/,
+			},
+			{
+				operation,
+				title: 'segments grouped by something unknown',
+				parameters: { outputFormat: 'segments', segmentGroupBy: '={{ "speaker, topic" }}' },
+				field: 'segmentGroupBy',
+				problem: /may hold only speaker, language, not "topic"/,
+			},
+			{
+				operation,
+				title: 'subtitles into a blank field name',
+				parameters: { outputFormat: 'srt', subtitleBinaryProperty: ' ' },
+				field: 'subtitleBinaryProperty',
+				problem: /is empty/,
+			},
+		],
+	),
+
 	// Transcription by ID, and lists
 	...(
 		['transcription.get', 'transcription.getTranscript', 'transcription.delete'] as const
@@ -787,6 +814,28 @@ const cases: BadInput[] = [
 		field: 'options.billableDecimals',
 		problem,
 	})),
+
+	{
+		operation: 'usage.aggregate',
+		title: 'a group that is not a usage field',
+		parameters: { groupBy: '={{ ["model", "customer"] }}' },
+		field: 'groupBy',
+		problem: /may hold only client_reference_id, model, request_scope, day, not "customer"/,
+	},
+	{
+		operation: 'usage.aggregate',
+		title: 'a group that is a number',
+		parameters: { groupBy: '={{ [7] }}' },
+		field: 'groupBy',
+		problem: /not 7/,
+	},
+	{
+		operation: 'usage.aggregate',
+		title: 'an unknown sort order',
+		parameters: { options: { sortBy: '={{ "cheapest" }}' } },
+		field: 'options.sortBy',
+		problem: /must be .*totalCostDesc.* not "cheapest"/,
+	},
 
 	// Account
 	{

@@ -537,11 +537,14 @@ describe('Usage → Aggregate', () => {
 		expect(total).toBe(exactSum(emulator.ledger().map((entry) => entry.cost_usd)));
 	});
 
-	it('groups by model and UTC day', async () => {
+	it.each([
+		['chosen in the editor', ['model', 'day']],
+		['mapped as text', '={{ "model, day" }}'],
+	])('groups by model and UTC day (%s)', async (_how, groupBy) => {
 		const { items } = await usage({
 			operation: 'aggregate',
 			timeRange: 'last30Days',
-			groupBy: ['model', 'day'],
+			groupBy,
 			options: { sortBy: 'groupAsc' },
 		});
 		const expected = groupLedger((entry) => `${entry.model}|${entry.end_time.slice(0, 10)}`);

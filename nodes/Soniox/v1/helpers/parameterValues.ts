@@ -103,3 +103,31 @@ export function checkChoice<T extends string | number>(
 		{ itemIndex, description: `Choose ${label} from the list, or map one of: ${list}.` },
 	);
 }
+
+/**
+ * Several of a fixed set of values (a multi-options field): a list, or text separated by
+ * commas as an expression may give it.
+ */
+export function checkChoices<T extends string>(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	label: string,
+	value: unknown,
+	choices: readonly T[],
+): T[] {
+	const parts =
+		typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : [value];
+	const picked = parts
+		.filter((part) => part !== undefined && part !== null && String(part).trim() !== '')
+		.map((part) => (typeof part === 'string' ? part.trim() : part));
+	const wrong = picked.find(
+		(part) => typeof part !== 'string' || !choices.includes(part as T),
+	) as unknown;
+	if (wrong === undefined) return picked as T[];
+	const list = choices.join(', ');
+	throw new NodeOperationError(
+		context.getNode(),
+		`${label} of item ${itemIndex} may hold only ${list}, not ${shown(wrong)}`,
+		{ itemIndex, description: `Choose ${label} from the list, or map a list of: ${list}.` },
+	);
+}

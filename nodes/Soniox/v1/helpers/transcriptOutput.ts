@@ -5,6 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { checkChoice, checkChoices, checkText } from './parameterValues';
 import {
 	plainText,
 	segmentTokens,
@@ -66,14 +67,59 @@ export const outputFormatFields: INodeProperties[] = [
 	},
 ];
 
+const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'segments', 'srt', 'vtt'];
+const SEGMENT_KEYS = ['speaker', 'language'] as const;
+
+export interface TranscriptOutputChoice {
+	format: OutputFormat;
+	segmentGroupBy: Array<(typeof SEGMENT_KEYS)[number]>;
+	subtitleProperty: string;
+}
+
+/** The output the user chose, checked before anything is sent (a transcription is billed). */
+export function readTranscriptOutput(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): TranscriptOutputChoice {
+	const format = checkChoice(
+		this,
+		itemIndex,
+		'Output',
+		this.getNodeParameter('outputFormat', itemIndex, 'text'),
+		OUTPUT_FORMATS,
+	);
+	return {
+		format,
+		segmentGroupBy:
+			format === 'segments'
+				? checkChoices(
+						this,
+						itemIndex,
+						'Group Segments By',
+						this.getNodeParameter('segmentGroupBy', itemIndex, [...SEGMENT_KEYS]),
+						SEGMENT_KEYS,
+					)
+				: [],
+		subtitleProperty:
+			format === 'srt' || format === 'vtt'
+				? checkText(
+						this,
+						itemIndex,
+						'Put Subtitles in Field',
+						this.getNodeParameter('subtitleBinaryProperty', itemIndex, 'subtitles'),
+						{ required: true, hint: 'Name the binary field for the subtitle file, e.g. subtitles.' },
+					)
+				: '',
+	};
+}
+
 /** One output item for a transcript, in the format the user chose. */
 export async function transcriptOutput(
 	this: IExecuteFunctions,
-	itemIndex: number,
+	{ format, segmentGroupBy, subtitleProperty }: TranscriptOutputChoice,
 	transcript: { id?: string; tokens: TranscriptToken[] },
 	metadata: IDataObject,
 ): Promise<INodeExecutionData[]> {
-	const format = this.getNodeParameter('outputFormat', itemIndex, 'text') as OutputFormat;
 	const { tokens } = transcript;
 	const translation = translatedText(tokens);
 	const json: IDataObject = {
@@ -83,25 +129,16 @@ export async function transcriptOutput(
 	};
 	if (format === 'json') return [{ json: { ...json, tokens } }];
 	if (format === 'segments') {
-		const groupBy = this.getNodeParameter('segmentGroupBy', itemIndex, [
-			'speaker',
-			'language',
-		]) as Array<'speaker' | 'language'>;
-		return [{ json: { ...json, segments: segmentTokens(tokens, groupBy) } }];
+		return [{ json: { ...json, segments: segmentTokens(tokens, segmentGroupBy) } }];
 	}
 	if (format === 'srt' || format === 'vtt') {
-		const property = this.getNodeParameter(
-			'subtitleBinaryProperty',
-			itemIndex,
-			'subtitles',
-		) as string;
 		const content = format === 'srt' ? toSrt(tokens) : toVtt(tokens);
 		const binary = await this.helpers.prepareBinaryData(
 			Buffer.from(content, 'utf8'),
 			`${transcript.id ?? 'transcript'}.${format}`,
 			format === 'srt' ? 'application/x-subrip' : 'text/vtt',
 		);
-		return [{ json, binary: { [property]: binary } }];
+		return [{ json, binary: { [subtitleProperty]: binary } }];
 	}
 	return [{ json }];
 }

@@ -16,7 +16,8 @@ import {
 	type UsageLogEntry,
 } from './usageLogEntry';
 
-export type UsageGroupKey = 'client_reference_id' | 'model' | 'request_scope' | 'day';
+export const USAGE_GROUP_KEYS = ['client_reference_id', 'model', 'request_scope', 'day'] as const;
+export type UsageGroupKey = (typeof USAGE_GROUP_KEYS)[number];
 
 /** The group of entries sent without a client reference ID. */
 export const NO_CLIENT_REFERENCE_ID = '(none)';
@@ -193,8 +194,14 @@ function toRow(group: GroupTotals): UsageGroupRow {
 	};
 }
 
-export type UsageGroupOrder =
-	'firstSeen' | 'totalCostDesc' | 'totalCostAsc' | 'requestCountDesc' | 'groupAsc';
+export const USAGE_GROUP_ORDERS = [
+	'totalCostDesc',
+	'totalCostAsc',
+	'requestCountDesc',
+	'groupAsc',
+	'firstSeen',
+] as const;
+export type UsageGroupOrder = (typeof USAGE_GROUP_ORDERS)[number];
 
 /** Sorts rows; ties keep their first-seen order. Costs compare exactly, groups by their keys. */
 export function sortUsageGroups(

@@ -1,7 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { TranscriptToken } from '../../helpers/transcriptFormat';
-import { outputFormatFields, transcriptOutput } from '../../helpers/transcriptOutput';
+import {
+	outputFormatFields,
+	readTranscriptOutput,
+	transcriptOutput,
+} from '../../helpers/transcriptOutput';
 import { sonioxApiRequest } from '../../transport';
 import { showFor } from '../common.descriptions';
 import { transcriptionIdField, transcriptionIdOf } from './transcriptionId';
@@ -16,13 +20,14 @@ export async function execute(
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	const id = transcriptionIdOf.call(this, itemIndex);
+	const output = readTranscriptOutput.call(this, itemIndex);
 	const transcript = await sonioxApiRequest.call(this, {
 		method: 'GET',
 		path: `/v1/transcriptions/${id}/transcript`,
 	});
 	return await transcriptOutput.call(
 		this,
-		itemIndex,
+		output,
 		{ id: String(transcript.id), tokens: transcript.tokens as TranscriptToken[] },
 		{ id: transcript.id },
 	);

@@ -8,7 +8,11 @@ import type {
 
 import { multipartBody } from '../../helpers/binaryUpload';
 import { checkNumber, checkText } from '../../helpers/parameterValues';
-import { outputFormatFields, transcriptOutput } from '../../helpers/transcriptOutput';
+import {
+	outputFormatFields,
+	readTranscriptOutput,
+	transcriptOutput,
+} from '../../helpers/transcriptOutput';
 import type { TranscriptToken } from '../../helpers/transcriptFormat';
 import { waitForTranscription } from '../../helpers/waitForTranscription';
 import { sonioxApiRequest } from '../../transport';
@@ -304,11 +308,12 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const config = recognitionConfig.call(this, itemIndex);
 	if (this.getNodeParameter('mode', itemIndex) === 'realTime') {
+		const output = readTranscriptOutput.call(this, itemIndex);
 		const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
 		const result = await transcribeRealtime.call(this, itemIndex, binaryPropertyName, config);
 		return await transcriptOutput.call(
 			this,
-			itemIndex,
+			output,
 			{ tokens: result.tokens as TranscriptToken[] },
 			{
 				mode: 'realTime',
@@ -332,9 +337,10 @@ export async function execute(
 				{ min: 0.01, whole: false },
 			)
 		: 0;
+	const output = wait ? readTranscriptOutput.call(this, itemIndex) : undefined;
 	const { created, uploadedFileId } = await transcribeAsync.call(this, itemIndex, config);
 	const id = String(created.id);
-	if (!wait) return [{ json: created }];
+	if (!output) return [{ json: created }];
 	const timeoutMs = timeoutMinutes * 60_000;
 	const transcription = await waitForTranscription.call(this, id, timeoutMs, itemIndex);
 	const transcript = await sonioxApiRequest.call(this, {
@@ -344,7 +350,7 @@ export async function execute(
 	const cleanup = await cleanUp.call(this, itemIndex, id, uploadedFileId);
 	return await transcriptOutput.call(
 		this,
-		itemIndex,
+		output,
 		{ id, tokens: transcript.tokens as TranscriptToken[] },
 		{
 			id,

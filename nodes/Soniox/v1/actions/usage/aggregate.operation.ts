@@ -7,14 +7,14 @@ import type {
 } from 'n8n-workflow';
 
 import { isDecimal, multiplyDecimal } from '../../helpers/decimal';
-import { checkNumber } from '../../helpers/parameterValues';
+import { checkChoice, checkChoices, checkNumber } from '../../helpers/parameterValues';
 import { toSonioxTime } from '../../helpers/timeRange';
 import {
 	NO_CLIENT_REFERENCE_ID,
 	sortUsageGroups,
+	USAGE_GROUP_KEYS,
+	USAGE_GROUP_ORDERS,
 	UsageAggregator,
-	type UsageGroupKey,
-	type UsageGroupOrder,
 } from '../../helpers/usageAggregation';
 import {
 	isEmptyUsageFilter,
@@ -89,8 +89,21 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const now = new Date();
 	const window = readTimeWindow.call(this, itemIndex, now);
-	const groupBy = this.getNodeParameter('groupBy', itemIndex, []) as UsageGroupKey[];
+	const groupBy = checkChoices(
+		this,
+		itemIndex,
+		'Group By',
+		this.getNodeParameter('groupBy', itemIndex, []),
+		USAGE_GROUP_KEYS,
+	);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const order = checkChoice(
+		this,
+		itemIndex,
+		'Options: Sort Groups By',
+		options.sortBy ?? 'totalCostDesc',
+		USAGE_GROUP_ORDERS,
+	);
 	const markup = readMarkup.call(this, options.markup, itemIndex);
 	const decimals = checkNumber(
 		this,
@@ -114,7 +127,6 @@ export async function execute(
 	}
 
 	const period = { period_start: toSonioxTime(window.start), period_end: toSonioxTime(window.end) };
-	const order = (options.sortBy as UsageGroupOrder | undefined) ?? 'totalCostDesc';
 	return sortUsageGroups(aggregator.groups(), order, groupBy).map((row) => ({
 		json: {
 			...row,
