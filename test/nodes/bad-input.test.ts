@@ -441,6 +441,14 @@ const cases: BadInput[] = [
 		],
 	),
 
+	{
+		operation: 'transcription.transcribe (async, URL)',
+		title: 'a clean-up target that does not exist',
+		parameters: { waitForCompletion: true, cleanup: '={{ "file, everything" }}' },
+		field: 'cleanup',
+		problem: /may hold only file, transcription, not "everything"/,
+	},
+
 	// Transcription by ID, and lists
 	...(
 		['transcription.get', 'transcription.getTranscript', 'transcription.delete'] as const

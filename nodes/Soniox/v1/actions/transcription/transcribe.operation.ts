@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { multipartBody } from '../../helpers/binaryUpload';
-import { checkNumber, checkText } from '../../helpers/parameterValues';
+import { checkChoices, checkNumber, checkText } from '../../helpers/parameterValues';
 import {
 	outputFormatFields,
 	readTranscriptOutput,
@@ -183,6 +183,9 @@ export const description: INodeProperties[] = showFor('transcription', 'transcri
 	},
 ]);
 
+const CLEANUP_TARGETS = ['file', 'transcription'] as const;
+type CleanupTarget = (typeof CLEANUP_TARGETS)[number];
+
 function fail(
 	context: IExecuteFunctions,
 	itemIndex: number,
@@ -282,11 +285,10 @@ async function transcribeAsync(this: IExecuteFunctions, itemIndex: number, confi
 
 async function cleanUp(
 	this: IExecuteFunctions,
-	itemIndex: number,
+	targets: CleanupTarget[],
 	transcriptionId: string,
 	fileId: string | undefined,
 ) {
-	const targets = this.getNodeParameter('cleanup', itemIndex, []) as string[];
 	const done: IDataObject = {};
 	const remove = async (name: string, path: string) => {
 		try {
@@ -338,6 +340,15 @@ export async function execute(
 			)
 		: 0;
 	const output = wait ? readTranscriptOutput.call(this, itemIndex) : undefined;
+	const cleanupTargets = wait
+		? checkChoices(
+				this,
+				itemIndex,
+				'Clean Up',
+				this.getNodeParameter('cleanup', itemIndex, []),
+				CLEANUP_TARGETS,
+			)
+		: [];
 	const { created, uploadedFileId } = await transcribeAsync.call(this, itemIndex, config);
 	const id = String(created.id);
 	if (!output) return [{ json: created }];
@@ -347,7 +358,7 @@ export async function execute(
 		method: 'GET',
 		path: `/v1/transcriptions/${id}/transcript`,
 	});
-	const cleanup = await cleanUp.call(this, itemIndex, id, uploadedFileId);
+	const cleanup = await cleanUp.call(this, cleanupTargets, id, uploadedFileId);
 	return await transcriptOutput.call(
 		this,
 		output,
