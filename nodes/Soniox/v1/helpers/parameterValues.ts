@@ -123,7 +123,7 @@ export function checkChoices<T extends string>(
 	const wrong = picked.find(
 		(part) => typeof part !== 'string' || !choices.includes(part as T),
 	) as unknown;
-	if (wrong === undefined) return picked as T[];
+	if (wrong === undefined) return [...new Set(picked as T[])];
 	const list = choices.join(', ');
 	throw new NodeOperationError(
 		context.getNode(),
