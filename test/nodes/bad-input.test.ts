@@ -823,6 +823,13 @@ const cases: BadInput[] = [
 		problem,
 	})),
 
+	...(['usage.getLogs', 'usage.aggregate'] as const).map((operation) => ({
+		operation,
+		title: 'a request scope filter that is not a scope',
+		parameters: { filters: { requestScopes: '={{ "tts_rest, stt" }}' } },
+		field: 'filters.requestScopes',
+		problem: /"stt", which is not a request scope/,
+	})),
 	{
 		operation: 'usage.aggregate',
 		title: 'a group that is not a usage field',

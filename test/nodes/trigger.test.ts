@@ -213,6 +213,26 @@ describe('Soniox Trigger: filters and outputs', () => {
 		expect((await model.poll()).items.map((item) => item.json.model)).toEqual(['stt-rt-v5']);
 	});
 
+	it('filters by request scope, and refuses a scope that does not exist', async () => {
+		const realtime = trigger({
+			options: { backfillHours: 1 },
+			filters: { requestScopes: ['transcribe_websocket'] },
+		});
+		const typo = trigger({
+			options: { backfillHours: 1 },
+			filters: { requestScopes: '={{ "transcribe_realtime" }}' },
+		});
+		insertMix();
+		expect((await realtime.poll()).items.map((item) => item.json.client_reference_id)).toEqual([
+			'acme-2',
+		]);
+		const { items, error } = await typo.poll();
+		expect(items).toEqual([]);
+		expect(error?.message).toBe(
+			'Filters: Request Scopes has "transcribe_realtime", which is not a request scope',
+		);
+	});
+
 	it('summarises a poll per client reference ID with exact costs', async () => {
 		const poller = trigger({ output: 'summary', options: { backfillHours: 1 } });
 		const inserted = insertMix();

@@ -6,6 +6,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties, IPollFunctions } 
 import { compareDecimal, isDecimal } from './decimal';
 import { clientReferenceIdOf, type UsageLogEntry } from './usageLogEntry';
 
+/** The request scopes of usage-log entries, one per billed API. */
+const REQUEST_SCOPES = ['transcribe_async', 'transcribe_websocket', 'tts_rest', 'tts_websocket'];
+
 export type ClientReferenceIdMatch = 'any' | 'exact' | 'prefix' | 'none';
 
 export interface UsageFilter {
@@ -155,6 +158,13 @@ export function readUsageFilter(
 	const models = toList(raw.models);
 	if (models.length > 0) filter.models = models;
 	const scopes = toList(raw.requestScopes);
+	const unknownScope = scopes.find((scope) => !REQUEST_SCOPES.includes(scope));
+	if (unknownScope !== undefined) {
+		throw fail(
+			`Filters: Request Scopes has "${unknownScope}", which is not a request scope`,
+			`Choose from the list, or map a list of: ${REQUEST_SCOPES.join(', ')}.`,
+		);
+	}
 	if (scopes.length > 0) filter.requestScopes = scopes;
 
 	if (raw.minCostUsd !== undefined && raw.minCostUsd !== '' && raw.minCostUsd !== null) {
