@@ -1,5 +1,5 @@
 // The fast exact sums behind Usage → Aggregate and the trigger's summaries, checked against
-// plain BigInt arithmetic; and the usage-log stream reading one page ahead.
+// plain BigInt arithmetic; and the usage-log stream reading one page ahead from the emulator.
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
 import {
@@ -14,6 +14,8 @@ import { UsageAggregator } from '../../nodes/Soniox/v1/helpers/usageAggregation'
 import type { UsageLogEntry } from '../../nodes/Soniox/v1/helpers/usageLogEntry';
 import { streamUsageLogs } from '../../nodes/Soniox/v1/helpers/usageLogs';
 import type { SonioxContext } from '../../nodes/Soniox/v1/transport';
+import { startEmulator, type Emulator } from '../emulator';
+import { emulatorCredentials } from '../harness';
 import { usageEntry } from './usage-fixtures';
 
 /** The sum through the general parser, one BigInt addition at a time. */
@@ -187,33 +189,53 @@ describe('usage aggregation, field by field', () => {
 });
 
 describe('usage-log stream', () => {
+	// The generator alone, against the emulator over real HTTP: the context around it is the
+	// part of n8n the transport uses (credentials and the authenticated request helper).
+	const PAGE = 1000;
+	const HOUR = 3_600_000;
 	const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-	const window = { start: new Date('2026-11-24T00:00:00Z'), end: new Date('2026-11-25T00:00:00Z') };
+	const now = Date.now();
+	const window = { start: new Date(now - 2 * HOUR), end: new Date(now) };
+	let emulator: Emulator;
 
-	/** A Soniox that serves `pages` one-entry pages, slowly, refusing page `failAt`. */
-	function fakeSoniox(pages: number, failAt = -1) {
+	beforeAll(async () => {
+		emulator = await startEmulator();
+		emulator.insertUsage(
+			Array.from({ length: 3 * PAGE }, (_, index) => ({ endTime: now - HOUR + index * 100 })),
+		);
+	});
+	afterAll(() => emulator.close());
+	afterEach(() => emulator.faults.clear());
+
+	/** A client of the emulator that logs each page request, numbered from 0. */
+	function client() {
 		const log: string[] = [];
+		let requests = 0;
 		let inFlight = 0;
 		let mostInFlight = 0;
+		const credentials = emulatorCredentials(emulator);
 		const context = {
-			getCredentials: async () => ({ region: 'us', apiKey: 'key' }),
+			getCredentials: async () => credentials,
 			getNode: () => ({ name: 'Soniox', type: 'soniox', typeVersion: 1, parameters: {} }),
 			helpers: {
 				httpRequestWithAuthentication: async (_type: string, options: IHttpRequestOptions) => {
-					const index = Number(options.qs?.cursor ?? 0);
-					log.push(`request ${index}`);
+					const url = new URL(`${options.baseURL}${options.url}`);
+					for (const [key, value] of Object.entries(options.qs ?? {}))
+						url.searchParams.set(key, String(value));
+					log.push(`request ${requests++}`);
 					mostInFlight = Math.max(mostInFlight, ++inFlight);
-					await sleep(5);
-					inFlight--;
-					if (index === failAt) {
-						return { statusCode: 400, headers: {}, body: { error_type: 'invalid_request' } };
+					try {
+						const response = await fetch(url, {
+							headers: { Authorization: `Bearer ${String(credentials.apiKey)}` },
+						});
+						return {
+							statusCode: response.status,
+							headers: { 'retry-after': response.headers.get('retry-after') ?? undefined },
+							body: await response.json(),
+						};
+					} finally {
+						inFlight--;
 					}
-					const cursor = index + 1 < pages ? String(index + 1) : null;
-					return {
-						statusCode: 200,
-						headers: {},
-						body: { usage_logs: [{ uuid: `u${index}` }], next_page_cursor: cursor },
-					};
 				},
 			},
 		} as unknown as SonioxContext;
@@ -221,49 +243,56 @@ describe('usage-log stream', () => {
 	}
 
 	it('asks for the next page while one is processed, one request at a time', async () => {
-		const soniox = fakeSoniox(3);
-		for await (const page of streamUsageLogs.call(soniox.context, window)) {
-			await sleep(20);
-			soniox.log.push(`processed ${page[0].uuid}`);
+		emulator.faults.arm({ route: 'GET /v1/usage-logs', latencyMs: 5, times: 3 });
+		const soniox = client();
+		let page = 0;
+		for await (const entries of streamUsageLogs.call(soniox.context, window)) {
+			expect(entries).toHaveLength(PAGE);
+			await sleep(50);
+			soniox.log.push(`processed ${page++}`);
 		}
 		expect(soniox.log).toEqual([
 			'request 0',
 			'request 1',
-			'processed u0',
+			'processed 0',
 			'request 2',
-			'processed u1',
-			'processed u2',
+			'processed 1',
+			'processed 2',
 		]);
 		expect(soniox.mostInFlight()).toBe(1);
 	});
 
 	it('throws a failed page where it would be read', async () => {
-		const soniox = fakeSoniox(3, 2);
+		emulator.faults.arm({ route: 'GET /v1/usage-logs', statuses: [200, 200, 400] });
+		const soniox = client();
+		let page = 0;
 		const read = async () => {
-			for await (const page of streamUsageLogs.call(soniox.context, window)) {
-				soniox.log.push(`processed ${page[0].uuid}`);
+			for await (const entries of streamUsageLogs.call(soniox.context, window)) {
+				expect(entries).toHaveLength(PAGE);
+				soniox.log.push(`processed ${page++}`);
 			}
 		};
-		await expect(read()).rejects.toThrow('invalid_request');
+		await expect(read()).rejects.toThrow(/Soniox/);
 		expect(soniox.log.filter((line) => line.startsWith('processed'))).toEqual([
-			'processed u0',
-			'processed u1',
+			'processed 0',
+			'processed 1',
 		]);
 	});
 
 	it('lets a reader stop early: the request in flight ends first and its failure is handled', async () => {
+		emulator.faults.arm({ route: 'GET /v1/usage-logs', statuses: [200, 400], latencyMs: 20 });
 		const unhandled: unknown[] = [];
 		const onUnhandled = (reason: unknown) => unhandled.push(reason);
 		process.on('unhandledRejection', onUnhandled);
 		try {
-			const soniox = fakeSoniox(5, 1);
-			for await (const page of streamUsageLogs.call(soniox.context, window)) {
-				expect(page[0].uuid).toBe('u0');
+			const soniox = client();
+			for await (const entries of streamUsageLogs.call(soniox.context, window)) {
+				expect(entries).toHaveLength(PAGE);
 				break;
 			}
 			expect(soniox.inFlight()).toBe(0);
 			expect(soniox.log).toEqual(['request 0', 'request 1']);
-			await sleep(20);
+			await sleep(50);
 			expect(unhandled).toEqual([]);
 		} finally {
 			process.off('unhandledRejection', onUnhandled);
