@@ -828,7 +828,7 @@ const cases: BadInput[] = [
 		title: 'a request scope filter that is not a scope',
 		parameters: { filters: { requestScopes: '={{ "tts_rest, stt" }}' } },
 		field: 'filters.requestScopes',
-		problem: /"stt", which is not a request scope/,
+		problem: /may hold only transcribe_async, transcribe_websocket, tts_rest, tts_websocket, not "stt"/,
 	})),
 	{
 		operation: 'usage.aggregate',

@@ -229,7 +229,7 @@ describe('Soniox Trigger: filters and outputs', () => {
 		const { items, error } = await typo.poll();
 		expect(items).toEqual([]);
 		expect(error?.message).toBe(
-			'Filters: Request Scopes has "transcribe_realtime", which is not a request scope',
+			'Filters: Request Scopes may hold only transcribe_async, transcribe_websocket, tts_rest, tts_websocket, not "transcribe_realtime"',
 		);
 	});
 

@@ -106,11 +106,12 @@ export function checkChoice<T extends string | number>(
 
 /**
  * Several of a fixed set of values (a multi-options field): a list, or text separated by
- * commas as an expression may give it.
+ * commas as an expression may give it. Without an item index (a trigger's parameters) the
+ * error names the field alone.
  */
 export function checkChoices<T extends string>(
-	context: IExecuteFunctions,
-	itemIndex: number,
+	context: Pick<IExecuteFunctions, 'getNode'>,
+	itemIndex: number | undefined,
 	label: string,
 	value: unknown,
 	choices: readonly T[],
@@ -127,7 +128,7 @@ export function checkChoices<T extends string>(
 	const list = choices.join(', ');
 	throw new NodeOperationError(
 		context.getNode(),
-		`${label} of item ${itemIndex} may hold only ${list}, not ${shown(wrong)}`,
+		`${label}${itemIndex === undefined ? '' : ` of item ${itemIndex}`} may hold only ${list}, not ${shown(wrong)}`,
 		{ itemIndex, description: `Choose ${label} from the list, or map a list of: ${list}.` },
 	);
 }

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties, IPollFunctions } from 'n8n-workflow';
 
 import { compareDecimal, isDecimal } from './decimal';
+import { checkChoices } from './parameterValues';
 import { clientReferenceIdOf, type UsageLogEntry } from './usageLogEntry';
 
 /** The request scopes of usage-log entries, one per billed API. */
@@ -157,14 +158,13 @@ export function readUsageFilter(
 
 	const models = toList(raw.models);
 	if (models.length > 0) filter.models = models;
-	const scopes = toList(raw.requestScopes);
-	const unknownScope = scopes.find((scope) => !REQUEST_SCOPES.includes(scope));
-	if (unknownScope !== undefined) {
-		throw fail(
-			`Filters: Request Scopes has "${unknownScope}", which is not a request scope`,
-			`Choose from the list, or map a list of: ${REQUEST_SCOPES.join(', ')}.`,
-		);
-	}
+	const scopes = checkChoices(
+		context,
+		itemIndex,
+		'Filters: Request Scopes',
+		raw.requestScopes,
+		REQUEST_SCOPES,
+	);
 	if (scopes.length > 0) filter.requestScopes = scopes;
 
 	if (raw.minCostUsd !== undefined && raw.minCostUsd !== '' && raw.minCostUsd !== null) {
