@@ -422,7 +422,7 @@ const cases: BadInput[] = [
 				title: 'an output format Soniox transcripts lack',
 				parameters: { outputFormat: '={{ "pdf" }}' },
 				field: 'outputFormat',
-				problem: /must be text, json, segments, srt or vtt, not "pdf"/,
+				problem: /must be json, segments, srt, text or vtt, not "pdf"/,
 			},
 			{
 				operation,
@@ -835,7 +835,7 @@ const cases: BadInput[] = [
 		title: 'a group that is not a usage field',
 		parameters: { groupBy: '={{ ["model", "customer"] }}' },
 		field: 'groupBy',
-		problem: /may hold only client_reference_id, model, request_scope, day, not "customer"/,
+		problem: /may hold only client_reference_id, day, model, request_scope, not "customer"/,
 	},
 	{
 		operation: 'usage.aggregate',

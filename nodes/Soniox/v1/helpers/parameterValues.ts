@@ -85,6 +85,11 @@ export function checkNumber(
 	);
 }
 
+/** The values an options field offers, as checkChoice and checkChoices take them. */
+export function optionValues<T extends string>(options: ReadonlyArray<{ value: T }>): T[] {
+	return options.map((option) => option.value);
+}
+
 /** One of a fixed set of values (an options field set by an expression). */
 export function checkChoice<T extends string | number>(
 	context: IExecuteFunctions,

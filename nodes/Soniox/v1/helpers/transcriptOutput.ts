@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { checkChoice, checkChoices, checkText } from './parameterValues';
+import { checkChoice, checkChoices, checkText, optionValues } from './parameterValues';
 import {
 	plainText,
 	segmentTokens,
@@ -16,44 +16,48 @@ import {
 	type TranscriptToken,
 } from './transcriptFormat';
 
+const OUTPUT_OPTIONS = [
+	{
+		name: 'Full JSON With Tokens',
+		value: 'json',
+		description: 'Every token with its timing, confidence, speaker and language',
+	},
+	{
+		name: 'Segments',
+		value: 'segments',
+		description: 'Consecutive speech of one speaker (or language) with start and end times',
+	},
+	{
+		name: 'SRT Subtitles',
+		value: 'srt',
+		description: 'An .srt file in a binary field, plus the text',
+	},
+	{ name: 'Text', value: 'text', description: 'The transcript as plain text' },
+	{
+		name: 'WebVTT Subtitles',
+		value: 'vtt',
+		description: 'A .vtt file in a binary field, plus the text',
+	},
+] as const satisfies ReadonlyArray<{ name: string; value: OutputFormat; description: string }>;
+
+const SEGMENT_GROUP_OPTIONS = [
+	{ name: 'Speaker', value: 'speaker' },
+	{ name: 'Language', value: 'language' },
+] as const;
+
 export const outputFormatFields: INodeProperties[] = [
 	{
 		displayName: 'Output',
 		name: 'outputFormat',
 		type: 'options',
-		options: [
-			{
-				name: 'Full JSON With Tokens',
-				value: 'json',
-				description: 'Every token with its timing, confidence, speaker and language',
-			},
-			{
-				name: 'Segments',
-				value: 'segments',
-				description: 'Consecutive speech of one speaker (or language) with start and end times',
-			},
-			{
-				name: 'SRT Subtitles',
-				value: 'srt',
-				description: 'An .srt file in a binary field, plus the text',
-			},
-			{ name: 'Text', value: 'text', description: 'The transcript as plain text' },
-			{
-				name: 'WebVTT Subtitles',
-				value: 'vtt',
-				description: 'A .vtt file in a binary field, plus the text',
-			},
-		],
+		options: [...OUTPUT_OPTIONS],
 		default: 'text',
 	},
 	{
 		displayName: 'Group Segments By',
 		name: 'segmentGroupBy',
 		type: 'multiOptions',
-		options: [
-			{ name: 'Speaker', value: 'speaker' },
-			{ name: 'Language', value: 'language' },
-		],
+		options: [...SEGMENT_GROUP_OPTIONS],
 		default: ['speaker', 'language'],
 		displayOptions: { show: { outputFormat: ['segments'] } },
 	},
@@ -67,12 +71,9 @@ export const outputFormatFields: INodeProperties[] = [
 	},
 ];
 
-const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'segments', 'srt', 'vtt'];
-const SEGMENT_KEYS = ['speaker', 'language'] as const;
-
 export interface TranscriptOutputChoice {
 	format: OutputFormat;
-	segmentGroupBy: Array<(typeof SEGMENT_KEYS)[number]>;
+	segmentGroupBy: Array<(typeof SEGMENT_GROUP_OPTIONS)[number]['value']>;
 	subtitleProperty: string;
 }
 
@@ -86,7 +87,7 @@ export function readTranscriptOutput(
 		itemIndex,
 		'Output',
 		this.getNodeParameter('outputFormat', itemIndex, 'text'),
-		OUTPUT_FORMATS,
+		optionValues(OUTPUT_OPTIONS),
 	);
 	return {
 		format,
@@ -96,8 +97,8 @@ export function readTranscriptOutput(
 						this,
 						itemIndex,
 						'Group Segments By',
-						this.getNodeParameter('segmentGroupBy', itemIndex, [...SEGMENT_KEYS]),
-						SEGMENT_KEYS,
+						this.getNodeParameter('segmentGroupBy', itemIndex, ['speaker', 'language']),
+						optionValues(SEGMENT_GROUP_OPTIONS),
 					)
 				: [],
 		subtitleProperty:

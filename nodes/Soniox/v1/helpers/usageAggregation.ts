@@ -16,8 +16,7 @@ import {
 	type UsageLogEntry,
 } from './usageLogEntry';
 
-export const USAGE_GROUP_KEYS = ['client_reference_id', 'model', 'request_scope', 'day'] as const;
-export type UsageGroupKey = (typeof USAGE_GROUP_KEYS)[number];
+export type UsageGroupKey = 'client_reference_id' | 'model' | 'request_scope' | 'day';
 
 /** The group of entries sent without a client reference ID. */
 export const NO_CLIENT_REFERENCE_ID = '(none)';
@@ -194,14 +193,8 @@ function toRow(group: GroupTotals): UsageGroupRow {
 	};
 }
 
-export const USAGE_GROUP_ORDERS = [
-	'totalCostDesc',
-	'totalCostAsc',
-	'requestCountDesc',
-	'groupAsc',
-	'firstSeen',
-] as const;
-export type UsageGroupOrder = (typeof USAGE_GROUP_ORDERS)[number];
+export type UsageGroupOrder =
+	'firstSeen' | 'totalCostDesc' | 'totalCostAsc' | 'requestCountDesc' | 'groupAsc';
 
 /** Sorts rows; ties keep their first-seen order. Costs compare exactly, groups by their keys. */
 export function sortUsageGroups(

@@ -4,11 +4,16 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties, IPollFunctions } from 'n8n-workflow';
 
 import { compareDecimal, isDecimal } from './decimal';
-import { checkChoices } from './parameterValues';
+import { checkChoices, optionValues } from './parameterValues';
 import { clientReferenceIdOf, type UsageLogEntry } from './usageLogEntry';
 
 /** The request scopes of usage-log entries, one per billed API. */
-const REQUEST_SCOPES = ['transcribe_async', 'transcribe_websocket', 'tts_rest', 'tts_websocket'];
+const REQUEST_SCOPE_OPTIONS = [
+	{ name: 'Async Transcription', value: 'transcribe_async' },
+	{ name: 'Real-Time Transcription', value: 'transcribe_websocket' },
+	{ name: 'Text-to-Speech (REST)', value: 'tts_rest' },
+	{ name: 'Text-to-Speech (WebSocket)', value: 'tts_websocket' },
+] as const;
 
 export type ClientReferenceIdMatch = 'any' | 'exact' | 'prefix' | 'none';
 
@@ -115,12 +120,7 @@ export function usageFiltersCollection(): INodeProperties {
 				type: 'multiOptions',
 				default: [],
 				description: 'Keep only entries of requests served by these APIs',
-				options: [
-					{ name: 'Async Transcription', value: 'transcribe_async' },
-					{ name: 'Real-Time Transcription', value: 'transcribe_websocket' },
-					{ name: 'Text-to-Speech (REST)', value: 'tts_rest' },
-					{ name: 'Text-to-Speech (WebSocket)', value: 'tts_websocket' },
-				],
+				options: [...REQUEST_SCOPE_OPTIONS],
 			},
 		],
 	};
@@ -163,7 +163,7 @@ export function readUsageFilter(
 		itemIndex,
 		'Filters: Request Scopes',
 		raw.requestScopes,
-		REQUEST_SCOPES,
+		optionValues(REQUEST_SCOPE_OPTIONS),
 	);
 	if (scopes.length > 0) filter.requestScopes = scopes;
 

@@ -7,7 +7,12 @@ import type {
 } from 'n8n-workflow';
 
 import { multipartBody } from '../../helpers/binaryUpload';
-import { checkChoices, checkNumber, checkText } from '../../helpers/parameterValues';
+import {
+	checkChoices,
+	checkNumber,
+	checkText,
+	optionValues,
+} from '../../helpers/parameterValues';
 import {
 	outputFormatFields,
 	readTranscriptOutput,
@@ -25,6 +30,12 @@ import { recognitionConfig, recognitionOptionsField } from './transcriptionOptio
 const UPLOAD_TIMEOUT_MS = 60 * 60 * 1000;
 const HTTP_URL = /^https?:\/\/\S+$/;
 const asyncOnly = { show: { mode: ['async'] } };
+
+const CLEANUP_OPTIONS = [
+	{ name: 'Delete the Uploaded File', value: 'file' },
+	{ name: 'Delete the Transcription', value: 'transcription' },
+] as const;
+type CleanupTarget = (typeof CLEANUP_OPTIONS)[number]['value'];
 
 export const description: INodeProperties[] = showFor('transcription', 'transcribe', [
 	{
@@ -173,18 +184,12 @@ export const description: INodeProperties[] = showFor('transcription', 'transcri
 		displayName: 'Clean Up',
 		name: 'cleanup',
 		type: 'multiOptions',
-		options: [
-			{ name: 'Delete the Uploaded File', value: 'file' },
-			{ name: 'Delete the Transcription', value: 'transcription' },
-		],
+		options: [...CLEANUP_OPTIONS],
 		default: [],
 		description: 'What to delete from Soniox once the transcript is fetched',
 		displayOptions: { show: { mode: ['async'], waitForCompletion: [true] } },
 	},
 ]);
-
-const CLEANUP_TARGETS = ['file', 'transcription'] as const;
-type CleanupTarget = (typeof CLEANUP_TARGETS)[number];
 
 function fail(
 	context: IExecuteFunctions,
@@ -346,7 +351,7 @@ export async function execute(
 				itemIndex,
 				'Clean Up',
 				this.getNodeParameter('cleanup', itemIndex, []),
-				CLEANUP_TARGETS,
+				optionValues(CLEANUP_OPTIONS),
 			)
 		: [];
 	const { created, uploadedFileId } = await transcribeAsync.call(this, itemIndex, config);

@@ -7,14 +7,19 @@ import type {
 } from 'n8n-workflow';
 
 import { isDecimal, multiplyDecimal } from '../../helpers/decimal';
-import { checkChoice, checkChoices, checkNumber } from '../../helpers/parameterValues';
+import {
+	checkChoice,
+	checkChoices,
+	checkNumber,
+	optionValues,
+} from '../../helpers/parameterValues';
 import { toSonioxTime } from '../../helpers/timeRange';
 import {
 	NO_CLIENT_REFERENCE_ID,
 	sortUsageGroups,
-	USAGE_GROUP_KEYS,
-	USAGE_GROUP_ORDERS,
 	UsageAggregator,
+	type UsageGroupKey,
+	type UsageGroupOrder,
 } from '../../helpers/usageAggregation';
 import {
 	isEmptyUsageFilter,
@@ -26,6 +31,21 @@ import { streamUsageLogs } from '../../helpers/usageLogs';
 import { showFor } from '../common.descriptions';
 import { assertUsageLogsWindow, readTimeWindow, timeRangeFields } from './usage.descriptions';
 
+const GROUP_BY_OPTIONS = [
+	{ name: 'Client Reference ID', value: 'client_reference_id' },
+	{ name: 'Day (UTC)', value: 'day' },
+	{ name: 'Model', value: 'model' },
+	{ name: 'Request Scope', value: 'request_scope' },
+] as const satisfies ReadonlyArray<{ name: string; value: UsageGroupKey }>;
+
+const SORT_OPTIONS = [
+	{ name: 'Group (A to Z)', value: 'groupAsc' },
+	{ name: 'Number of Requests (Most First)', value: 'requestCountDesc' },
+	{ name: 'Order of First Request', value: 'firstSeen' },
+	{ name: 'Total Cost (Highest First)', value: 'totalCostDesc' },
+	{ name: 'Total Cost (Lowest First)', value: 'totalCostAsc' },
+] as const satisfies ReadonlyArray<{ name: string; value: UsageGroupOrder }>;
+
 export const description: INodeProperties[] = showFor('usage', 'aggregate', [
 	...timeRangeFields('lastMonth'),
 	{
@@ -34,12 +54,7 @@ export const description: INodeProperties[] = showFor('usage', 'aggregate', [
 		type: 'multiOptions',
 		default: ['client_reference_id'],
 		description: `What each output item totals. Requests sent without a client reference ID form the group "${NO_CLIENT_REFERENCE_ID}". Choose nothing for one grand total.`,
-		options: [
-			{ name: 'Client Reference ID', value: 'client_reference_id' },
-			{ name: 'Day (UTC)', value: 'day' },
-			{ name: 'Model', value: 'model' },
-			{ name: 'Request Scope', value: 'request_scope' },
-		],
+		options: [...GROUP_BY_OPTIONS],
 	},
 	usageFiltersCollection(),
 	{
@@ -71,13 +86,7 @@ export const description: INodeProperties[] = showFor('usage', 'aggregate', [
 				name: 'sortBy',
 				type: 'options',
 				default: 'totalCostDesc',
-				options: [
-					{ name: 'Group (A to Z)', value: 'groupAsc' },
-					{ name: 'Number of Requests (Most First)', value: 'requestCountDesc' },
-					{ name: 'Order of First Request', value: 'firstSeen' },
-					{ name: 'Total Cost (Highest First)', value: 'totalCostDesc' },
-					{ name: 'Total Cost (Lowest First)', value: 'totalCostAsc' },
-				],
+				options: [...SORT_OPTIONS],
 			},
 		],
 	},
@@ -94,7 +103,7 @@ export async function execute(
 		itemIndex,
 		'Group By',
 		this.getNodeParameter('groupBy', itemIndex, []),
-		USAGE_GROUP_KEYS,
+		optionValues(GROUP_BY_OPTIONS),
 	);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const order = checkChoice(
@@ -102,7 +111,7 @@ export async function execute(
 		itemIndex,
 		'Options: Sort Groups By',
 		options.sortBy ?? 'totalCostDesc',
-		USAGE_GROUP_ORDERS,
+		optionValues(SORT_OPTIONS),
 	);
 	const markup = readMarkup.call(this, options.markup, itemIndex);
 	const decimals = checkNumber(
