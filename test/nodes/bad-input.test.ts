@@ -352,6 +352,13 @@ const cases: BadInput[] = [
 	})),
 	{
 		operation: 'transcription.transcribe (real-time)',
+		title: 'an audio format Soniox does not know',
+		parameters: { realtimeAudioFormat: '={{ "pcm_s12le" }}' },
+		field: 'realtimeAudioFormat',
+		problem: /must be auto, .*alaw.* not "pcm_s12le"/,
+	},
+	{
+		operation: 'transcription.transcribe (real-time)',
 		title: 'a raw sample rate below 1000 Hz',
 		parameters: { realtimeAudioFormat: 'pcm_s16le', sampleRate: 500 },
 		field: 'sampleRate',

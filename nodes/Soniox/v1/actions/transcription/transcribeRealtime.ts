@@ -1,12 +1,11 @@
 // Transcribe → Real-time mode: the fields only that mode has, and one item's transcription over
 // the real-time WebSocket (see helpers/realtime/transcribe.ts for the session and resuming).
 
-import { NodeOperationError } from 'n8n-workflow';
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { assertAudio, assertNotEmpty } from '../../helpers/audioInput';
 import { getInputBinary } from '../../helpers/binaryUpload';
-import { checkNumber, checkText } from '../../helpers/parameterValues';
+import { checkChoice, checkNumber, checkText } from '../../helpers/parameterValues';
 import {
 	RAW_FORMAT_SAMPLE_BYTES,
 	autoLayout,
@@ -228,7 +227,13 @@ async function layoutOf(
 	binaryPropertyName: string,
 	binary: IBinaryData,
 ): Promise<AudioLayout> {
-	const format = this.getNodeParameter('realtimeAudioFormat', itemIndex, 'auto') as string;
+	const format = checkChoice(
+		this,
+		itemIndex,
+		'Audio Format',
+		this.getNodeParameter('realtimeAudioFormat', itemIndex, 'auto'),
+		['auto', ...Object.keys(RAW_FORMAT_SAMPLE_BYTES)],
+	);
 	if (format === 'auto') {
 		const head = await readHead(audio, HEADER_BYTES);
 		assertAudio(this, itemIndex, binaryPropertyName, binary, head);
@@ -236,12 +241,6 @@ async function layoutOf(
 	}
 	// Raw samples have no header to recognise; only emptiness shows.
 	assertNotEmpty(this, itemIndex, binaryPropertyName, await readHead(audio, 1));
-	if (!(format in RAW_FORMAT_SAMPLE_BYTES)) {
-		throw new NodeOperationError(this.getNode(), `Audio Format "${format}" is not known`, {
-			itemIndex,
-			description: `Choose Auto-Detect or one of: ${Object.keys(RAW_FORMAT_SAMPLE_BYTES).join(', ')}.`,
-		});
-	}
 	const sampleRate = checkNumber(
 		this,
 		itemIndex,
