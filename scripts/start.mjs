@@ -130,7 +130,7 @@ async function main() {
 			{
 				id: EXAMPLE_CREDENTIAL.id,
 				name: EXAMPLE_CREDENTIAL.name,
-				type: 'sonioxApi',
+				type: 'sonioxSuiteApi',
 				data: credentialData,
 			},
 		]);

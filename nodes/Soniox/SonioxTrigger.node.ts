@@ -17,7 +17,7 @@ import {
 	readUsageFilter,
 	usageFiltersCollection,
 } from './v1/helpers/usageFilters';
-import { streamUsageLogs } from './v1/helpers/usageLogs';
+import { streamUsageLogs } from './v1/transport/usageLogs';
 
 const TEST_EVENT_COUNT = 5;
 
@@ -35,7 +35,7 @@ export class SonioxTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'sonioxApi', required: true }],
+		credentials: [{ name: 'sonioxSuiteApi', required: true }],
 		properties: [
 			{
 				displayName:

@@ -29,7 +29,7 @@ test(`n8n ${N8N_1_VERSION} runs Model → Get Many and Usage → Aggregate`, asy
 	]);
 	const credential = sonioxCredential(emulatorCredentialData(emulator));
 	await n8n.importCredentials([credential]);
-	const credentials = { sonioxApi: { id: credential.id, name: credential.name } };
+	const credentials = { sonioxSuiteApi: { id: credential.id, name: credential.name } };
 	await n8n.importWorkflow(
 		chainWorkflow('compatOne', [
 			{

@@ -541,7 +541,7 @@ export function sonioxCredential(
 	id = 'soniox-e2e-credential',
 	name = 'Soniox (emulator)',
 ) {
-	return { id, name, type: 'sonioxApi', data };
+	return { id, name, type: 'sonioxSuiteApi', data };
 }
 
 export interface WorkflowNode {

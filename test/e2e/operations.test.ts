@@ -36,7 +36,7 @@ function soniox(
 		type: SONIOX,
 		typeVersion: 1,
 		parameters,
-		credentials: { sonioxApi: { id: CREDENTIAL.id, name: CREDENTIAL.name } },
+		credentials: { sonioxSuiteApi: { id: CREDENTIAL.id, name: CREDENTIAL.name } },
 		...settings,
 	};
 }

@@ -47,7 +47,7 @@ function entriesWorkflow(): ExampleWorkflow {
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: { pollTimes: EVERY_MINUTE, output: 'entries', options: {} },
-		credentials: { sonioxApi: EXAMPLE_CREDENTIAL },
+		credentials: { sonioxSuiteApi: EXAMPLE_CREDENTIAL },
 	};
 	const post = {
 		id: 'trigger-entries-1',

@@ -26,7 +26,7 @@ test('the packed package runs Model → Get Many in a real n8n', async () => {
 				name: 'Soniox',
 				type: 'n8n-nodes-soniox-suite.soniox',
 				parameters: { resource: 'model', operation: 'getMany', modelType: 'stt', returnAll: true },
-				credentials: { sonioxApi: { id: credential.id, name: credential.name } },
+				credentials: { sonioxSuiteApi: { id: credential.id, name: credential.name } },
 			},
 		]),
 	);

@@ -20,7 +20,7 @@ import type {
 } from 'n8n-workflow';
 import { createRunExecutionData, NodeHelpers, Workflow } from 'n8n-workflow';
 
-import { SonioxApi } from '../../credentials/SonioxApi.credentials';
+import { SonioxSuiteApi } from '../../credentials/SonioxSuiteApi.credentials';
 import { Soniox } from '../../nodes/Soniox/Soniox.node';
 import { SonioxTrigger } from '../../nodes/Soniox/SonioxTrigger.node';
 import { HarnessCredentialsHelper } from './credentials';
@@ -102,7 +102,7 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 		typeVersion: options.typeVersion ?? 1,
 		position: [0, 0],
 		parameters: options.parameters,
-		credentials: { sonioxApi: { id: '1', name: 'Soniox account' } },
+		credentials: { sonioxSuiteApi: { id: '1', name: 'Soniox account' } },
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 	};
 	const workflow = new Workflow({
@@ -157,8 +157,8 @@ export function additionalDataFor(
 	hooks?: InstanceType<typeof core.ExecutionLifecycleHooks>,
 ): IWorkflowExecuteAdditionalData {
 	const credentialsHelper = new HarnessCredentialsHelper(
-		{ sonioxApi: new SonioxApi() },
-		{ sonioxApi: credentials },
+		{ sonioxSuiteApi: new SonioxSuiteApi() },
+		{ sonioxSuiteApi: credentials },
 	);
 	return {
 		hooks,

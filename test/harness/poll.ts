@@ -33,7 +33,7 @@ export class TriggerHarness {
 			typeVersion: 1,
 			position: [0, 0] as [number, number],
 			parameters: this.parameters,
-			credentials: { sonioxApi: { id: '1', name: 'Soniox account' } },
+			credentials: { sonioxSuiteApi: { id: '1', name: 'Soniox account' } },
 		};
 		const workflow = new Workflow({
 			id: 'trigger-harness',

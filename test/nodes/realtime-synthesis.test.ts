@@ -10,7 +10,7 @@ import {
 	synthesizeInRealTime,
 	type SpeechRequest,
 	type SynthesisRequest,
-} from '../../nodes/Soniox/v1/helpers/realtime/synthesize';
+} from '../../nodes/Soniox/v1/transport/realtime/synthesizeSession';
 import {
 	TEST_NODE,
 	countingProxy,

@@ -7,16 +7,16 @@ import type { INodeExecutionData } from 'n8n-workflow';
 
 import { makeWav, startEmulator, type Emulator } from '../emulator';
 import { emulatorCredentials, runNode, storeBinary, useBinaryDataMode } from '../harness';
-import { autoLayout, rawLayout } from '../../nodes/Soniox/v1/helpers/realtime/audioLayout';
+import { autoLayout, rawLayout } from '../../nodes/Soniox/v1/helpers/audioLayout';
 import {
 	bufferSource,
 	streamSource,
 	type AudioSource,
-} from '../../nodes/Soniox/v1/helpers/realtime/audioSource';
+} from '../../nodes/Soniox/v1/helpers/audioSource';
 import {
 	transcribeInRealTime,
 	type RealtimeTranscriptionRequest,
-} from '../../nodes/Soniox/v1/helpers/realtime/transcribe';
+} from '../../nodes/Soniox/v1/transport/realtime/transcribeSession';
 import {
 	SPEECH,
 	SPEECH_MS,

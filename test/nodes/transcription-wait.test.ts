@@ -1,7 +1,7 @@
 // The wait's schedule against the emulator: once the node has seen jobs of a model finish, it
 // forecasts a job's end from audio_duration_ms and checks near it; a wrong forecast costs checks
 // or at most the schedule's ceiling, never an unbounded wait.
-import { POLL_SCHEDULE } from '../../nodes/Soniox/v1/helpers/waitForTranscription';
+import { POLL_SCHEDULE } from '../../nodes/Soniox/v1/actions/transcription/waitForTranscription';
 import { makeWav, startEmulator, type Emulator } from '../emulator';
 import { emulatorCredentials, runNode } from '../harness';
 

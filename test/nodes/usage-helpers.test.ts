@@ -24,7 +24,7 @@ import { matchesUsageFilter, isEmptyUsageFilter } from '../../nodes/Soniox/v1/he
 import {
 	USAGE_LOGS_MAX_WINDOW_MS,
 	usageLogsWindowProblem,
-} from '../../nodes/Soniox/v1/helpers/usageLogs';
+} from '../../nodes/Soniox/v1/transport/usageLogs';
 import { usageEntry as entry } from './usage-fixtures';
 
 const window = (start: string, end: string): TimeWindow => ({

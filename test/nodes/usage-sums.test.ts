@@ -12,7 +12,7 @@ import {
 } from '../../nodes/Soniox/v1/helpers/decimal';
 import { UsageAggregator } from '../../nodes/Soniox/v1/helpers/usageAggregation';
 import type { UsageLogEntry } from '../../nodes/Soniox/v1/helpers/usageLogEntry';
-import { streamUsageLogs } from '../../nodes/Soniox/v1/helpers/usageLogs';
+import { streamUsageLogs } from '../../nodes/Soniox/v1/transport/usageLogs';
 import type { SonioxContext } from '../../nodes/Soniox/v1/transport';
 import { startEmulator, type Emulator } from '../emulator';
 import { emulatorCredentials } from '../harness';

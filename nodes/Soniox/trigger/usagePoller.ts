@@ -11,7 +11,7 @@ import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 
 import { DAY_MS } from '../v1/helpers/timeRange';
 import type { UsageLogEntry } from '../v1/helpers/usageLogEntry';
-import { USAGE_LOGS_MAX_AGE_DAYS, streamUsageLogs } from '../v1/helpers/usageLogs';
+import { USAGE_LOGS_MAX_AGE_DAYS, streamUsageLogs } from '../v1/transport/usageLogs';
 
 /** Entries stamped up to this far ahead of n8n's clock are still read (clock differences). */
 export const CLOCK_SKEW_ALLOWANCE_MS = 5 * 60_000;

@@ -25,7 +25,7 @@ export class SonioxV1 implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'sonioxApi', required: true }],
+		credentials: [{ name: 'sonioxSuiteApi', required: true }],
 		properties: versionProperties,
 	};
 

@@ -5,7 +5,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { resolveEndpoints } from '../transport/endpoints';
 import { CREDENTIAL_TYPE } from '../transport';
-import type { KeySource } from '../helpers/realtime/socketErrors';
+import type { KeySource } from '../transport/realtime/errors';
 
 /**
  * Which key opens the real-time connection: the credential's, or a temporary key made for

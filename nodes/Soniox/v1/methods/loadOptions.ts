@@ -1,6 +1,6 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { fetchSttModels, fetchTtsModels } from '../helpers/models';
+import { fetchSttModels, fetchTtsModels } from '../transport/models';
 import { listItems } from '../transport';
 
 export async function getAsyncModels(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {

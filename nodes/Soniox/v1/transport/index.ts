@@ -20,7 +20,7 @@ import {
 
 export type SonioxContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
-export const CREDENTIAL_TYPE = 'sonioxApi';
+export const CREDENTIAL_TYPE = 'sonioxSuiteApi';
 
 export interface SonioxRequest {
 	method: IHttpRequestMethods;

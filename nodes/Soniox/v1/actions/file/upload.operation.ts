@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { multipartBody } from '../../helpers/binaryUpload';
+import { multipartBody } from '../../transport/multipart';
 import { getClientReferenceId } from '../../helpers/clientReferenceId';
 import { checkText } from '../../helpers/parameterValues';
 import { sonioxApiRequest } from '../../transport';

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { fetchSttModels, fetchTtsModels } from '../../helpers/models';
+import { fetchSttModels, fetchTtsModels } from '../../transport/models';
 import { readLimit, returnAllFields, showFor } from '../common.descriptions';
 
 export const description: INodeProperties[] = showFor('model', 'getMany', [

@@ -8,7 +8,7 @@ import {
 	prepareSpeech,
 	speechFields,
 	type PreparedSpeech,
-} from './speechRequest';
+} from './speech.descriptions';
 import { realtimeSynthesizeFields, synthesizeRealtimeBatch } from './synthesizeRealtime';
 
 export const description: INodeProperties[] = showFor('speech', 'synthesize', [

@@ -9,7 +9,7 @@ import {
 	synthesizeInRealTime,
 	type Speech,
 	type SpeechRequest,
-} from '../../helpers/realtime/synthesize';
+} from '../../transport/realtime/synthesizeSession';
 import { checkNumber } from '../../helpers/parameterValues';
 import type { ItemOutcome } from '../node.type';
 import {

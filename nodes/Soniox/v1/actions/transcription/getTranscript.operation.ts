@@ -5,7 +5,7 @@ import {
 	outputFormatFields,
 	readTranscriptOutput,
 	transcriptOutput,
-} from '../../helpers/transcriptOutput';
+} from './transcriptOutput';
 import { sonioxApiRequest } from '../../transport';
 import { showFor } from '../common.descriptions';
 import { transcriptionIdField, transcriptionIdOf } from './transcriptionId';

@@ -6,7 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { multipartBody } from '../../helpers/binaryUpload';
+import { multipartBody } from '../../transport/multipart';
 import {
 	checkChoices,
 	checkNumber,
@@ -17,15 +17,15 @@ import {
 	outputFormatFields,
 	readTranscriptOutput,
 	transcriptOutput,
-} from '../../helpers/transcriptOutput';
+} from './transcriptOutput';
 import type { TranscriptToken } from '../../helpers/transcriptFormat';
-import { waitForTranscription } from '../../helpers/waitForTranscription';
+import { waitForTranscription } from './waitForTranscription';
 import { sonioxApiRequest } from '../../transport';
 import { clientReferenceIdField, showFor } from '../common.descriptions';
 import { readFileId } from '../file/fileId';
 import { billedByTemporaryKey } from '../realtime.descriptions';
 import { realtimeTranscribeFields, transcribeRealtime } from './transcribeRealtime';
-import { recognitionConfig, recognitionOptionsField } from './transcriptionOptions';
+import { recognitionConfig, recognitionOptionsField } from './recognition.descriptions';
 
 const UPLOAD_TIMEOUT_MS = 60 * 60 * 1000;
 const HTTP_URL = /^https?:\/\/\S+$/;

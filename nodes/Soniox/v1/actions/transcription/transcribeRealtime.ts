@@ -4,24 +4,24 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { assertAudio, assertNotEmpty } from '../../helpers/audioInput';
-import { getInputBinary } from '../../helpers/binaryUpload';
+import { getInputBinary } from '../../transport/multipart';
 import { checkChoice, checkNumber, checkText } from '../../helpers/parameterValues';
 import {
 	RAW_FORMAT_SAMPLE_BYTES,
 	autoLayout,
 	rawLayout,
 	type AudioLayout,
-} from '../../helpers/realtime/audioLayout';
+} from '../../helpers/audioLayout';
 import {
 	bufferSource,
 	readHead,
 	streamSource,
 	type AudioSource,
-} from '../../helpers/realtime/audioSource';
+} from '../../helpers/audioSource';
 import {
 	transcribeInRealTime,
 	type RealtimeTranscription,
-} from '../../helpers/realtime/transcribe';
+} from '../../transport/realtime/transcribeSession';
 import { getRealtimeAccess, realtimeKeyFields } from '../realtime.descriptions';
 
 /** Enough of a file's start to hold a WAV header with its metadata chunks. */

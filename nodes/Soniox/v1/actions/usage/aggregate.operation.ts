@@ -27,7 +27,7 @@ import {
 	readUsageFilter,
 	usageFiltersCollection,
 } from '../../helpers/usageFilters';
-import { streamUsageLogs } from '../../helpers/usageLogs';
+import { streamUsageLogs } from '../../transport/usageLogs';
 import { showFor } from '../common.descriptions';
 import { assertUsageLogsWindow, readTimeWindow, timeRangeFields } from './usage.descriptions';
 

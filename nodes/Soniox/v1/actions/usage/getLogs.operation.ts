@@ -6,7 +6,7 @@ import {
 	readUsageFilter,
 	usageFiltersCollection,
 } from '../../helpers/usageFilters';
-import { streamUsageLogs, type UsageLogSort } from '../../helpers/usageLogs';
+import { streamUsageLogs, type UsageLogSort } from '../../transport/usageLogs';
 import { readLimit, returnAllFields, showFor } from '../common.descriptions';
 import {
 	assertUsageLogsWindow,

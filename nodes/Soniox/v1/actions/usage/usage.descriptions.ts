@@ -8,7 +8,7 @@ import {
 	type TimeRangePreset,
 	type TimeWindow,
 } from '../../helpers/timeRange';
-import { usageLogsWindowProblem } from '../../helpers/usageLogs';
+import { usageLogsWindowProblem } from '../../transport/usageLogs';
 
 /** Time Range, plus Start and End for a custom range. */
 export function timeRangeFields(

@@ -1,7 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { multipartBody } from '../../helpers/binaryUpload';
+import { multipartBody } from '../../transport/multipart';
 import { checkText } from '../../helpers/parameterValues';
 import { sonioxApiRequest } from '../../transport';
 import { showFor } from '../common.descriptions';

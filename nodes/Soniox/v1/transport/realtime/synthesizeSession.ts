@@ -12,7 +12,7 @@
 import { NodeApiError, sleep } from 'n8n-workflow';
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 
-import { SonioxSocket, type SocketEvent } from '../../transport/websocket';
+import { SonioxSocket, type SocketEvent } from './socket';
 import {
 	SERVICE_UNAVAILABLE,
 	connectionLostError,
@@ -21,8 +21,8 @@ import {
 	socketApiError,
 	type KeySource,
 	type SocketErrorMessage,
-} from './socketErrors';
-import { splitText } from './textChunks';
+} from './errors';
+import { splitText } from '../../helpers/textChunks';
 
 export const MAX_STREAMS_PER_CONNECTION = 5;
 

@@ -3,7 +3,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { assertAudio, AUDIO_SIGNATURE_BYTES } from './audioInput';
+import { assertAudio, AUDIO_SIGNATURE_BYTES } from '../helpers/audioInput';
 
 // Large reads: each one allocates a fresh buffer, and fewer of them cost less CPU and GC.
 const CHUNK_BYTES = 1024 * 1024;

@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { checkChoice, checkChoices, checkText, optionValues } from './parameterValues';
+import { checkChoice, checkChoices, checkText, optionValues } from '../../helpers/parameterValues';
 import {
 	plainText,
 	segmentTokens,
@@ -14,7 +14,7 @@ import {
 	translatedText,
 	type OutputFormat,
 	type TranscriptToken,
-} from './transcriptFormat';
+} from '../../helpers/transcriptFormat';
 
 const OUTPUT_OPTIONS = [
 	{

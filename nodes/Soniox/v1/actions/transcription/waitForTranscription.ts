@@ -1,8 +1,8 @@
 import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { sonioxApiRequest } from '../transport';
-import { forecastProcessingMs, rememberProcessing } from './processingForecast';
+import { sonioxApiRequest } from '../../transport';
+import { forecastProcessingMs, rememberProcessing } from '../../helpers/processingForecast';
 
 /**
  * Without a forecast: first check soon, then back off to a ceiling. With one: sleep most of the

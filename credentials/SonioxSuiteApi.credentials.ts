@@ -13,10 +13,10 @@ const REST_BASE_URL_EXPRESSION =
 
 const customOnly = { show: { region: ['custom'] } };
 
-export class SonioxApi implements ICredentialType {
-	name = 'sonioxApi';
+export class SonioxSuiteApi implements ICredentialType {
+	name = 'sonioxSuiteApi';
 
-	displayName = 'Soniox API';
+	displayName = 'Soniox Project API';
 
 	icon: Icon = { light: 'file:soniox.svg', dark: 'file:soniox.dark.svg' };
 

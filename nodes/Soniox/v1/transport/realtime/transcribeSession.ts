@@ -15,9 +15,9 @@
 import { NodeApiError, sleep } from 'n8n-workflow';
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 
-import { SonioxSocket, type SocketEvent } from '../../transport/websocket';
-import type { AudioLayout } from './audioLayout';
-import { inChunks, type AudioSource } from './audioSource';
+import { SonioxSocket, type SocketEvent } from './socket';
+import type { AudioLayout } from '../../helpers/audioLayout';
+import { inChunks, type AudioSource } from '../../helpers/audioSource';
 import {
 	SERVICE_UNAVAILABLE,
 	connectionLostError,
@@ -26,7 +26,7 @@ import {
 	socketApiError,
 	type KeySource,
 	type SocketErrorMessage,
-} from './socketErrors';
+} from './errors';
 
 export interface RealtimeToken extends IDataObject {
 	text: string;

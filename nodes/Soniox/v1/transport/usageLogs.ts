@@ -1,6 +1,6 @@
-import { paginate, type SonioxContext } from '../transport';
-import { DAY_MS, splitWindow, toSonioxTime, type TimeWindow } from './timeRange';
-import type { UsageLogEntry } from './usageLogEntry';
+import { paginate, type SonioxContext } from './';
+import { DAY_MS, splitWindow, toSonioxTime, type TimeWindow } from '../helpers/timeRange';
+import type { UsageLogEntry } from '../helpers/usageLogEntry';
 
 /** Soniox answers one usage-log query for at most 31 days ... */
 export const USAGE_LOGS_MAX_WINDOW_MS = 31 * DAY_MS;

@@ -4,7 +4,7 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
-import { sonioxApiError } from '../../transport/errors';
+import { sonioxApiError } from '../errors';
 
 export interface SocketErrorMessage {
 	error_code: number;

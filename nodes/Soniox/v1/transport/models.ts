@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { sonioxApiRequest, type SonioxContext } from '../transport';
+import { sonioxApiRequest, type SonioxContext } from './';
 
 export interface SttModel extends IDataObject {
 	id: string;
