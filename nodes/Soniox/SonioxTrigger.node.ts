@@ -16,7 +16,7 @@ import {
 	matchesUsageFilter,
 	readUsageFilter,
 	usageFiltersCollection,
-} from './v1/helpers/usageFilters';
+} from './v1/actions/usage/usageFilters';
 import { streamUsageLogs } from './v1/transport/usageLogs';
 
 const TEST_EVENT_COUNT = 5;

@@ -20,7 +20,7 @@ import {
 	sortUsageGroups,
 	UsageAggregator,
 } from '../../nodes/Soniox/v1/helpers/usageAggregation';
-import { matchesUsageFilter, isEmptyUsageFilter } from '../../nodes/Soniox/v1/helpers/usageFilters';
+import { matchesUsageFilter, isEmptyUsageFilter } from '../../nodes/Soniox/v1/actions/usage/usageFilters';
 import {
 	USAGE_LOGS_MAX_WINDOW_MS,
 	usageLogsWindowProblem,

@@ -1,25 +1,7 @@
-import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { CLIENT_REFERENCE_ID_MAX_LENGTH } from '../helpers/clientReferenceId';
 import { checkNumber } from '../helpers/parameterValues';
-
-/** Adds a resource/operation condition to a field's own displayOptions. */
-export function showFor(
-	resource: string,
-	operation: string,
-	fields: INodeProperties[],
-): INodeProperties[] {
-	return fields.map((field) => {
-		const own: IDisplayOptions = field.displayOptions ?? {};
-		return {
-			...field,
-			displayOptions: {
-				...own,
-				show: { ...(own.show ?? {}), resource: [resource], operation: [operation] },
-			},
-		};
-	});
-}
 
 export const returnAllFields: INodeProperties[] = [
 	{

@@ -1,9 +1,12 @@
+import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { sonioxApiRequest } from '../../transport';
-import { showFor } from '../common.descriptions';
 
-export const description: INodeProperties[] = showFor('account', 'getConcurrencyLimits', []);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['account'], operation: ['getConcurrencyLimits'] } },
+	[],
+);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return [

@@ -1,50 +1,52 @@
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { checkChoice } from '../../helpers/parameterValues';
 import { parseUtcTime } from '../../helpers/timeRange';
 import { sonioxApiRequest } from '../../transport';
-import { showFor } from '../common.descriptions';
 
-export const description: INodeProperties[] = showFor('account', 'getStreamsHistory', [
-	{
-		displayName: 'Kind',
-		name: 'kind',
-		type: 'options',
-		options: [
-			{ name: 'Speech-to-Text', value: 'stt' },
-			{ name: 'Text-to-Speech', value: 'tts' },
-		],
-		default: 'stt',
-	},
-	{
-		displayName: 'Start',
-		name: 'startTime',
-		type: 'dateTime',
-		default: '',
-		required: true,
-		description: 'Start of the window (UTC when no zone is given)',
-	},
-	{
-		displayName: 'End',
-		name: 'endTime',
-		type: 'dateTime',
-		default: '',
-		required: true,
-		description: 'End of the window (exclusive)',
-	},
-	{
-		displayName: 'Period',
-		name: 'periodSec',
-		type: 'options',
-		options: [
-			{ name: 'Minute (Window up to 7 Days)', value: 60 },
-			{ name: 'Hour', value: 3600 },
-			{ name: 'Day', value: 86400 },
-		],
-		default: 3600,
-	},
-]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['account'], operation: ['getStreamsHistory'] } },
+	[
+		{
+			displayName: 'Kind',
+			name: 'kind',
+			type: 'options',
+			options: [
+				{ name: 'Speech-to-Text', value: 'stt' },
+				{ name: 'Text-to-Speech', value: 'tts' },
+			],
+			default: 'stt',
+		},
+		{
+			displayName: 'Start',
+			name: 'startTime',
+			type: 'dateTime',
+			default: '',
+			required: true,
+			description: 'Start of the window (UTC when no zone is given)',
+		},
+		{
+			displayName: 'End',
+			name: 'endTime',
+			type: 'dateTime',
+			default: '',
+			required: true,
+			description: 'End of the window (exclusive)',
+		},
+		{
+			displayName: 'Period',
+			name: 'periodSec',
+			type: 'options',
+			options: [
+				{ name: 'Minute (Window up to 7 Days)', value: 60 },
+				{ name: 'Hour', value: 3600 },
+				{ name: 'Day', value: 86400 },
+			],
+			default: 3600,
+		},
+	],
+);
 
 const PERIODS = [60, 3600, 86400] as const;
 const MINUTE_PERIODS_MAX_MS = 7 * 86_400_000;

@@ -1,10 +1,13 @@
+import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { sonioxApiRequest } from '../../transport';
-import { showFor } from '../common.descriptions';
 import { fileIdField, fileIdOf } from './fileId';
 
-export const description: INodeProperties[] = showFor('file', 'delete', [fileIdField]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['file'], operation: ['delete'] } },
+	[fileIdField],
+);
 
 export async function execute(
 	this: IExecuteFunctions,

@@ -1,9 +1,13 @@
+import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { listItems } from '../../transport';
-import { readLimit, returnAllFields, showFor } from '../common.descriptions';
+import { readLimit, returnAllFields } from '../common.descriptions';
 
-export const description: INodeProperties[] = showFor('file', 'getMany', returnAllFields);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['file'], operation: ['getMany'] } },
+	returnAllFields,
+);
 
 export async function execute(
 	this: IExecuteFunctions,

@@ -1,29 +1,33 @@
+import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { multipartBody } from '../../transport/multipart';
 import { getClientReferenceId } from '../../helpers/clientReferenceId';
 import { checkText } from '../../helpers/parameterValues';
 import { sonioxApiRequest } from '../../transport';
-import { clientReferenceIdField, showFor } from '../common.descriptions';
+import { clientReferenceIdField } from '../common.descriptions';
 
-export const description: INodeProperties[] = showFor('file', 'upload', [
-	{
-		displayName: 'Input Binary Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		hint: 'The name of the binary field that holds the audio',
-	},
-	{
-		displayName: 'File Name',
-		name: 'fileName',
-		type: 'string',
-		default: '',
-		description: "Name to store the file under; leave empty to keep the binary's own name",
-	},
-	clientReferenceIdField('file'),
-]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['file'], operation: ['upload'] } },
+	[
+		{
+			displayName: 'Input Binary Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			required: true,
+			hint: 'The name of the binary field that holds the audio',
+		},
+		{
+			displayName: 'File Name',
+			name: 'fileName',
+			type: 'string',
+			default: '',
+			description: "Name to store the file under; leave empty to keep the binary's own name",
+		},
+		clientReferenceIdField('file'),
+	],
+);
 
 export async function execute(
 	this: IExecuteFunctions,

@@ -1,34 +1,38 @@
+import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { fetchSttModels, fetchTtsModels } from '../../transport/models';
-import { readLimit, returnAllFields, showFor } from '../common.descriptions';
+import { readLimit, returnAllFields } from '../common.descriptions';
 
-export const description: INodeProperties[] = showFor('model', 'getMany', [
-	{
-		displayName: 'Model Type',
-		name: 'modelType',
-		type: 'options',
-		options: [
-			{ name: 'Speech-to-Text', value: 'stt' },
-			{ name: 'Text-to-Speech', value: 'tts' },
-		],
-		default: 'stt',
-		description: 'Whether to list transcription models or speech synthesis models',
-	},
-	{
-		displayName: 'Transcription Mode',
-		name: 'transcriptionMode',
-		type: 'options',
-		options: [
-			{ name: 'All', value: 'all' },
-			{ name: 'Async (Files and URLs)', value: 'async' },
-			{ name: 'Real-Time (Streaming)', value: 'real_time' },
-		],
-		default: 'all',
-		displayOptions: { show: { modelType: ['stt'] } },
-	},
-	...returnAllFields,
-]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['model'], operation: ['getMany'] } },
+	[
+		{
+			displayName: 'Model Type',
+			name: 'modelType',
+			type: 'options',
+			options: [
+				{ name: 'Speech-to-Text', value: 'stt' },
+				{ name: 'Text-to-Speech', value: 'tts' },
+			],
+			default: 'stt',
+			description: 'Whether to list transcription models or speech synthesis models',
+		},
+		{
+			displayName: 'Transcription Mode',
+			name: 'transcriptionMode',
+			type: 'options',
+			options: [
+				{ name: 'All', value: 'all' },
+				{ name: 'Async (Files and URLs)', value: 'async' },
+				{ name: 'Real-Time (Streaming)', value: 'real_time' },
+			],
+			default: 'all',
+			displayOptions: { show: { modelType: ['stt'] } },
+		},
+		...returnAllFields,
+	],
+);
 
 export async function execute(
 	this: IExecuteFunctions,

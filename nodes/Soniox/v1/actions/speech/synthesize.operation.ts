@@ -1,7 +1,7 @@
+import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { sonioxApiResponse } from '../../transport';
-import { showFor } from '../common.descriptions';
 import type { ItemOutcome } from '../node.type';
 import {
 	MAX_TEXT_CHARACTERS,
@@ -11,35 +11,38 @@ import {
 } from './speech.descriptions';
 import { realtimeSynthesizeFields, synthesizeRealtimeBatch } from './synthesizeRealtime';
 
-export const description: INodeProperties[] = showFor('speech', 'synthesize', [
-	{
-		displayName: 'Mode',
-		name: 'mode',
-		type: 'options',
-		options: [
-			{
-				name: 'REST (One Request per Item)',
-				value: 'rest',
-				description: 'Simple and reliable for short texts',
-			},
-			{
-				name: 'Real-Time (WebSocket)',
-				value: 'realTime',
-				description:
-					'Items share one connection; long text is split; character timestamps available',
-			},
-		],
-		default: 'rest',
-	},
-	...speechFields,
-	...realtimeSynthesizeFields.map((field) => ({
-		...field,
-		displayOptions: {
-			...(field.displayOptions ?? {}),
-			show: { ...(field.displayOptions?.show ?? {}), mode: ['realTime'] },
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['speech'], operation: ['synthesize'] } },
+	[
+		{
+			displayName: 'Mode',
+			name: 'mode',
+			type: 'options',
+			options: [
+				{
+					name: 'REST (One Request per Item)',
+					value: 'rest',
+					description: 'Simple and reliable for short texts',
+				},
+				{
+					name: 'Real-Time (WebSocket)',
+					value: 'realTime',
+					description:
+						'Items share one connection; long text is split; character timestamps available',
+				},
+			],
+			default: 'rest',
 		},
-	})),
-]);
+		...speechFields,
+		...realtimeSynthesizeFields.map((field) => ({
+			...field,
+			displayOptions: {
+				...(field.displayOptions ?? {}),
+				show: { ...(field.displayOptions?.show ?? {}), mode: ['realTime'] },
+			},
+		})),
+	],
+);
 
 function summary(speech: PreparedSpeech, bytes: number) {
 	return {

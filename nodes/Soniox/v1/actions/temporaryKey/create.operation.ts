@@ -1,3 +1,4 @@
+import { updateDisplayOptions } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -8,67 +9,70 @@ import type {
 import { getClientReferenceId } from '../../helpers/clientReferenceId';
 import { checkChoice, checkNumber } from '../../helpers/parameterValues';
 import { getEndpoints, sonioxApiRequest } from '../../transport';
-import { clientReferenceIdField, showFor } from '../common.descriptions';
+import { clientReferenceIdField } from '../common.descriptions';
 
 const USAGE_TYPES = ['transcribe_websocket', 'tts_rt'] as const;
 
-export const description: INodeProperties[] = showFor('temporaryKey', 'create', [
-	{
-		displayName: 'Usage Type',
-		name: 'usageType',
-		type: 'options',
-		options: [
-			{
-				name: 'Real-Time Transcription',
-				value: 'transcribe_websocket',
-				description: 'For a browser or app streaming audio to the speech-to-text WebSocket',
-			},
-			{
-				name: 'Text-to-Speech',
-				value: 'tts_rt',
-				description: 'For the text-to-speech WebSocket and REST endpoint',
-			},
-		],
-		default: 'transcribe_websocket',
-	},
-	{
-		displayName: 'Expires In (Seconds)',
-		name: 'expiresInSeconds',
-		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 3600 },
-		default: 60,
-		description: 'How long the key can open new sessions: 1 to 3600 seconds',
-	},
-	{
-		...clientReferenceIdField('key'),
-		description:
-			'Bound to the key: every request made with it is logged with this ID, whatever the client sends. Use the end user or tenant ID so their usage can be billed. Up to 256 characters.',
-	},
-	{
-		displayName: 'Options',
-		name: 'keyOptions',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Max Session Duration (Seconds)',
-				name: 'maxSessionDurationSeconds',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 18000 },
-				default: 600,
-				description: 'The longest one session may last: 1 to 18000 seconds',
-			},
-			{
-				displayName: 'Single Use',
-				name: 'singleUse',
-				type: 'boolean',
-				default: false,
-				description: 'Whether the key may open only one session',
-			},
-		],
-	},
-]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['temporaryKey'], operation: ['create'] } },
+	[
+		{
+			displayName: 'Usage Type',
+			name: 'usageType',
+			type: 'options',
+			options: [
+				{
+					name: 'Real-Time Transcription',
+					value: 'transcribe_websocket',
+					description: 'For a browser or app streaming audio to the speech-to-text WebSocket',
+				},
+				{
+					name: 'Text-to-Speech',
+					value: 'tts_rt',
+					description: 'For the text-to-speech WebSocket and REST endpoint',
+				},
+			],
+			default: 'transcribe_websocket',
+		},
+		{
+			displayName: 'Expires In (Seconds)',
+			name: 'expiresInSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 3600 },
+			default: 60,
+			description: 'How long the key can open new sessions: 1 to 3600 seconds',
+		},
+		{
+			...clientReferenceIdField('key'),
+			description:
+				'Bound to the key: every request made with it is logged with this ID, whatever the client sends. Use the end user or tenant ID so their usage can be billed. Up to 256 characters.',
+		},
+		{
+			displayName: 'Options',
+			name: 'keyOptions',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			options: [
+				{
+					displayName: 'Max Session Duration (Seconds)',
+					name: 'maxSessionDurationSeconds',
+					type: 'number',
+					typeOptions: { minValue: 1, maxValue: 18000 },
+					default: 600,
+					description: 'The longest one session may last: 1 to 18000 seconds',
+				},
+				{
+					displayName: 'Single Use',
+					name: 'singleUse',
+					type: 'boolean',
+					default: false,
+					description: 'Whether the key may open only one session',
+				},
+			],
+		},
+	],
+);
 
 export async function execute(
 	this: IExecuteFunctions,

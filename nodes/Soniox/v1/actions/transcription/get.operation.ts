@@ -1,12 +1,13 @@
+import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { sonioxApiRequest } from '../../transport';
-import { showFor } from '../common.descriptions';
 import { transcriptionIdField, transcriptionIdOf } from './transcriptionId';
 
-export const description: INodeProperties[] = showFor('transcription', 'get', [
-	transcriptionIdField,
-]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['transcription'], operation: ['get'] } },
+	[transcriptionIdField],
+);
 
 export async function execute(
 	this: IExecuteFunctions,

@@ -1,19 +1,15 @@
+import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { TranscriptToken } from '../../helpers/transcriptFormat';
-import {
-	outputFormatFields,
-	readTranscriptOutput,
-	transcriptOutput,
-} from './transcriptOutput';
+import { outputFormatFields, readTranscriptOutput, transcriptOutput } from './transcriptOutput';
 import { sonioxApiRequest } from '../../transport';
-import { showFor } from '../common.descriptions';
 import { transcriptionIdField, transcriptionIdOf } from './transcriptionId';
 
-export const description: INodeProperties[] = showFor('transcription', 'getTranscript', [
-	transcriptionIdField,
-	...outputFormatFields,
-]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['transcription'], operation: ['getTranscript'] } },
+	[transcriptionIdField, ...outputFormatFields],
+);
 
 export async function execute(
 	this: IExecuteFunctions,

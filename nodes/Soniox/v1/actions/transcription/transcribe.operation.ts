@@ -1,4 +1,4 @@
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -7,21 +7,12 @@ import type {
 } from 'n8n-workflow';
 
 import { multipartBody } from '../../transport/multipart';
-import {
-	checkChoices,
-	checkNumber,
-	checkText,
-	optionValues,
-} from '../../helpers/parameterValues';
-import {
-	outputFormatFields,
-	readTranscriptOutput,
-	transcriptOutput,
-} from './transcriptOutput';
+import { checkChoices, checkNumber, checkText, optionValues } from '../../helpers/parameterValues';
+import { outputFormatFields, readTranscriptOutput, transcriptOutput } from './transcriptOutput';
 import type { TranscriptToken } from '../../helpers/transcriptFormat';
 import { waitForTranscription } from './waitForTranscription';
 import { sonioxApiRequest } from '../../transport';
-import { clientReferenceIdField, showFor } from '../common.descriptions';
+import { clientReferenceIdField } from '../common.descriptions';
 import { readFileId } from '../file/fileId';
 import { billedByTemporaryKey } from '../realtime.descriptions';
 import { realtimeTranscribeFields, transcribeRealtime } from './transcribeRealtime';
@@ -37,159 +28,162 @@ const CLEANUP_OPTIONS = [
 ] as const;
 type CleanupTarget = (typeof CLEANUP_OPTIONS)[number]['value'];
 
-export const description: INodeProperties[] = showFor('transcription', 'transcribe', [
-	{
-		displayName: 'Mode',
-		name: 'mode',
-		type: 'options',
-		options: [
-			{
-				name: 'Async (Files and URLs)',
-				value: 'async',
-				description: 'Soniox transcribes the whole recording; best accuracy for files',
-			},
-			{
-				name: 'Real-Time (Streaming)',
-				value: 'realTime',
-				description:
-					'Streams the audio over a WebSocket and returns the transcript as it is spoken',
-			},
-		],
-		default: 'async',
-	},
-	{
-		displayName: 'Audio Source',
-		name: 'audioSource',
-		type: 'options',
-		options: [
-			{ name: 'Binary Field of the Input Item', value: 'binary' },
-			{ name: 'URL', value: 'url' },
-			{ name: 'Uploaded File ID', value: 'fileId' },
-		],
-		default: 'binary',
-		displayOptions: asyncOnly,
-	},
-	{
-		displayName: 'Input Binary Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		hint: 'The name of the binary field that holds the audio',
-		displayOptions: { show: { audioSource: ['binary'] } },
-	},
-	{
-		displayName: 'Input Binary Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		hint: 'The name of the binary field that holds the audio',
-		displayOptions: { show: { mode: ['realTime'] } },
-	},
-	{
-		displayName: 'Audio URL',
-		name: 'audioUrl',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'https://example.com/call.mp3',
-		description: 'A public http(s) URL Soniox can download the audio from',
-		displayOptions: { show: { audioSource: ['url'] } },
-	},
-	{
-		displayName: 'File ID',
-		name: 'fileId',
-		type: 'string',
-		default: '',
-		required: true,
-		description: 'The ID of a file uploaded with File → Upload',
-		displayOptions: { show: { audioSource: ['fileId'] } },
-	},
-	{
-		displayName: 'Model Name or ID',
-		name: 'model',
-		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getAsyncModels' },
-		default: 'stt-async-v5',
-		description:
-			'The async speech-to-text model. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-		displayOptions: asyncOnly,
-	},
-	...realtimeTranscribeFields.map((field) => ({
-		...field,
-		displayOptions: {
-			...(field.displayOptions ?? {}),
-			show: { ...(field.displayOptions?.show ?? {}), mode: ['realTime'] },
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['transcription'], operation: ['transcribe'] } },
+	[
+		{
+			displayName: 'Mode',
+			name: 'mode',
+			type: 'options',
+			options: [
+				{
+					name: 'Async (Files and URLs)',
+					value: 'async',
+					description: 'Soniox transcribes the whole recording; best accuracy for files',
+				},
+				{
+					name: 'Real-Time (Streaming)',
+					value: 'realTime',
+					description:
+						'Streams the audio over a WebSocket and returns the transcript as it is spoken',
+				},
+			],
+			default: 'async',
 		},
-	})),
-	clientReferenceIdField('transcription'),
-	recognitionOptionsField,
-	{
-		displayName: 'Wait for Completion',
-		name: 'waitForCompletion',
-		type: 'boolean',
-		default: true,
-		description:
-			'Whether to wait for the transcript; if off, the node returns the queued transcription (use a webhook or Get Transcript later)',
-		displayOptions: asyncOnly,
-	},
-	{
-		displayName: 'Wait Timeout (Minutes)',
-		name: 'waitTimeoutMinutes',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 30,
-		displayOptions: { show: { mode: ['async'], waitForCompletion: [true] } },
-	},
-	...outputFormatFields.map((field) => ({
-		...field,
-		displayOptions: {
-			...(field.displayOptions ?? {}),
-			hide: { waitForCompletion: [false] },
+		{
+			displayName: 'Audio Source',
+			name: 'audioSource',
+			type: 'options',
+			options: [
+				{ name: 'Binary Field of the Input Item', value: 'binary' },
+				{ name: 'URL', value: 'url' },
+				{ name: 'Uploaded File ID', value: 'fileId' },
+			],
+			default: 'binary',
+			displayOptions: asyncOnly,
 		},
-	})),
-	{
-		displayName: 'Webhook',
-		name: 'webhook',
-		type: 'collection',
-		placeholder: 'Add Webhook Setting',
-		default: {},
-		displayOptions: asyncOnly,
-		options: [
-			{
-				displayName: 'URL',
-				name: 'url',
-				type: 'string',
-				default: '',
-				description: 'Soniox POSTs {"ID", "status"} here when the transcription ends',
+		{
+			displayName: 'Input Binary Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			required: true,
+			hint: 'The name of the binary field that holds the audio',
+			displayOptions: { show: { audioSource: ['binary'] } },
+		},
+		{
+			displayName: 'Input Binary Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			required: true,
+			hint: 'The name of the binary field that holds the audio',
+			displayOptions: { show: { mode: ['realTime'] } },
+		},
+		{
+			displayName: 'Audio URL',
+			name: 'audioUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://example.com/call.mp3',
+			description: 'A public http(s) URL Soniox can download the audio from',
+			displayOptions: { show: { audioSource: ['url'] } },
+		},
+		{
+			displayName: 'File ID',
+			name: 'fileId',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'The ID of a file uploaded with File → Upload',
+			displayOptions: { show: { audioSource: ['fileId'] } },
+		},
+		{
+			displayName: 'Model Name or ID',
+			name: 'model',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getAsyncModels' },
+			default: 'stt-async-v5',
+			description:
+				'The async speech-to-text model. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			displayOptions: asyncOnly,
+		},
+		...realtimeTranscribeFields.map((field) => ({
+			...field,
+			displayOptions: {
+				...(field.displayOptions ?? {}),
+				show: { ...(field.displayOptions?.show ?? {}), mode: ['realTime'] },
 			},
-			{
-				displayName: 'Auth Header Name',
-				name: 'headerName',
-				type: 'string',
-				default: '',
-				placeholder: 'X-Webhook-Secret',
+		})),
+		clientReferenceIdField('transcription'),
+		recognitionOptionsField,
+		{
+			displayName: 'Wait for Completion',
+			name: 'waitForCompletion',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to wait for the transcript; if off, the node returns the queued transcription (use a webhook or Get Transcript later)',
+			displayOptions: asyncOnly,
+		},
+		{
+			displayName: 'Wait Timeout (Minutes)',
+			name: 'waitTimeoutMinutes',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 30,
+			displayOptions: { show: { mode: ['async'], waitForCompletion: [true] } },
+		},
+		...outputFormatFields.map((field) => ({
+			...field,
+			displayOptions: {
+				...(field.displayOptions ?? {}),
+				hide: { waitForCompletion: [false] },
 			},
-			{
-				displayName: 'Auth Header Value',
-				name: 'headerValue',
-				type: 'string',
-				typeOptions: { password: true },
-				default: '',
-			},
-		],
-	},
-	{
-		displayName: 'Clean Up',
-		name: 'cleanup',
-		type: 'multiOptions',
-		options: [...CLEANUP_OPTIONS],
-		default: [],
-		description: 'What to delete from Soniox once the transcript is fetched',
-		displayOptions: { show: { mode: ['async'], waitForCompletion: [true] } },
-	},
-]);
+		})),
+		{
+			displayName: 'Webhook',
+			name: 'webhook',
+			type: 'collection',
+			placeholder: 'Add Webhook Setting',
+			default: {},
+			displayOptions: asyncOnly,
+			options: [
+				{
+					displayName: 'URL',
+					name: 'url',
+					type: 'string',
+					default: '',
+					description: 'Soniox POSTs {"ID", "status"} here when the transcription ends',
+				},
+				{
+					displayName: 'Auth Header Name',
+					name: 'headerName',
+					type: 'string',
+					default: '',
+					placeholder: 'X-Webhook-Secret',
+				},
+				{
+					displayName: 'Auth Header Value',
+					name: 'headerValue',
+					type: 'string',
+					typeOptions: { password: true },
+					default: '',
+				},
+			],
+		},
+		{
+			displayName: 'Clean Up',
+			name: 'cleanup',
+			type: 'multiOptions',
+			options: [...CLEANUP_OPTIONS],
+			default: [],
+			description: 'What to delete from Soniox once the transcript is fetched',
+			displayOptions: { show: { mode: ['async'], waitForCompletion: [true] } },
+		},
+	],
+);
 
 function fail(
 	context: IExecuteFunctions,

@@ -12,12 +12,7 @@ import {
 	rawLayout,
 	type AudioLayout,
 } from '../../helpers/audioLayout';
-import {
-	bufferSource,
-	readHead,
-	streamSource,
-	type AudioSource,
-} from '../../helpers/audioSource';
+import { bufferSource, readHead, streamSource, type AudioSource } from '../../helpers/audioSource';
 import {
 	transcribeInRealTime,
 	type RealtimeTranscription,

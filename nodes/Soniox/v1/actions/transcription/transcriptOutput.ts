@@ -108,7 +108,10 @@ export function readTranscriptOutput(
 						itemIndex,
 						'Put Subtitles in Field',
 						this.getNodeParameter('subtitleBinaryProperty', itemIndex, 'subtitles'),
-						{ required: true, hint: 'Name the binary field for the subtitle file, e.g. subtitles.' },
+						{
+							required: true,
+							hint: 'Name the binary field for the subtitle file, e.g. subtitles.',
+						},
 					)
 				: '',
 	};

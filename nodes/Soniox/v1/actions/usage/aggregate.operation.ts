@@ -1,4 +1,4 @@
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -26,9 +26,8 @@ import {
 	matchesUsageFilter,
 	readUsageFilter,
 	usageFiltersCollection,
-} from '../../helpers/usageFilters';
+} from './usageFilters';
 import { streamUsageLogs } from '../../transport/usageLogs';
-import { showFor } from '../common.descriptions';
 import { assertUsageLogsWindow, readTimeWindow, timeRangeFields } from './usage.descriptions';
 
 const GROUP_BY_OPTIONS = [
@@ -46,51 +45,54 @@ const SORT_OPTIONS = [
 	{ name: 'Total Cost (Lowest First)', value: 'totalCostAsc' },
 ] as const satisfies ReadonlyArray<{ name: string; value: UsageGroupOrder }>;
 
-export const description: INodeProperties[] = showFor('usage', 'aggregate', [
-	...timeRangeFields('lastMonth'),
-	{
-		displayName: 'Group By',
-		name: 'groupBy',
-		type: 'multiOptions',
-		default: ['client_reference_id'],
-		description: `What each output item totals. Requests sent without a client reference ID form the group "${NO_CLIENT_REFERENCE_ID}". Choose nothing for one grand total.`,
-		options: [...GROUP_BY_OPTIONS],
-	},
-	usageFiltersCollection(),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Billable Amount Decimals',
-				name: 'billableDecimals',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 10 },
-				default: 2,
-				description: 'Digits after the point of billable_amount_usd, rounded half up (2 = cents)',
-			},
-			{
-				displayName: 'Markup Multiplier',
-				name: 'markup',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. 1.25',
-				description:
-					'Adds billable_amount_usd = total cost × this factor to each group, for invoicing your own customers. 1.25 adds 25%.',
-			},
-			{
-				displayName: 'Sort Groups By',
-				name: 'sortBy',
-				type: 'options',
-				default: 'totalCostDesc',
-				options: [...SORT_OPTIONS],
-			},
-		],
-	},
-]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['usage'], operation: ['aggregate'] } },
+	[
+		...timeRangeFields('lastMonth'),
+		{
+			displayName: 'Group By',
+			name: 'groupBy',
+			type: 'multiOptions',
+			default: ['client_reference_id'],
+			description: `What each output item totals. Requests sent without a client reference ID form the group "${NO_CLIENT_REFERENCE_ID}". Choose nothing for one grand total.`,
+			options: [...GROUP_BY_OPTIONS],
+		},
+		usageFiltersCollection(),
+		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			options: [
+				{
+					displayName: 'Billable Amount Decimals',
+					name: 'billableDecimals',
+					type: 'number',
+					typeOptions: { minValue: 0, maxValue: 10 },
+					default: 2,
+					description: 'Digits after the point of billable_amount_usd, rounded half up (2 = cents)',
+				},
+				{
+					displayName: 'Markup Multiplier',
+					name: 'markup',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. 1.25',
+					description:
+						'Adds billable_amount_usd = total cost × this factor to each group, for invoicing your own customers. 1.25 adds 25%.',
+				},
+				{
+					displayName: 'Sort Groups By',
+					name: 'sortBy',
+					type: 'options',
+					default: 'totalCostDesc',
+					options: [...SORT_OPTIONS],
+				},
+			],
+		},
+	],
+);
 
 export async function execute(
 	this: IExecuteFunctions,

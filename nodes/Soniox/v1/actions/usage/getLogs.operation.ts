@@ -1,3 +1,4 @@
+import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import {
@@ -5,9 +6,9 @@ import {
 	matchesUsageFilter,
 	readUsageFilter,
 	usageFiltersCollection,
-} from '../../helpers/usageFilters';
+} from './usageFilters';
 import { streamUsageLogs, type UsageLogSort } from '../../transport/usageLogs';
-import { readLimit, returnAllFields, showFor } from '../common.descriptions';
+import { readLimit, returnAllFields } from '../common.descriptions';
 import {
 	assertUsageLogsWindow,
 	readTimeWindow,
@@ -15,12 +16,10 @@ import {
 	timeRangeFields,
 } from './usage.descriptions';
 
-export const description: INodeProperties[] = showFor('usage', 'getLogs', [
-	...timeRangeFields('last24Hours'),
-	sortField,
-	...returnAllFields,
-	usageFiltersCollection(),
-]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['usage'], operation: ['getLogs'] } },
+	[...timeRangeFields('last24Hours'), sortField, ...returnAllFields, usageFiltersCollection()],
+);
 
 export async function execute(
 	this: IExecuteFunctions,

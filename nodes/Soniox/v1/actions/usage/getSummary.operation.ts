@@ -1,4 +1,4 @@
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -9,49 +9,51 @@ import type {
 import { compareDecimal, formatDecimal, isDecimal } from '../../helpers/decimal';
 import { toSonioxTime, utcDaysTouched } from '../../helpers/timeRange';
 import { sonioxApiRequest } from '../../transport';
-import { showFor } from '../common.descriptions';
 import { readTimeWindow, timeRangeFields } from './usage.descriptions';
 
 const SUMMARY_MAX_DAYS = 366;
 
-export const description: INodeProperties[] = showFor('usage', 'getSummary', [
-	...timeRangeFields(
-		'thisMonth',
-		'Soniox sums whole UTC days: every day the range touches is reported in full',
-	),
-	{
-		displayName: 'Output',
-		name: 'output',
-		type: 'options',
-		default: 'perDayAndModel',
-		description: 'How to return the summary',
-		options: [
-			{
-				name: 'One Item per Day and Model',
-				value: 'perDayAndModel',
-				description: "Each model's requests, tokens and costs on each UTC day",
-			},
-			{
-				name: 'One Item per Day',
-				value: 'perDay',
-				description: 'All models together, one item per UTC day',
-			},
-			{
-				name: 'Raw Summary',
-				value: 'raw',
-				description: 'One item with the totals and per-day lists exactly as Soniox returns them',
-			},
-		],
-	},
-	{
-		displayName: 'Include Days Without Usage',
-		name: 'includeIdleDays',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to also return days (and models) that had no requests, with zeros',
-		displayOptions: { show: { output: ['perDayAndModel', 'perDay'] } },
-	},
-]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['usage'], operation: ['getSummary'] } },
+	[
+		...timeRangeFields(
+			'thisMonth',
+			'Soniox sums whole UTC days: every day the range touches is reported in full',
+		),
+		{
+			displayName: 'Output',
+			name: 'output',
+			type: 'options',
+			default: 'perDayAndModel',
+			description: 'How to return the summary',
+			options: [
+				{
+					name: 'One Item per Day and Model',
+					value: 'perDayAndModel',
+					description: "Each model's requests, tokens and costs on each UTC day",
+				},
+				{
+					name: 'One Item per Day',
+					value: 'perDay',
+					description: 'All models together, one item per UTC day',
+				},
+				{
+					name: 'Raw Summary',
+					value: 'raw',
+					description: 'One item with the totals and per-day lists exactly as Soniox returns them',
+				},
+			],
+		},
+		{
+			displayName: 'Include Days Without Usage',
+			name: 'includeIdleDays',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to also return days (and models) that had no requests, with zeros',
+			displayOptions: { show: { output: ['perDayAndModel', 'perDay'] } },
+		},
+	],
+);
 
 interface SummaryEntry extends IDataObject {
 	model: string | null;

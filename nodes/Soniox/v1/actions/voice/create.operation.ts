@@ -1,29 +1,31 @@
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { multipartBody } from '../../transport/multipart';
 import { checkText } from '../../helpers/parameterValues';
 import { sonioxApiRequest } from '../../transport';
-import { showFor } from '../common.descriptions';
 
-export const description: INodeProperties[] = showFor('voice', 'create', [
-	{
-		displayName: 'Name',
-		name: 'name',
-		type: 'string',
-		default: '',
-		required: true,
-		description: 'A name for the voice, unique in the project (up to 128 characters)',
-	},
-	{
-		displayName: 'Input Binary Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		hint: 'A clean recording of the voice, ideally 10 to 20 seconds',
-	},
-]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['voice'], operation: ['create'] } },
+	[
+		{
+			displayName: 'Name',
+			name: 'name',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'A name for the voice, unique in the project (up to 128 characters)',
+		},
+		{
+			displayName: 'Input Binary Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			required: true,
+			hint: 'A clean recording of the voice, ideally 10 to 20 seconds',
+		},
+	],
+);
 
 export async function execute(
 	this: IExecuteFunctions,

@@ -1,10 +1,13 @@
+import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { sonioxApiRequest } from '../../transport';
-import { showFor } from '../common.descriptions';
 import { voiceIdField, voiceIdOf } from './voiceId';
 
-export const description: INodeProperties[] = showFor('voice', 'delete', [voiceIdField]);
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['voice'], operation: ['delete'] } },
+	[voiceIdField],
+);
 
 export async function execute(
 	this: IExecuteFunctions,

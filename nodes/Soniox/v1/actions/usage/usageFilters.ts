@@ -3,9 +3,9 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties, IPollFunctions } from 'n8n-workflow';
 
-import { compareDecimal, isDecimal } from './decimal';
-import { checkChoices, optionValues } from './parameterValues';
-import { clientReferenceIdOf, type UsageLogEntry } from './usageLogEntry';
+import { compareDecimal, isDecimal } from '../../helpers/decimal';
+import { checkChoices, optionValues } from '../../helpers/parameterValues';
+import { clientReferenceIdOf, type UsageLogEntry } from '../../helpers/usageLogEntry';
 
 /** The request scopes of usage-log entries, one per billed API. */
 const REQUEST_SCOPE_OPTIONS = [
