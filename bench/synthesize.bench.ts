@@ -56,7 +56,6 @@ export async function run() {
 						parameters: {
 							resource: 'speech',
 							operation: 'synthesize',
-							mode: 'rest',
 							text,
 							model: config.model,
 							language: config.language,

@@ -6,10 +6,11 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { REGION_DOMAINS, SONIOX_REGIONS } from './regions';
+
 // The credential test runs before any node code, so it resolves the REST base URL with an
 // expression that mirrors nodes/Soniox/v1/transport/endpoints.ts.
-const REST_BASE_URL_EXPRESSION =
-	'={{ $credentials.region === "custom" ? ($credentials.restUrl || "https://api." + $credentials.baseDomain) : "https://api." + ({ us: "soniox.com", eu: "eu.soniox.com", jp: "jp.soniox.com", in: "in.soniox.com" })[$credentials.region] }}';
+const REST_BASE_URL_EXPRESSION = `={{ $credentials.region === "custom" ? ($credentials.restUrl || "https://api." + $credentials.baseDomain) : "https://api." + (${JSON.stringify(REGION_DOMAINS)})[$credentials.region] }}`;
 
 const customOnly = { show: { region: ['custom'] } };
 
@@ -37,10 +38,7 @@ export class SonioxSuiteApi implements ICredentialType {
 			name: 'region',
 			type: 'options',
 			options: [
-				{ name: 'United States', value: 'us', description: 'soniox.com (default)' },
-				{ name: 'European Union', value: 'eu', description: 'eu.soniox.com' },
-				{ name: 'Japan', value: 'jp', description: 'jp.soniox.com' },
-				{ name: 'India', value: 'in', description: 'in.soniox.com' },
+				...SONIOX_REGIONS.map(({ name, value, domain }) => ({ name, value, description: domain })),
 				{ name: 'Custom', value: 'custom', description: 'A proxy or another deployment' },
 			],
 			default: 'us',

@@ -80,8 +80,7 @@ function defineWorkflows() {
 				...audioNodes(),
 				soniox('Transcribe (real-time)', {
 					resource: 'transcription',
-					operation: 'transcribe',
-					mode: 'realTime',
+					operation: 'transcribeRealTime',
 					realtimeModel: 'stt-rt-v5',
 					sendingPace: 'fast',
 					clientReferenceId: 'ops-realtime',
@@ -89,7 +88,6 @@ function defineWorkflows() {
 				soniox('Transcribe (async, binary)', {
 					resource: 'transcription',
 					operation: 'transcribe',
-					mode: 'async',
 					audioSource: 'binary',
 					clientReferenceId: 'ops-async',
 					options: { enableSpeakerDiarization: true },
@@ -109,7 +107,6 @@ function defineWorkflows() {
 					{
 						resource: 'transcription',
 						operation: 'transcribe',
-						mode: 'async',
 						audioSource: 'fileId',
 						fileId: first('Upload file'),
 						outputFormat: 'text',
@@ -185,15 +182,13 @@ function defineWorkflows() {
 				soniox('Synthesize (REST)', {
 					resource: 'speech',
 					operation: 'synthesize',
-					mode: 'rest',
 					text: 'Your order has shipped.',
 					audioFormat: 'wav',
 					clientReferenceId: 'ops-tts-rest',
 				}),
 				soniox('Synthesize (real-time)', {
 					resource: 'speech',
-					operation: 'synthesize',
-					mode: 'realTime',
+					operation: 'synthesizeRealTime',
 					text: 'Thank you for calling.',
 					audioFormat: 'wav',
 					binaryPropertyName: 'speech',

@@ -326,8 +326,7 @@ describe('fault matrix', () => {
 			const { items } = await runNode({
 				parameters: {
 					resource: 'transcription',
-					operation: 'transcribe',
-					mode: 'realTime',
+					operation: 'transcribeRealTime',
 					sendingPace: 'fast',
 				},
 				credentials: credentials(),
@@ -346,8 +345,7 @@ describe('fault matrix', () => {
 			const { items } = await runNode({
 				parameters: {
 					resource: 'speech',
-					operation: 'synthesize',
-					mode: 'realTime',
+					operation: 'synthesizeRealTime',
 					text: SPEECH,
 					audioFormat: 'wav',
 				},

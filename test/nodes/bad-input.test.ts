@@ -73,8 +73,7 @@ const operations: Record<string, INodeParameters> = {
 	},
 	'transcription.transcribe (real-time)': {
 		resource: 'transcription',
-		operation: 'transcribe',
-		mode: 'realTime',
+		operation: 'transcribeRealTime',
 		sendingPace: 'fast',
 	},
 	'transcription.get': { resource: 'transcription', operation: 'get', transcriptionId: SOME_ID },
@@ -96,8 +95,7 @@ const operations: Record<string, INodeParameters> = {
 	'speech.synthesize (REST)': { resource: 'speech', operation: 'synthesize', text: 'Hello there.' },
 	'speech.synthesize (real-time)': {
 		resource: 'speech',
-		operation: 'synthesize',
-		mode: 'realTime',
+		operation: 'synthesizeRealTime',
 		text: 'Hello there.',
 	},
 	'temporaryKey.create': {
@@ -319,7 +317,7 @@ const cases: BadInput[] = [
 	...(
 		[
 			['a blank file ID', '   ', /is empty/],
-			['a file ID that is a path', '../transcriptions', /not an ID/],
+			['a file ID that is a path', '../transcriptions', /not a Soniox ID/],
 			['a file ID that is an object', '={{ { id: 1 } }}', /must be text, not an object/],
 		] as const
 	).map(([title, fileId, problem]) => ({
@@ -381,22 +379,22 @@ const cases: BadInput[] = [
 	{
 		operation: 'transcription.transcribe (real-time)',
 		title: 'an endpoint delay below 500 ms',
-		parameters: { realtimeOptions: { enableEndpointDetection: true, maxEndpointDelayMs: 100 } },
-		field: 'realtimeOptions.maxEndpointDelayMs',
+		parameters: { options: { enableEndpointDetection: true, maxEndpointDelayMs: 100 } },
+		field: 'options.maxEndpointDelayMs',
 		problem: /from 500 to 3000/,
 	},
 	{
 		operation: 'transcription.transcribe (real-time)',
 		title: 'more than 10 resumes',
-		parameters: { realtimeOptions: { maxResumes: 50 } },
-		field: 'realtimeOptions.maxResumes',
+		parameters: { options: { maxResumes: 50 } },
+		field: 'options.maxResumes',
 		problem: /from 0 to 10/,
 	},
 	{
 		operation: 'transcription.transcribe (real-time)',
 		title: 'a negative number of resumes',
-		parameters: { realtimeOptions: { maxResumes: -1 } },
-		field: 'realtimeOptions.maxResumes',
+		parameters: { options: { maxResumes: -1 } },
+		field: 'options.maxResumes',
 		problem: /from 0 to 10/,
 	},
 	{
@@ -462,7 +460,9 @@ const cases: BadInput[] = [
 	).flatMap((operation) =>
 		(
 			[
-				['an ID that is a path', '../files', /not an ID/],
+				['an ID that is a path', '../files', /not a Soniox ID/],
+				['an ID that is a dot segment', '..', /not a Soniox ID/],
+				['an ID that is a dot', '.', /not a Soniox ID/],
 				['an ID mapped from a missing field', '={{ $json.id }}', /is empty/],
 				['an ID that is an object', '={{ { id: 1 } }}', /must be text, not an object/],
 			] as const
@@ -528,8 +528,10 @@ const cases: BadInput[] = [
 	...(['file.get', 'file.delete'] as const).flatMap((operation) =>
 		(
 			[
-				['an ID that is a path', '../transcriptions', /not an ID/],
-				['an ID with a space', 'abc def', /not an ID/],
+				['an ID that is a path', '../transcriptions', /not a Soniox ID/],
+				['an ID with a space', 'abc def', /not a Soniox ID/],
+				['an ID that is a dot segment', '..', /not a Soniox ID/],
+				['an ID picked from the list that is a path', { __rl: true, mode: 'list', value: '../voices' }, /not a Soniox ID/],
 			] as const
 		).map(([title, fileId, problem]) => ({
 			operation,
@@ -754,7 +756,7 @@ const cases: BadInput[] = [
 		title: 'an ID that is a path',
 		parameters: { voiceId: '../files' },
 		field: 'voiceId',
-		problem: /not an ID/,
+		problem: /not a Soniox ID/,
 	})),
 
 	// Usage

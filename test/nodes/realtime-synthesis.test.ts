@@ -238,8 +238,7 @@ describe('Speech → Synthesize in Real-Time mode', () => {
 		return runNode({
 			parameters: {
 				resource: 'speech',
-				operation: 'synthesize',
-				mode: 'realTime',
+				operation: 'synthesizeRealTime',
 				text: '={{ $json.text }}',
 				audioFormat: 'wav',
 				clientReferenceId: '={{ $json.customer }}',
@@ -274,7 +273,7 @@ describe('Speech → Synthesize in Real-Time mode', () => {
 		const realtime = await synthesizeNode({ parallelStreams: 2 }, lines(...TEXTS));
 		expect(realtime.error).toBeUndefined();
 		expect(proxy.connections() - before).toBe(1);
-		const rest = await synthesizeNode({ mode: 'rest' }, lines(...TEXTS));
+		const rest = await synthesizeNode({ operation: 'synthesize' }, lines(...TEXTS));
 		expect(realtime.items.map((item) => item.pairedItem)).toEqual(
 			TEXTS.map((_, item) => ({ item })),
 		);

@@ -231,8 +231,7 @@ describe('Transcription → Transcribe in Real-Time mode', () => {
 		return runNode({
 			parameters: {
 				resource: 'transcription',
-				operation: 'transcribe',
-				mode: 'realTime',
+				operation: 'transcribeRealTime',
 				realtimeModel: 'stt-rt-v5',
 				sendingPace: 'fast',
 				...parameters,
@@ -327,7 +326,7 @@ describe('Transcription → Transcribe in Real-Time mode', () => {
 		expect(resumed.items[0].json).toMatchObject({ text: SPEECH, sessions: 2 });
 
 		emulator.faults.arm({ route: 'WS /transcribe-websocket', kind: 'drop', afterMessages: 4 });
-		const { error } = await transcribeNode({ realtimeOptions: { maxResumes: 0 } }, [
+		const { error } = await transcribeNode({ options: { maxResumes: 0 } }, [
 			await audioItem(),
 		]);
 		expect(error?.message).toBe(

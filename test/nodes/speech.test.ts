@@ -62,9 +62,8 @@ describe('Speech → Synthesize (REST)', () => {
 	it('speaks several items over one real-time connection', async () => {
 		const { items, error } = await run(
 			'speech',
-			'synthesize',
+			'synthesizeRealTime',
 			{
-				mode: 'realTime',
 				text: '={{ $json.line }}',
 				audioFormat: 'wav',
 				clientReferenceId: '={{ $json.customer }}',

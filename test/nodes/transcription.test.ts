@@ -345,7 +345,7 @@ describe('File', () => {
 			parameters: { resource: 'file', operation: 'get', fileId: '../transcriptions' },
 			credentials: credentials(),
 		});
-		expect(error?.message).toMatch(/not an ID/);
+		expect(error?.message).toMatch(/not a Soniox ID/);
 		expect(emulator.requests()).toHaveLength(0);
 	});
 });

@@ -6,30 +6,31 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { sonioxBaseDescription } from '../Soniox.node';
 import { SONIOX_ICON } from '../icon';
 import { router } from './actions/router';
 import { versionProperties } from './actions/versionDescription';
-import { loadOptions } from './methods';
+import { listSearch, loadOptions } from './methods';
+import { CREDENTIAL_TYPE } from './transport';
 
 export class SonioxV1 implements INodeType {
+	// A class field with its own icon rather than constructor(baseDescription): n8n's community
+	// package scan reads the icon only from a description written this way. Soniox.node.ts,
+	// which imports this file, is read only when the class is instantiated, so the cycle is safe.
 	description: INodeTypeDescription = {
-		displayName: 'Soniox',
-		name: 'soniox',
+		...sonioxBaseDescription,
 		icon: SONIOX_ICON,
-		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description:
-			'Transcribe audio and synthesize speech with Soniox, and track usage and cost per customer',
 		defaults: { name: 'Soniox' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'sonioxSuiteApi', required: true }],
+		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
 		properties: versionProperties,
 	};
 
-	methods = { loadOptions };
+	methods = { listSearch, loadOptions };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

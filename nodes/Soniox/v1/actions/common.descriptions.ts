@@ -1,7 +1,37 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { CLIENT_REFERENCE_ID_MAX_LENGTH } from '../helpers/clientReferenceId';
-import { checkNumber } from '../helpers/parameterValues';
+import { checkText, readNumber } from '../helpers/parameterValues';
+
+/** The binary field an operation reads its audio from. */
+export const inputBinaryField: INodeProperties = {
+	displayName: 'Input Binary Field',
+	name: 'binaryPropertyName',
+	type: 'string',
+	default: 'data',
+	required: true,
+	hint: 'The name of the binary field that holds the audio',
+};
+
+export function readInputBinaryField(context: IExecuteFunctions, itemIndex: number): string {
+	return checkText(
+		context,
+		itemIndex,
+		inputBinaryField.displayName,
+		context.getNodeParameter(inputBinaryField.name, itemIndex),
+		{ required: true, hint: 'Name the binary field that holds the audio, e.g. data.' },
+	);
+}
+
+const limitField: INodeProperties = {
+	displayName: 'Limit',
+	name: 'limit',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 50,
+	description: 'Max number of results to return',
+	displayOptions: { show: { returnAll: [false] } },
+};
 
 export const returnAllFields: INodeProperties[] = [
 	{
@@ -11,23 +41,13 @@ export const returnAllFields: INodeProperties[] = [
 		default: false,
 		description: 'Whether to return all results or only up to a given limit',
 	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	limitField,
 ];
 
 /** The Limit of one item, or undefined with Return All. */
 export function readLimit(this: IExecuteFunctions, itemIndex: number): number | undefined {
 	if (this.getNodeParameter('returnAll', itemIndex, false) === true) return undefined;
-	return checkNumber(this, itemIndex, 'Limit', this.getNodeParameter('limit', itemIndex), {
-		min: 1,
-	});
+	return readNumber(this, itemIndex, limitField);
 }
 
 export function clientReferenceIdField(billedAs: string): INodeProperties {

@@ -1,11 +1,27 @@
-// Fields and key selection shared by the real-time modes of Transcribe and Synthesize.
-
-import { NodeOperationError } from 'n8n-workflow';
+// The key fields both real-time operations share (Transcribe in Real Time, Synthesize in Real Time).
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { resolveEndpoints } from '../transport/endpoints';
-import { CREDENTIAL_TYPE } from '../transport';
+import { readChoice } from '../helpers/parameterValues';
 import type { KeySource } from '../transport/realtime/errors';
+
+const keySourceField: INodeProperties = {
+	displayName: 'API Key to Use',
+	name: 'realtimeKeySource',
+	type: 'options',
+	options: [
+		{
+			name: 'Credential',
+			value: 'credential',
+			description: 'The API key of the Soniox credential',
+		},
+		{
+			name: 'Temporary API Key',
+			value: 'temporaryKey',
+			description: 'A short-lived key created for one end user, e.g. by Temporary Key → Create',
+		},
+	],
+	default: 'credential',
+};
 
 /**
  * Which key opens the real-time connection: the credential's, or a temporary key made for
@@ -13,24 +29,7 @@ import type { KeySource } from '../transport/realtime/errors';
  */
 export function realtimeKeyFields(usageType: 'transcribe_websocket' | 'tts_rt'): INodeProperties[] {
 	return [
-		{
-			displayName: 'API Key to Use',
-			name: 'realtimeKeySource',
-			type: 'options',
-			options: [
-				{
-					name: 'Credential',
-					value: 'credential',
-					description: 'The API key of the Soniox credential',
-				},
-				{
-					name: 'Temporary API Key',
-					value: 'temporaryKey',
-					description: 'A short-lived key created for one end user, e.g. by Temporary Key → Create',
-				},
-			],
-			default: 'credential',
-		},
+		keySourceField,
 		{
 			displayName: 'Temporary API Key',
 			name: 'temporaryApiKey',
@@ -46,51 +45,10 @@ export function realtimeKeyFields(usageType: 'transcribe_websocket' | 'tts_rt'):
 	];
 }
 
-export interface RealtimeAccess {
-	url: string;
-	apiKey: string;
-	keySource: KeySource;
-}
-
 /**
- * Whether Soniox bills this item under the Client Reference ID bound to a temporary key: it then
- * ignores any ID in the request, so none is sent and none is shown.
+ * Where one item's key comes from. With a temporary key Soniox bills the Client Reference ID
+ * bound to it and ignores any in the request, so none is sent and none is shown.
  */
-export function billedByTemporaryKey(this: IExecuteFunctions, itemIndex: number): boolean {
-	return (
-		this.getNodeParameter('mode', itemIndex, '') === 'realTime' &&
-		this.getNodeParameter('realtimeKeySource', itemIndex, 'credential') === 'temporaryKey'
-	);
-}
-
-/** The WebSocket URL from the credential and the key this item's connection uses. */
-export async function getRealtimeAccess(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	api: 'stt' | 'tts',
-): Promise<RealtimeAccess> {
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
-	const endpoints = resolveEndpoints(credentials);
-	const url = api === 'stt' ? endpoints.sttWebSocketUrl : endpoints.ttsWebSocketUrl;
-	const keySource = this.getNodeParameter(
-		'realtimeKeySource',
-		itemIndex,
-		'credential',
-	) as KeySource;
-	if (keySource !== 'temporaryKey') {
-		return { url, apiKey: String(credentials.apiKey ?? ''), keySource };
-	}
-	const apiKey = this.getNodeParameter('temporaryApiKey', itemIndex, '') as unknown;
-	if (typeof apiKey !== 'string' || apiKey.trim() === '') {
-		throw new NodeOperationError(
-			this.getNode(),
-			`Temporary API Key of item ${itemIndex} is empty`,
-			{
-				itemIndex,
-				description:
-					'Map the api_key of a Temporary Key → Create step, e.g. {{ $json.api_key }}, or switch API Key to Use to Credential.',
-			},
-		);
-	}
-	return { url, apiKey: apiKey.trim(), keySource };
+export function readKeySource(this: IExecuteFunctions, itemIndex: number): KeySource {
+	return readChoice<KeySource>(this, itemIndex, keySourceField);
 }

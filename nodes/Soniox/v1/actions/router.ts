@@ -1,12 +1,15 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { ItemOutcome, SonioxOperation, SonioxResourceModule } from './node.type';
+import type { ItemOutcome, PreparedItem, SonioxOperation, SonioxResourceModule } from './node.type';
 import { resources } from './resources';
 
 const resourceModules: Record<string, SonioxResourceModule> = resources;
 
-/** Runs the chosen operation once per input item; the only place that handles items and errors. */
+/**
+ * Runs the chosen operation for every input item: the only place that loops over items, pairs
+ * output with input and applies Continue On Fail.
+ */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
@@ -20,14 +23,20 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 
 	const outcomes = await runItems.call(this, operation, items.length);
+	const continueOnFail = this.continueOnFail();
+	const firstFailure = outcomes.findIndex((outcome) => outcome instanceof Error);
+	if (!continueOnFail && firstFailure >= 0) {
+		throw toNodeError(this, outcomes[firstFailure], firstFailure);
+	}
 	const returnData: INodeExecutionData[] = [];
-	outcomes.forEach((outcome, itemIndex) => {
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const outcome = outcomes[itemIndex] ?? notRun(this, itemIndex);
 		if (!(outcome instanceof Error)) {
 			for (const result of outcome) returnData.push({ ...result, pairedItem: { item: itemIndex } });
-			return;
+			continue;
 		}
 		const nodeError = toNodeError(this, outcome, itemIndex);
-		if (!this.continueOnFail()) throw nodeError;
+		if (!continueOnFail) throw nodeError;
 		returnData.push({
 			json: {
 				error: nodeError.message,
@@ -35,7 +44,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			},
 			pairedItem: { item: itemIndex },
 		});
-	});
+	}
 	return [returnData];
 }
 
@@ -43,20 +52,39 @@ async function runItems(
 	this: IExecuteFunctions,
 	operation: SonioxOperation,
 	itemCount: number,
-): Promise<ItemOutcome[]> {
-	const itemIndexes = [...Array(itemCount).keys()];
-	if ('executeBatch' in operation) return await operation.executeBatch.call(this, itemIndexes);
-	const outcomes: ItemOutcome[] = [];
-	for (const itemIndex of itemIndexes) {
+): Promise<Array<ItemOutcome | undefined>> {
+	const stopOnError = !this.continueOnFail();
+	const outcomes: Array<ItemOutcome | undefined> = [];
+	const prepared: Array<PreparedItem<unknown>> = [];
+	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
 		try {
-			outcomes.push(await operation.execute.call(this, itemIndex));
+			if ('prepare' in operation) {
+				prepared.push({ itemIndex, prepared: await operation.prepare.call(this, itemIndex) });
+			} else {
+				outcomes[itemIndex] = await operation.execute.call(this, itemIndex);
+			}
 		} catch (error) {
-			outcomes.push(error as Error);
-			// Without continueOnFail the first error ends the run; later items must not be sent.
-			if (!this.continueOnFail()) break;
+			outcomes[itemIndex] = error as Error;
+			// Without Continue On Fail the first error ends the run: later items are not sent.
+			if (stopOnError) break;
 		}
 	}
+	// Items that share connections are all checked before any is sent.
+	const refused = outcomes.some((outcome) => outcome instanceof Error);
+	if ('executeShared' in operation && prepared.length > 0 && !(refused && stopOnError)) {
+		const results = await operation.executeShared.call(this, prepared, stopOnError);
+		results.forEach((result, position) => (outcomes[prepared[position].itemIndex] = result));
+	}
 	return outcomes;
+}
+
+/** An item that shared a connection with one that failed, and was not started because of it. */
+function notRun(context: IExecuteFunctions, itemIndex: number) {
+	return new NodeOperationError(
+		context.getNode(),
+		`Item ${itemIndex} was not run because an earlier item failed`,
+		{ itemIndex },
+	);
 }
 
 function toNodeError(

@@ -91,3 +91,26 @@ export function assertAudio(
 		},
 	);
 }
+
+/** The binary of an item, or an error that names the property and the ones the item has. */
+export function getInputBinary(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	propertyName: string,
+): IBinaryData {
+	const binary = context.getInputData()[itemIndex]?.binary ?? {};
+	if (!binary[propertyName]) {
+		const available = Object.keys(binary);
+		throw new NodeOperationError(
+			context.getNode(),
+			`Item ${itemIndex} has no binary property "${propertyName}"`,
+			{
+				itemIndex,
+				description: available.length
+					? `Set Input Binary Field to one of: ${available.join(', ')}.`
+					: 'The item has no binary data for Input Binary Field. Add a node before this one that reads or downloads the audio.',
+			},
+		);
+	}
+	return binary[propertyName];
+}

@@ -25,6 +25,17 @@ export const RAW_FORMAT_SAMPLE_BYTES: Record<string, number> = {
 	pcm_f64be: 8,
 };
 
+const SAMPLE_KINDS: Record<string, string> = { s: 'Signed', u: 'Unsigned', f: 'Float' };
+const BYTE_ORDERS: Record<string, string> = { le: ', Little-Endian', be: ', Big-Endian' };
+
+/** A raw format's name as the editor lists it, e.g. pcm_s16le → PCM 16-Bit Signed, Little-Endian. */
+export function rawFormatName(format: string): string {
+	if (format === 'mulaw') return 'G.711 μ-Law';
+	if (format === 'alaw') return 'G.711 A-Law';
+	const [, kind, bits, order = ''] = /^pcm_([suf])(\d+)(le|be)?$/.exec(format) ?? [];
+	return `PCM ${bits}-Bit ${SAMPLE_KINDS[kind]}${BYTE_ORDERS[order] ?? ''}`;
+}
+
 /**
  * Bytes per second assumed for compressed audio sent with format 'auto' (128 kbit/s): its
  * real bitrate is unknown without decoding it. Files of higher bitrate are then sent a little

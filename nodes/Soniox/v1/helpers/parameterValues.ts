@@ -1,7 +1,8 @@
 // An expression can turn any field into any type. These checks run before a request is made,
-// and their errors name the field as the editor shows it.
+// and their errors name the field as the editor shows it. The read* functions take the field's
+// own description, so its label, range and choices are written once, where the editor reads them.
 import { NodeOperationError } from 'n8n-workflow';
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 function kindOf(value: unknown): string {
 	if (Array.isArray(value)) return 'a list';
@@ -135,5 +136,78 @@ export function checkChoices<T extends string>(
 		context.getNode(),
 		`${label}${itemIndex === undefined ? '' : ` of item ${itemIndex}`} may hold only ${list}, not ${shown(wrong)}`,
 		{ itemIndex, description: `Choose ${label} from the list, or map a list of: ${list}.` },
+	);
+}
+
+/** A field's value: the item's parameter, or the value given (a field inside a collection). */
+function valueOf(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	field: INodeProperties,
+	given: unknown[],
+): unknown {
+	return given.length > 0
+		? given[0]
+		: context.getNodeParameter(field.name, itemIndex, field.default);
+}
+
+function choicesOf(field: INodeProperties): Array<string | number> {
+	return ((field.options ?? []) as INodePropertyOptions[]).map((option) =>
+		typeof option.value === 'number' ? option.value : String(option.value),
+	);
+}
+
+/** A number field, within the minValue and maxValue it declares; whole unless it has decimals. */
+export function readNumber(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	field: INodeProperties,
+	...value: [unknown?]
+): number {
+	const { minValue, maxValue, numberPrecision } = field.typeOptions ?? {};
+	return checkNumber(
+		context,
+		itemIndex,
+		field.displayName,
+		valueOf(context, itemIndex, field, value),
+		{
+			min: minValue ?? 0,
+			max: maxValue,
+			whole: !numberPrecision,
+		},
+	);
+}
+
+/** An options field: one of the values it offers. */
+export function readChoice<T extends string | number = string>(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	field: INodeProperties,
+	...value: [unknown?]
+): T {
+	const choices = choicesOf(field) as T[];
+	return checkChoice(
+		context,
+		itemIndex,
+		field.displayName,
+		valueOf(context, itemIndex, field, value),
+		choices,
+	);
+}
+
+/** A multiOptions field: some of the values it offers. */
+export function readChoices<T extends string = string>(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	field: INodeProperties,
+	...value: [unknown?]
+): T[] {
+	const choices = choicesOf(field).map(String) as T[];
+	return checkChoices(
+		context,
+		itemIndex,
+		field.displayName,
+		valueOf(context, itemIndex, field, value),
+		choices,
 	);
 }

@@ -3,22 +3,25 @@ import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 import { fetchSttModels, fetchTtsModels } from '../transport/models';
 import { listItems } from '../transport';
 
-export async function getAsyncModels(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	return (await fetchSttModels.call(this, 'async')).map((model) => ({
+async function sttModelOptions(
+	context: ILoadOptionsFunctions,
+	mode: 'async' | 'real_time',
+): Promise<INodePropertyOptions[]> {
+	return (await fetchSttModels.call(context, mode)).map((model) => ({
 		name: model.aliased_model_id ? `${model.id} (alias of ${model.aliased_model_id})` : model.id,
 		value: model.id,
 		description: model.name,
 	}));
 }
 
+export async function getAsyncModels(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	return await sttModelOptions(this, 'async');
+}
+
 export async function getRealtimeModels(
 	this: ILoadOptionsFunctions,
 ): Promise<INodePropertyOptions[]> {
-	return (await fetchSttModels.call(this, 'real_time')).map((model) => ({
-		name: model.aliased_model_id ? `${model.id} (alias of ${model.aliased_model_id})` : model.id,
-		value: model.id,
-		description: model.name,
-	}));
+	return await sttModelOptions(this, 'real_time');
 }
 
 export async function getTtsModels(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {

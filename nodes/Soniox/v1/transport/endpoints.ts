@@ -1,5 +1,7 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
+import { REGION_DOMAINS } from '../../../../credentials/regions';
+
 export interface SonioxEndpoints {
 	/** Files, transcriptions, models, keys, usage: paths start with /v1. */
 	restUrl: string;
@@ -12,13 +14,6 @@ export interface SonioxEndpoints {
 }
 
 const DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
-
-export const REGION_DOMAINS: Record<string, string> = {
-	us: 'soniox.com',
-	eu: 'eu.soniox.com',
-	jp: 'jp.soniox.com',
-	in: 'in.soniox.com',
-};
 
 const withoutTrailingSlash = (url: string) => url.replace(/\/+$/, '');
 

@@ -1,35 +1,11 @@
 // Multipart uploads of an item's audio. When n8n keeps the binary in a file on disk
 // (filesystem mode) the body is streamed from it, never read whole; otherwise it is a buffer.
-import { NodeOperationError } from 'n8n-workflow';
 import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { assertAudio, AUDIO_SIGNATURE_BYTES } from '../helpers/audioInput';
+import { assertAudio, AUDIO_SIGNATURE_BYTES, getInputBinary } from '../helpers/audioInput';
 
 // Large reads: each one allocates a fresh buffer, and fewer of them cost less CPU and GC.
 const CHUNK_BYTES = 1024 * 1024;
-
-/** The binary of an item, or an error that names the property and the ones the item has. */
-export function getInputBinary(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	propertyName: string,
-): IBinaryData {
-	const binary = context.getInputData()[itemIndex]?.binary ?? {};
-	if (!binary[propertyName]) {
-		const available = Object.keys(binary);
-		throw new NodeOperationError(
-			context.getNode(),
-			`Item ${itemIndex} has no binary property "${propertyName}"`,
-			{
-				itemIndex,
-				description: available.length
-					? `Set Input Binary Field to one of: ${available.join(', ')}.`
-					: 'The item has no binary data for Input Binary Field. Add a node before this one that reads or downloads the audio.',
-			},
-		);
-	}
-	return binary[propertyName];
-}
 
 /** Stored in a file by n8n's filesystem mode (database mode streams from the database: not here). */
 const onDisk = (binary: IBinaryData) =>

@@ -1,23 +1,37 @@
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { checkChoice } from '../../helpers/parameterValues';
+import { readChoice } from '../../helpers/parameterValues';
 import { parseUtcTime } from '../../helpers/timeRange';
 import { sonioxApiRequest } from '../../transport';
+
+const kindField: INodeProperties = {
+	displayName: 'Kind',
+	name: 'kind',
+	type: 'options',
+	options: [
+		{ name: 'Speech-to-Text', value: 'stt' },
+		{ name: 'Text-to-Speech', value: 'tts' },
+	],
+	default: 'stt',
+};
+
+const periodField: INodeProperties = {
+	displayName: 'Period',
+	name: 'periodSec',
+	type: 'options',
+	options: [
+		{ name: 'Minute (Window up to 7 Days)', value: 60 },
+		{ name: 'Hour', value: 3600 },
+		{ name: 'Day', value: 86400 },
+	],
+	default: 3600,
+};
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['account'], operation: ['getStreamsHistory'] } },
 	[
-		{
-			displayName: 'Kind',
-			name: 'kind',
-			type: 'options',
-			options: [
-				{ name: 'Speech-to-Text', value: 'stt' },
-				{ name: 'Text-to-Speech', value: 'tts' },
-			],
-			default: 'stt',
-		},
+		kindField,
 		{
 			displayName: 'Start',
 			name: 'startTime',
@@ -34,21 +48,10 @@ export const description: INodeProperties[] = updateDisplayOptions(
 			required: true,
 			description: 'End of the window (exclusive)',
 		},
-		{
-			displayName: 'Period',
-			name: 'periodSec',
-			type: 'options',
-			options: [
-				{ name: 'Minute (Window up to 7 Days)', value: 60 },
-				{ name: 'Hour', value: 3600 },
-				{ name: 'Day', value: 86400 },
-			],
-			default: 3600,
-		},
+		periodField,
 	],
 );
 
-const PERIODS = [60, 3600, 86400] as const;
 const MINUTE_PERIODS_MAX_MS = 7 * 86_400_000;
 const MAX_ENTRIES = 20_000;
 
@@ -65,17 +68,8 @@ export async function execute(
 			{ itemIndex, description: 'Use ISO times such as 2026-11-24T00:00:00Z.' },
 		);
 	}
-	const kind = checkChoice(this, itemIndex, 'Kind', this.getNodeParameter('kind', itemIndex), [
-		'stt',
-		'tts',
-	]);
-	const period = checkChoice(
-		this,
-		itemIndex,
-		'Period',
-		this.getNodeParameter('periodSec', itemIndex),
-		PERIODS,
-	);
+	const kind = readChoice(this, itemIndex, kindField);
+	const period = readChoice<number>(this, itemIndex, periodField);
 	const windowMs = end.getTime() - start.getTime();
 	const tooLong =
 		period === 60 && windowMs > MINUTE_PERIODS_MAX_MS

@@ -2,7 +2,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { sonioxApiRequest } from '../../transport';
-import { fileIdField, fileIdOf } from './fileId';
+import { readResourceId } from '../../helpers/resourceId';
+import { fileIdField } from '../resourceIds.descriptions';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['file'], operation: ['delete'] } },
@@ -13,7 +14,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const id = fileIdOf.call(this, itemIndex);
+	const id = readResourceId(this, itemIndex, fileIdField);
 	await sonioxApiRequest.call(this, { method: 'DELETE', path: `/v1/files/${id}` });
 	return [{ json: { id: decodeURIComponent(id), deleted: true } }];
 }

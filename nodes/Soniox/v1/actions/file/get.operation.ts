@@ -2,7 +2,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { sonioxApiRequest } from '../../transport';
-import { fileIdField, fileIdOf } from './fileId';
+import { readResourceId } from '../../helpers/resourceId';
+import { fileIdField } from '../resourceIds.descriptions';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['file'], operation: ['get'] } },
@@ -17,7 +18,7 @@ export async function execute(
 		{
 			json: await sonioxApiRequest.call(this, {
 				method: 'GET',
-				path: `/v1/files/${fileIdOf.call(this, itemIndex)}`,
+				path: `/v1/files/${readResourceId(this, itemIndex, fileIdField)}`,
 			}),
 		},
 	];

@@ -5,19 +5,16 @@ import { multipartBody } from '../../transport/multipart';
 import { getClientReferenceId } from '../../helpers/clientReferenceId';
 import { checkText } from '../../helpers/parameterValues';
 import { sonioxApiRequest } from '../../transport';
-import { clientReferenceIdField } from '../common.descriptions';
+import {
+	clientReferenceIdField,
+	inputBinaryField,
+	readInputBinaryField,
+} from '../common.descriptions';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['file'], operation: ['upload'] } },
 	[
-		{
-			displayName: 'Input Binary Field',
-			name: 'binaryPropertyName',
-			type: 'string',
-			default: 'data',
-			required: true,
-			hint: 'The name of the binary field that holds the audio',
-		},
+		inputBinaryField,
 		{
 			displayName: 'File Name',
 			name: 'fileName',
@@ -37,7 +34,7 @@ export async function execute(
 	const upload = await multipartBody(this, itemIndex, {
 		fields: { client_reference_id: clientReferenceId },
 		fileField: 'file',
-		binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex) as string,
+		binaryPropertyName: readInputBinaryField(this, itemIndex),
 		fileName: checkText(
 			this,
 			itemIndex,

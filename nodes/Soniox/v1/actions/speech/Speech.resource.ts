@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { SonioxResourceModule } from '../node.type';
 import * as synthesize from './synthesize.operation';
+import * as synthesizeRealTime from './synthesizeRealTime.operation';
 
 export const resource: SonioxResourceModule['resource'] = {
 	name: 'Speech',
@@ -9,7 +10,7 @@ export const resource: SonioxResourceModule['resource'] = {
 	description: 'Text-to-speech',
 };
 
-export const operations: SonioxResourceModule['operations'] = { synthesize };
+export const operations: SonioxResourceModule['operations'] = { synthesize, synthesizeRealTime };
 
 export const description: INodeProperties[] = [
 	{
@@ -22,11 +23,19 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Synthesize',
 				value: 'synthesize',
-				description: 'Turn text into spoken audio in a binary field',
+				description: 'Turn text into spoken audio in a binary field, one request per item',
 				action: 'Synthesize speech',
+			},
+			{
+				name: 'Synthesize in Real Time',
+				value: 'synthesizeRealTime',
+				description:
+					'Items share one WebSocket connection; long text is split; character timestamps available',
+				action: 'Synthesize speech in real time',
 			},
 		],
 		default: 'synthesize',
 	},
 	...synthesize.description,
+	...synthesizeRealTime.description,
 ];

@@ -1,17 +1,34 @@
-// The fields both synthesis modes share, and one item's request built from them, checked
-// before anything is sent.
+// The fields Synthesize and Synthesize in Real Time share, and one item's request built from
+// them, checked before anything is sent.
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { AUDIO_FORMAT_OPTIONS, AUDIO_FORMATS } from '../../helpers/audioFormats';
 import { getClientReferenceId } from '../../helpers/clientReferenceId';
-import { checkChoice, checkNumber, checkText } from '../../helpers/parameterValues';
+import { checkText, readChoice, readNumber } from '../../helpers/parameterValues';
 import { clientReferenceIdField } from '../common.descriptions';
-import { billedByTemporaryKey } from '../realtime.descriptions';
 
 export const MAX_TEXT_CHARACTERS = 5000;
 
-export const speechFields: INodeProperties[] = [
+const audioFormatField: INodeProperties = {
+	displayName: 'Audio Format',
+	name: 'audioFormat',
+	type: 'options',
+	options: AUDIO_FORMAT_OPTIONS,
+	default: 'mp3',
+};
+
+const speedField: INodeProperties = {
+	displayName: 'Speed',
+	name: 'speed',
+	type: 'number',
+	typeOptions: { minValue: 0.7, maxValue: 1.3, numberPrecision: 2 },
+	default: 1,
+	description: 'Speaking speed, from 0.7 (slower) to 1.3 (faster)',
+};
+
+/** The fields of a synthesis operation; `textLimit` says how much text one item may hold. */
+export const speechFields = (textLimit: string): INodeProperties[] => [
 	{
 		displayName: 'Text',
 		name: 'text',
@@ -19,7 +36,7 @@ export const speechFields: INodeProperties[] = [
 		typeOptions: { rows: 4 },
 		default: '',
 		required: true,
-		description: `What to say (up to ${MAX_TEXT_CHARACTERS} characters per item in REST mode; real-time mode sends longer text in pieces, up to about 2 minutes of speech per item)`,
+		description: `What to say (${textLimit})`,
 	},
 	{
 		displayName: 'Model Name or ID',
@@ -48,13 +65,7 @@ export const speechFields: INodeProperties[] = [
 		description:
 			'A built-in voice of the model, or one of your cloned voices. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
-	{
-		displayName: 'Audio Format',
-		name: 'audioFormat',
-		type: 'options',
-		options: AUDIO_FORMAT_OPTIONS,
-		default: 'mp3',
-	},
+	audioFormatField,
 	clientReferenceIdField('speech'),
 	{
 		displayName: 'Put Audio in Field',
@@ -99,17 +110,25 @@ export const speechFields: INodeProperties[] = [
 				default: 24000,
 				description: 'Samples per second of the audio',
 			},
-			{
-				displayName: 'Speed',
-				name: 'speed',
-				type: 'number',
-				typeOptions: { minValue: 0.7, maxValue: 1.3, numberPrecision: 2 },
-				default: 1,
-				description: 'Speaking speed, from 0.7 (slower) to 1.3 (faster)',
-			},
+			speedField,
 		],
 	},
 ];
+
+/** What the output says about one item's speech, beside its audio. */
+export function speechSummary(speech: PreparedSpeech, bytes: number): IDataObject {
+	return {
+		model: speech.config.model,
+		language: speech.config.language,
+		voice: speech.config.voice,
+		audio_format: speech.config.audio_format,
+		characters: speech.text.length,
+		bytes,
+		...(speech.billedByTemporaryKey
+			? {}
+			: { client_reference_id: speech.config.client_reference_id ?? null }),
+	};
+}
 
 export interface PreparedSpeech {
 	text: string;
@@ -120,10 +139,17 @@ export interface PreparedSpeech {
 	billedByTemporaryKey: boolean;
 }
 
+/**
+ * One item's speech request. `billedByTemporaryKey`: Soniox bills the Client Reference ID bound
+ * to the key, so none is sent.
+ */
 export function prepareSpeech(
 	this: IExecuteFunctions,
 	itemIndex: number,
-	maxCharacters?: number,
+	{
+		maxCharacters,
+		billedByTemporaryKey,
+	}: { maxCharacters?: number; billedByTemporaryKey: boolean },
 ): PreparedSpeech {
 	const fail = (message: string, description: string): never => {
 		throw new NodeOperationError(this.getNode(), message, { itemIndex, description });
@@ -136,16 +162,10 @@ export function prepareSpeech(
 	if (maxCharacters !== undefined && text.length > maxCharacters) {
 		fail(
 			`Text of item ${itemIndex} has ${text.length} characters; the REST API takes at most ${maxCharacters}`,
-			'Split the text across items, or use Real-Time mode, which takes longer text (up to about 2 minutes of speech per item).',
+			'Split the text across items, or use Synthesize in Real Time, which takes longer text (up to about 2 minutes of speech per item).',
 		);
 	}
-	const format = checkChoice(
-		this,
-		itemIndex,
-		'Audio Format',
-		this.getNodeParameter('audioFormat', itemIndex),
-		Object.keys(AUDIO_FORMATS),
-	);
+	const format = readChoice(this, itemIndex, audioFormatField);
 	const rule = AUDIO_FORMATS[format];
 	const options = this.getNodeParameter('speechOptions', itemIndex, {}) as IDataObject;
 	// Soniox takes each of these up to 50 characters.
@@ -183,18 +203,13 @@ export function prepareSpeech(
 		config.bitrate = Number(options.bitrate);
 	}
 	if (options.speed !== undefined) {
-		config.speed = checkNumber(this, itemIndex, 'Speed', options.speed, {
-			min: 0.7,
-			max: 1.3,
-			whole: false,
-		});
+		config.speed = readNumber(this, itemIndex, speedField, options.speed);
 	}
 	if (options.reduceSilence === true) config.reduce_silence = true;
 	const clientReferenceId = getClientReferenceId.call(this, itemIndex);
-	const boundToKey = billedByTemporaryKey.call(this, itemIndex);
-	if (clientReferenceId && !boundToKey) config.client_reference_id = clientReferenceId;
+	if (clientReferenceId && !billedByTemporaryKey) config.client_reference_id = clientReferenceId;
 	return {
-		billedByTemporaryKey: boundToKey,
+		billedByTemporaryKey,
 		text,
 		config,
 		fileName: String(options.fileName || `speech.${rule.extension}`),

@@ -7,41 +7,52 @@ import type {
 } from 'n8n-workflow';
 
 import { getClientReferenceId } from '../../helpers/clientReferenceId';
-import { checkChoice, checkNumber } from '../../helpers/parameterValues';
+import { readChoice, readNumber } from '../../helpers/parameterValues';
 import { getEndpoints, sonioxApiRequest } from '../../transport';
 import { clientReferenceIdField } from '../common.descriptions';
 
-const USAGE_TYPES = ['transcribe_websocket', 'tts_rt'] as const;
+const usageTypeField: INodeProperties = {
+	displayName: 'Usage Type',
+	name: 'usageType',
+	type: 'options',
+	options: [
+		{
+			name: 'Real-Time Transcription',
+			value: 'transcribe_websocket',
+			description: 'For a browser or app streaming audio to the speech-to-text WebSocket',
+		},
+		{
+			name: 'Text-to-Speech',
+			value: 'tts_rt',
+			description: 'For the text-to-speech WebSocket and REST endpoint',
+		},
+	],
+	default: 'transcribe_websocket',
+};
+
+const expiresInField: INodeProperties = {
+	displayName: 'Expires In (Seconds)',
+	name: 'expiresInSeconds',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 3600 },
+	default: 60,
+	description: 'How long the key can open new sessions: 1 to 3600 seconds',
+};
+
+const maxSessionField: INodeProperties = {
+	displayName: 'Max Session Duration (Seconds)',
+	name: 'maxSessionDurationSeconds',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 18000 },
+	default: 600,
+	description: 'The longest one session may last: 1 to 18000 seconds',
+};
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['temporaryKey'], operation: ['create'] } },
 	[
-		{
-			displayName: 'Usage Type',
-			name: 'usageType',
-			type: 'options',
-			options: [
-				{
-					name: 'Real-Time Transcription',
-					value: 'transcribe_websocket',
-					description: 'For a browser or app streaming audio to the speech-to-text WebSocket',
-				},
-				{
-					name: 'Text-to-Speech',
-					value: 'tts_rt',
-					description: 'For the text-to-speech WebSocket and REST endpoint',
-				},
-			],
-			default: 'transcribe_websocket',
-		},
-		{
-			displayName: 'Expires In (Seconds)',
-			name: 'expiresInSeconds',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 3600 },
-			default: 60,
-			description: 'How long the key can open new sessions: 1 to 3600 seconds',
-		},
+		usageTypeField,
+		expiresInField,
 		{
 			...clientReferenceIdField('key'),
 			description:
@@ -54,14 +65,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 			placeholder: 'Add Option',
 			default: {},
 			options: [
-				{
-					displayName: 'Max Session Duration (Seconds)',
-					name: 'maxSessionDurationSeconds',
-					type: 'number',
-					typeOptions: { minValue: 1, maxValue: 18000 },
-					default: 600,
-					description: 'The longest one session may last: 1 to 18000 seconds',
-				},
+				maxSessionField,
 				{
 					displayName: 'Single Use',
 					name: 'singleUse',
@@ -78,31 +82,18 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const usageType = checkChoice(
-		this,
-		itemIndex,
-		'Usage Type',
-		this.getNodeParameter('usageType', itemIndex),
-		USAGE_TYPES,
-	);
+	const usageType = readChoice(this, itemIndex, usageTypeField);
 	const body: IDataObject = {
 		usage_type: usageType,
-		expires_in_seconds: checkNumber(
-			this,
-			itemIndex,
-			'Expires In (Seconds)',
-			this.getNodeParameter('expiresInSeconds', itemIndex),
-			{ min: 1, max: 3600 },
-		),
+		expires_in_seconds: readNumber(this, itemIndex, expiresInField),
 	};
 	const options = this.getNodeParameter('keyOptions', itemIndex, {}) as IDataObject;
 	if (options.maxSessionDurationSeconds !== undefined) {
-		body.max_session_duration_seconds = checkNumber(
+		body.max_session_duration_seconds = readNumber(
 			this,
 			itemIndex,
-			'Max Session Duration (Seconds)',
+			maxSessionField,
 			options.maxSessionDurationSeconds,
-			{ min: 1, max: 18000 },
 		);
 	}
 	if (options.singleUse === true) body.single_use = true;

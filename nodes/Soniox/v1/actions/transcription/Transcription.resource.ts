@@ -6,6 +6,7 @@ import * as get from './get.operation';
 import * as getMany from './getMany.operation';
 import * as getTranscript from './getTranscript.operation';
 import * as transcribe from './transcribe.operation';
+import * as transcribeRealTime from './transcribeRealTime.operation';
 
 export const resource: SonioxResourceModule['resource'] = {
 	name: 'Transcription',
@@ -15,6 +16,7 @@ export const resource: SonioxResourceModule['resource'] = {
 
 export const operations: SonioxResourceModule['operations'] = {
 	transcribe,
+	transcribeRealTime,
 	get,
 	getMany,
 	getTranscript,
@@ -58,13 +60,21 @@ export const description: INodeProperties[] = [
 				name: 'Transcribe',
 				value: 'transcribe',
 				description:
-					'Turn audio into text, from a binary field, a URL or an uploaded file, in async or real-time mode',
+					'Turn a recording into text, from a binary field, a URL or an uploaded file (best accuracy)',
 				action: 'Transcribe audio',
+			},
+			{
+				name: 'Transcribe in Real Time',
+				value: 'transcribeRealTime',
+				description:
+					'Stream audio from a binary field over a WebSocket and get the transcript as it is spoken',
+				action: 'Transcribe audio in real time',
 			},
 		],
 		default: 'transcribe',
 	},
 	...transcribe.description,
+	...transcribeRealTime.description,
 	...get.description,
 	...getMany.description,
 	...getTranscript.description,

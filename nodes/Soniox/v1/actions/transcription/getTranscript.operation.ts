@@ -4,7 +4,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import type { TranscriptToken } from '../../helpers/transcriptFormat';
 import { outputFormatFields, readTranscriptOutput, transcriptOutput } from './transcriptOutput';
 import { sonioxApiRequest } from '../../transport';
-import { transcriptionIdField, transcriptionIdOf } from './transcriptionId';
+import { readResourceId } from '../../helpers/resourceId';
+import { transcriptionIdField } from '../resourceIds.descriptions';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['transcription'], operation: ['getTranscript'] } },
@@ -15,7 +16,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const id = transcriptionIdOf.call(this, itemIndex);
+	const id = readResourceId(this, itemIndex, transcriptionIdField);
 	const output = readTranscriptOutput.call(this, itemIndex);
 	const transcript = await sonioxApiRequest.call(this, {
 		method: 'GET',

@@ -1,10 +1,7 @@
-// Recognition options both modes share (language hints, diarization, context, translation),
+// Recognition options both transcribe operations share (language hints, diarization, context, translation),
 // as fields and as the API's config object.
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-
-import { getClientReferenceId } from '../../helpers/clientReferenceId';
-import { billedByTemporaryKey } from '../realtime.descriptions';
 
 export const recognitionOptionsField: INodeProperties = {
 	displayName: 'Options',
@@ -133,7 +130,7 @@ const listOf = (value: unknown) =>
 		.map((part) => part.trim())
 		.filter(Boolean);
 
-/** The config fields both modes send, in the API's names; validated before any request. */
+/** The recognition config both operations send, in the API's names; checked before any request. */
 export function recognitionConfig(this: IExecuteFunctions, itemIndex: number): IDataObject {
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const config: IDataObject = {};
@@ -183,10 +180,6 @@ export function recognitionConfig(this: IExecuteFunctions, itemIndex: number): I
 				'For example: en, es.',
 			);
 		config.translation = { type: 'two_way', language_a: pair[0], language_b: pair[1] };
-	}
-	const clientReferenceId = getClientReferenceId.call(this, itemIndex);
-	if (clientReferenceId && !billedByTemporaryKey.call(this, itemIndex)) {
-		config.client_reference_id = clientReferenceId;
 	}
 	return config;
 }

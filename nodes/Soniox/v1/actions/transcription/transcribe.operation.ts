@@ -6,50 +6,50 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { multipartBody } from '../../transport/multipart';
-import { checkChoices, checkNumber, checkText, optionValues } from '../../helpers/parameterValues';
-import { outputFormatFields, readTranscriptOutput, transcriptOutput } from './transcriptOutput';
+import { getClientReferenceId } from '../../helpers/clientReferenceId';
+import { readResourceId } from '../../helpers/resourceId';
+import { checkText, readChoices, readNumber } from '../../helpers/parameterValues';
 import type { TranscriptToken } from '../../helpers/transcriptFormat';
-import { waitForTranscription } from './waitForTranscription';
 import { sonioxApiRequest } from '../../transport';
-import { clientReferenceIdField } from '../common.descriptions';
-import { readFileId } from '../file/fileId';
-import { billedByTemporaryKey } from '../realtime.descriptions';
-import { realtimeTranscribeFields, transcribeRealtime } from './transcribeRealtime';
+import { multipartBody } from '../../transport/multipart';
+import {
+	clientReferenceIdField,
+	inputBinaryField,
+	readInputBinaryField,
+} from '../common.descriptions';
+import { fileIdField } from '../resourceIds.descriptions';
 import { recognitionConfig, recognitionOptionsField } from './recognition.descriptions';
+import { outputFormatFields, readTranscriptOutput, transcriptOutput } from './transcriptOutput';
+import { waitForTranscription } from './waitForTranscription';
 
 const UPLOAD_TIMEOUT_MS = 60 * 60 * 1000;
 const HTTP_URL = /^https?:\/\/\S+$/;
-const asyncOnly = { show: { mode: ['async'] } };
 
-const CLEANUP_OPTIONS = [
-	{ name: 'Delete the Uploaded File', value: 'file' },
-	{ name: 'Delete the Transcription', value: 'transcription' },
-] as const;
-type CleanupTarget = (typeof CLEANUP_OPTIONS)[number]['value'];
+type CleanupTarget = 'file' | 'transcription';
+
+const cleanupField: INodeProperties = {
+	displayName: 'Clean Up',
+	name: 'cleanup',
+	type: 'multiOptions',
+	options: [
+		{ name: 'Delete the Uploaded File', value: 'file' },
+		{ name: 'Delete the Transcription', value: 'transcription' },
+	] satisfies Array<{ name: string; value: CleanupTarget }>,
+	default: [],
+	description: 'What to delete from Soniox once the transcript is fetched',
+};
+
+const waitTimeoutField: INodeProperties = {
+	displayName: 'Wait Timeout (Minutes)',
+	name: 'waitTimeoutMinutes',
+	type: 'number',
+	typeOptions: { minValue: 0.01, numberPrecision: 2 },
+	default: 30,
+};
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['transcription'], operation: ['transcribe'] } },
 	[
-		{
-			displayName: 'Mode',
-			name: 'mode',
-			type: 'options',
-			options: [
-				{
-					name: 'Async (Files and URLs)',
-					value: 'async',
-					description: 'Soniox transcribes the whole recording; best accuracy for files',
-				},
-				{
-					name: 'Real-Time (Streaming)',
-					value: 'realTime',
-					description:
-						'Streams the audio over a WebSocket and returns the transcript as it is spoken',
-				},
-			],
-			default: 'async',
-		},
 		{
 			displayName: 'Audio Source',
 			name: 'audioSource',
@@ -60,26 +60,8 @@ export const description: INodeProperties[] = updateDisplayOptions(
 				{ name: 'Uploaded File ID', value: 'fileId' },
 			],
 			default: 'binary',
-			displayOptions: asyncOnly,
 		},
-		{
-			displayName: 'Input Binary Field',
-			name: 'binaryPropertyName',
-			type: 'string',
-			default: 'data',
-			required: true,
-			hint: 'The name of the binary field that holds the audio',
-			displayOptions: { show: { audioSource: ['binary'] } },
-		},
-		{
-			displayName: 'Input Binary Field',
-			name: 'binaryPropertyName',
-			type: 'string',
-			default: 'data',
-			required: true,
-			hint: 'The name of the binary field that holds the audio',
-			displayOptions: { show: { mode: ['realTime'] } },
-		},
+		{ ...inputBinaryField, displayOptions: { show: { audioSource: ['binary'] } } },
 		{
 			displayName: 'Audio URL',
 			name: 'audioUrl',
@@ -90,15 +72,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 			description: 'A public http(s) URL Soniox can download the audio from',
 			displayOptions: { show: { audioSource: ['url'] } },
 		},
-		{
-			displayName: 'File ID',
-			name: 'fileId',
-			type: 'string',
-			default: '',
-			required: true,
-			description: 'The ID of a file uploaded with File → Upload',
-			displayOptions: { show: { audioSource: ['fileId'] } },
-		},
+		{ ...fileIdField, displayOptions: { show: { audioSource: ['fileId'] } } },
 		{
 			displayName: 'Model Name or ID',
 			name: 'model',
@@ -107,15 +81,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 			default: 'stt-async-v5',
 			description:
 				'The async speech-to-text model. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-			displayOptions: asyncOnly,
 		},
-		...realtimeTranscribeFields.map((field) => ({
-			...field,
-			displayOptions: {
-				...(field.displayOptions ?? {}),
-				show: { ...(field.displayOptions?.show ?? {}), mode: ['realTime'] },
-			},
-		})),
 		clientReferenceIdField('transcription'),
 		recognitionOptionsField,
 		{
@@ -125,21 +91,13 @@ export const description: INodeProperties[] = updateDisplayOptions(
 			default: true,
 			description:
 				'Whether to wait for the transcript; if off, the node returns the queued transcription (use a webhook or Get Transcript later)',
-			displayOptions: asyncOnly,
 		},
-		{
-			displayName: 'Wait Timeout (Minutes)',
-			name: 'waitTimeoutMinutes',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 30,
-			displayOptions: { show: { mode: ['async'], waitForCompletion: [true] } },
-		},
+		{ ...waitTimeoutField, displayOptions: { show: { waitForCompletion: [true] } } },
 		...outputFormatFields.map((field) => ({
 			...field,
 			displayOptions: {
 				...(field.displayOptions ?? {}),
-				hide: { waitForCompletion: [false] },
+				show: { ...(field.displayOptions?.show ?? {}), waitForCompletion: [true] },
 			},
 		})),
 		{
@@ -148,7 +106,6 @@ export const description: INodeProperties[] = updateDisplayOptions(
 			type: 'collection',
 			placeholder: 'Add Webhook Setting',
 			default: {},
-			displayOptions: asyncOnly,
 			options: [
 				{
 					displayName: 'URL',
@@ -173,15 +130,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 				},
 			],
 		},
-		{
-			displayName: 'Clean Up',
-			name: 'cleanup',
-			type: 'multiOptions',
-			options: [...CLEANUP_OPTIONS],
-			default: [],
-			description: 'What to delete from Soniox once the transcript is fetched',
-			displayOptions: { show: { mode: ['async'], waitForCompletion: [true] } },
-		},
+		{ ...cleanupField, displayOptions: { show: { waitForCompletion: [true] } } },
 	],
 );
 
@@ -256,12 +205,12 @@ async function transcribeAsync(this: IExecuteFunctions, itemIndex: number, confi
 			fail(this, itemIndex, `Audio URL of item ${itemIndex} is not an http(s) URL: "${url}"`, hint);
 		body.audio_url = url;
 	} else if (source === 'fileId') {
-		body.file_id = readFileId.call(this, itemIndex);
+		body.file_id = readResourceId(this, itemIndex, fileIdField);
 	} else {
 		const upload = await multipartBody(this, itemIndex, {
 			fields: { client_reference_id: config.client_reference_id as string | undefined },
 			fileField: 'file',
-			binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex) as string,
+			binaryPropertyName: readInputBinaryField(this, itemIndex),
 		});
 		const file = await sonioxApiRequest.call(this, {
 			method: 'POST',
@@ -308,51 +257,21 @@ export async function execute(
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	const config = recognitionConfig.call(this, itemIndex);
-	if (this.getNodeParameter('mode', itemIndex) === 'realTime') {
-		const output = readTranscriptOutput.call(this, itemIndex);
-		const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
-		const result = await transcribeRealtime.call(this, itemIndex, binaryPropertyName, config);
-		return await transcriptOutput.call(
-			this,
-			output,
-			{ tokens: result.tokens as TranscriptToken[] },
-			{
-				mode: 'realTime',
-				model: result.model,
-				audio_duration_ms: result.audioDurationMs,
-				sessions: result.sessions,
-				...(billedByTemporaryKey.call(this, itemIndex)
-					? {}
-					: { client_reference_id: config.client_reference_id ?? null }),
-			},
-		);
-	}
-
+	const clientReferenceId = getClientReferenceId.call(this, itemIndex);
+	if (clientReferenceId) config.client_reference_id = clientReferenceId;
 	const wait = this.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
-	const timeoutMinutes = wait
-		? checkNumber(
-				this,
-				itemIndex,
-				'Wait Timeout (Minutes)',
-				this.getNodeParameter('waitTimeoutMinutes', itemIndex, 30),
-				{ min: 0.01, whole: false },
-			)
-		: 0;
+	const timeoutMinutes = wait ? readNumber(this, itemIndex, waitTimeoutField) : 0;
 	const output = wait ? readTranscriptOutput.call(this, itemIndex) : undefined;
-	const cleanupTargets = wait
-		? checkChoices(
-				this,
-				itemIndex,
-				'Clean Up',
-				this.getNodeParameter('cleanup', itemIndex, []),
-				optionValues(CLEANUP_OPTIONS),
-			)
-		: [];
+	const cleanupTargets = wait ? readChoices<CleanupTarget>(this, itemIndex, cleanupField) : [];
 	const { created, uploadedFileId } = await transcribeAsync.call(this, itemIndex, config);
 	const id = String(created.id);
 	if (!output) return [{ json: created }];
-	const timeoutMs = timeoutMinutes * 60_000;
-	const transcription = await waitForTranscription.call(this, id, timeoutMs, itemIndex);
+	const transcription = await waitForTranscription.call(
+		this,
+		id,
+		timeoutMinutes * 60_000,
+		itemIndex,
+	);
 	const transcript = await sonioxApiRequest.call(this, {
 		method: 'GET',
 		path: `/v1/transcriptions/${id}/transcript`,

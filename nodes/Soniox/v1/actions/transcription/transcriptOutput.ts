@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { checkChoice, checkChoices, checkText, optionValues } from '../../helpers/parameterValues';
+import { checkText, readChoice, readChoices } from '../../helpers/parameterValues';
 import {
 	plainText,
 	segmentTokens,
@@ -45,22 +45,26 @@ const SEGMENT_GROUP_OPTIONS = [
 	{ name: 'Language', value: 'language' },
 ] as const;
 
+const outputField: INodeProperties = {
+	displayName: 'Output',
+	name: 'outputFormat',
+	type: 'options',
+	options: [...OUTPUT_OPTIONS],
+	default: 'text',
+};
+
+const segmentGroupField: INodeProperties = {
+	displayName: 'Group Segments By',
+	name: 'segmentGroupBy',
+	type: 'multiOptions',
+	options: [...SEGMENT_GROUP_OPTIONS],
+	default: ['speaker', 'language'],
+	displayOptions: { show: { outputFormat: ['segments'] } },
+};
+
 export const outputFormatFields: INodeProperties[] = [
-	{
-		displayName: 'Output',
-		name: 'outputFormat',
-		type: 'options',
-		options: [...OUTPUT_OPTIONS],
-		default: 'text',
-	},
-	{
-		displayName: 'Group Segments By',
-		name: 'segmentGroupBy',
-		type: 'multiOptions',
-		options: [...SEGMENT_GROUP_OPTIONS],
-		default: ['speaker', 'language'],
-		displayOptions: { show: { outputFormat: ['segments'] } },
-	},
+	outputField,
+	segmentGroupField,
 	{
 		displayName: 'Put Subtitles in Field',
 		name: 'subtitleBinaryProperty',
@@ -82,23 +86,15 @@ export function readTranscriptOutput(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): TranscriptOutputChoice {
-	const format = checkChoice(
-		this,
-		itemIndex,
-		'Output',
-		this.getNodeParameter('outputFormat', itemIndex, 'text'),
-		optionValues(OUTPUT_OPTIONS),
-	);
+	const format = readChoice<OutputFormat>(this, itemIndex, outputField);
 	return {
 		format,
 		segmentGroupBy:
 			format === 'segments'
-				? checkChoices(
+				? readChoices<TranscriptOutputChoice['segmentGroupBy'][number]>(
 						this,
 						itemIndex,
-						'Group Segments By',
-						this.getNodeParameter('segmentGroupBy', itemIndex, ['speaker', 'language']),
-						optionValues(SEGMENT_GROUP_OPTIONS),
+						segmentGroupField,
 					)
 				: [],
 		subtitleProperty:

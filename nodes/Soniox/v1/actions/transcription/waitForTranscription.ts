@@ -2,7 +2,7 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { sonioxApiRequest } from '../../transport';
-import { forecastProcessingMs, rememberProcessing } from '../../helpers/processingForecast';
+import { processingForecast } from '../../helpers/processingForecast';
 
 /**
  * Without a forecast: first check soon, then back off to a ceiling. With one: sleep most of the
@@ -43,7 +43,7 @@ class JobWatch {
 		}
 		const audioMs = Number(transcription.audio_duration_ms) || 0;
 		if (this.forecastEnd === undefined && this.processingSince !== undefined && audioMs > 0) {
-			const forecast = forecastProcessingMs(String(transcription.model), audioMs);
+			const forecast = processingForecast.forecastMs(String(transcription.model), audioMs);
 			if (forecast !== undefined) this.forecastEnd = this.processingSince + forecast;
 		}
 		this.lastCheckAt = at;
@@ -61,7 +61,7 @@ class JobWatch {
 		const audioMs = Number(transcription.audio_duration_ms) || 0;
 		if (this.processingSince === undefined || audioMs <= 0) return;
 		const uncertainty = Math.max(1, this.startUncertainty + (at - this.lastCheckAt) / 2);
-		rememberProcessing(String(transcription.model), {
+		processingForecast.remember(String(transcription.model), {
 			audioMs,
 			processingMs: (this.lastCheckAt + at) / 2 - this.processingSince,
 			weight: 1 / uncertainty ** 2,

@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { multipartBody } from '../../transport/multipart';
 import { checkText } from '../../helpers/parameterValues';
+import { inputBinaryField, readInputBinaryField } from '../common.descriptions';
 import { sonioxApiRequest } from '../../transport';
 
 export const description: INodeProperties[] = updateDisplayOptions(
@@ -16,14 +17,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 			required: true,
 			description: 'A name for the voice, unique in the project (up to 128 characters)',
 		},
-		{
-			displayName: 'Input Binary Field',
-			name: 'binaryPropertyName',
-			type: 'string',
-			default: 'data',
-			required: true,
-			hint: 'A clean recording of the voice, ideally 10 to 20 seconds',
-		},
+		{ ...inputBinaryField, hint: 'A clean recording of the voice, ideally 10 to 20 seconds' },
 	],
 );
 
@@ -45,7 +39,7 @@ export async function execute(
 	const upload = await multipartBody(this, itemIndex, {
 		fields: { name },
 		fileField: 'file',
-		binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex) as string,
+		binaryPropertyName: readInputBinaryField(this, itemIndex),
 	});
 	return [
 		{

@@ -2,7 +2,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { sonioxApiRequest } from '../../transport';
-import { voiceIdField, voiceIdOf } from './voiceId';
+import { readResourceId } from '../../helpers/resourceId';
+import { voiceIdField } from '../resourceIds.descriptions';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['voice'], operation: ['delete'] } },
@@ -13,7 +14,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const id = voiceIdOf.call(this, itemIndex);
+	const id = readResourceId(this, itemIndex, voiceIdField);
 	await sonioxApiRequest.call(this, { method: 'DELETE', path: `/v1/voices/${id}` });
 	return [{ json: { id: decodeURIComponent(id), deleted: true } }];
 }
