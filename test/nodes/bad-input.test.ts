@@ -531,7 +531,11 @@ const cases: BadInput[] = [
 				['an ID that is a path', '../transcriptions', /not a Soniox ID/],
 				['an ID with a space', 'abc def', /not a Soniox ID/],
 				['an ID that is a dot segment', '..', /not a Soniox ID/],
-				['an ID picked from the list that is a path', { __rl: true, mode: 'list', value: '../voices' }, /not a Soniox ID/],
+				[
+					'an ID picked from the list that is a path',
+					{ __rl: true, mode: 'list', value: '../voices' },
+					/not a Soniox ID/,
+				],
 			] as const
 		).map(([title, fileId, problem]) => ({
 			operation,
@@ -837,7 +841,8 @@ const cases: BadInput[] = [
 		title: 'a request scope filter that is not a scope',
 		parameters: { filters: { requestScopes: '={{ "tts_rest, stt" }}' } },
 		field: 'filters.requestScopes',
-		problem: /may hold only transcribe_async, transcribe_websocket, tts_rest, tts_websocket, not "stt"/,
+		problem:
+			/may hold only transcribe_async, transcribe_websocket, tts_rest, tts_websocket, not "stt"/,
 	})),
 	{
 		operation: 'usage.aggregate',
@@ -988,6 +993,27 @@ describe('Continue On Fail with a bad item between good ones', () => {
 		});
 		expect(error?.message).toContain('Expires In (Seconds) of item 1');
 		expect(route('/v1/auth/temporary-api-key')).toHaveLength(1);
+	});
+
+	it('Speech → Synthesize in real time without Continue On Fail: one bad item, and nothing is spoken', async () => {
+		const { items, error } = await runNode({
+			parameters: {
+				...operations['speech.synthesize (real-time)'],
+				text: '={{ $json.line }}',
+				clientReferenceId: '={{ $json.customer }}',
+			},
+			credentials: emulatorCredentials(emulator),
+			items: [
+				{ json: { line: 'First line.', customer: 'a' } },
+				{ json: { line: 'Second line.', customer: 'b' } },
+				{ json: { line: 'Third line.', customer: longText(300) } },
+			],
+		});
+		expect(items).toHaveLength(0);
+		expect(error?.message).toMatch(/^Client Reference ID of item 2 is 300 characters long/);
+		// The items share connections: all are read before any is sent.
+		expect(emulator.ledger()).toHaveLength(0);
+		expect(emulator.requests()).toHaveLength(0);
 	});
 
 	it('Speech → Synthesize in real time: only the good texts are spoken', async () => {
