@@ -1,20 +1,4 @@
-import { updateDisplayOptions } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { deleteOperation } from '../collection.operations';
+import { files } from '../collections';
 
-import { sonioxApiRequest } from '../../transport';
-import { readResourceId } from '../../helpers/resourceId';
-import { fileIdField } from '../resourceIds.descriptions';
-
-export const description: INodeProperties[] = updateDisplayOptions(
-	{ show: { resource: ['file'], operation: ['delete'] } },
-	[fileIdField],
-);
-
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-): Promise<INodeExecutionData[]> {
-	const id = readResourceId(this, itemIndex, fileIdField);
-	await sonioxApiRequest.call(this, { method: 'DELETE', path: `/v1/files/${id}` });
-	return [{ json: { id: decodeURIComponent(id), deleted: true } }];
-}
+export const { description, execute } = deleteOperation(files);

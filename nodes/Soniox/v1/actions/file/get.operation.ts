@@ -1,25 +1,4 @@
-import { updateDisplayOptions } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { getOperation } from '../collection.operations';
+import { files } from '../collections';
 
-import { sonioxApiRequest } from '../../transport';
-import { readResourceId } from '../../helpers/resourceId';
-import { fileIdField } from '../resourceIds.descriptions';
-
-export const description: INodeProperties[] = updateDisplayOptions(
-	{ show: { resource: ['file'], operation: ['get'] } },
-	[fileIdField],
-);
-
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-): Promise<INodeExecutionData[]> {
-	return [
-		{
-			json: await sonioxApiRequest.call(this, {
-				method: 'GET',
-				path: `/v1/files/${readResourceId(this, itemIndex, fileIdField)}`,
-			}),
-		},
-	];
-}
+export const { description, execute } = getOperation(files);

@@ -1,18 +1,4 @@
-import { updateDisplayOptions } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { getManyOperation } from '../collection.operations';
+import { files } from '../collections';
 
-import { listItems } from '../../transport';
-import { readLimit, returnAllFields } from '../common.descriptions';
-
-export const description: INodeProperties[] = updateDisplayOptions(
-	{ show: { resource: ['file'], operation: ['getMany'] } },
-	returnAllFields,
-);
-
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-): Promise<INodeExecutionData[]> {
-	const limit = readLimit.call(this, itemIndex);
-	return (await listItems.call(this, '/v1/files', 'files', {}, limit)).map((json) => ({ json }));
-}
+export const { description, execute } = getManyOperation(files);

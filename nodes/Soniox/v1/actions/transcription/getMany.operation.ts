@@ -1,25 +1,4 @@
-import { updateDisplayOptions } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { getManyOperation } from '../collection.operations';
+import { transcriptions } from '../collections';
 
-import { listItems } from '../../transport';
-import { readLimit, returnAllFields } from '../common.descriptions';
-
-export const description: INodeProperties[] = updateDisplayOptions(
-	{ show: { resource: ['transcription'], operation: ['getMany'] } },
-	returnAllFields,
-);
-
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-): Promise<INodeExecutionData[]> {
-	const limit = readLimit.call(this, itemIndex);
-	const transcriptions = await listItems.call(
-		this,
-		'/v1/transcriptions',
-		'transcriptions',
-		{},
-		limit,
-	);
-	return transcriptions.map((json) => ({ json }));
-}
+export const { description, execute } = getManyOperation(transcriptions);

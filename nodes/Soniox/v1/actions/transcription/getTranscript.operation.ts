@@ -5,7 +5,7 @@ import type { TranscriptToken } from '../../helpers/transcriptFormat';
 import { outputFormatFields, readTranscriptOutput, transcriptOutput } from './transcriptOutput';
 import { sonioxApiRequest } from '../../transport';
 import { readResourceId } from '../../helpers/resourceId';
-import { transcriptionIdField } from '../resourceIds.descriptions';
+import { transcriptionIdField } from '../collections';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['transcription'], operation: ['getTranscript'] } },

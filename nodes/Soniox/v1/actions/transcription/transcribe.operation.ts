@@ -17,7 +17,7 @@ import {
 	inputBinaryField,
 	readInputBinaryField,
 } from '../common.descriptions';
-import { fileIdField } from '../resourceIds.descriptions';
+import { fileIdField } from '../collections';
 import { recognitionConfig, recognitionOptionsField } from './recognition.descriptions';
 import { outputFormatFields, readTranscriptOutput, transcriptOutput } from './transcriptOutput';
 import { waitForTranscription } from './waitForTranscription';

@@ -1,6 +1,8 @@
-// The IDs operations act on: files, transcriptions and voices, each a resource locator that
-// lists the project's own (methods/listSearch.ts) or takes an ID.
+// Soniox's collections (files, transcriptions, voices): where they live, and the ID field of each,
+// a resource locator that lists the project's own (methods/listSearch.ts) or takes an ID.
 import type { INodeProperties } from 'n8n-workflow';
+
+import type { SonioxCollection } from './collection.operations';
 
 import { SONIOX_ID } from '../helpers/resourceId';
 
@@ -63,3 +65,24 @@ export const voiceIdField = resourceIdField(
 	'searchVoices',
 	'A cloned voice; map the "id" returned by Voice → Create, e.g. {{ $json.id }}.',
 );
+
+export const files: SonioxCollection = {
+	resource: 'file',
+	path: '/v1/files',
+	listKey: 'files',
+	idField: fileIdField,
+};
+
+export const transcriptions: SonioxCollection = {
+	resource: 'transcription',
+	path: '/v1/transcriptions',
+	listKey: 'transcriptions',
+	idField: transcriptionIdField,
+};
+
+export const voices: SonioxCollection = {
+	resource: 'voice',
+	path: '/v1/voices',
+	listKey: 'voices',
+	idField: voiceIdField,
+};
