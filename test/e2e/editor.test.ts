@@ -245,11 +245,63 @@ describeWithBrowser('the n8n editor', () => {
 		await closeNode();
 	});
 
+	/** Picks an option of an options parameter in the open panel, as a user would. */
+	async function chooseOption(name: string, option: string) {
+		const input = `[data-test-id="ndv"] [data-test-id="parameter-input-${name}"]`;
+		const visibleItem = `[...document.querySelectorAll('.el-select-dropdown__item')].find((item) => item.offsetParent && item.innerText.trim().split('\\n')[0] === ${JSON.stringify(option)})`;
+		await browser.click(input);
+		await browser.waitFor(`Boolean(${visibleItem})`, 10_000, `the option ${option}`);
+		await browser.evaluate(`${visibleItem}.click()`);
+		await browser.waitFor(
+			`document.querySelector('${input} input')?.value === ${JSON.stringify(option)}`,
+			10_000,
+			`${name} to be ${option}`,
+		);
+		await pause(500);
+	}
+
+	/** How many inputs of a parameter the open panel shows. */
+	async function shownInputs(name: string) {
+		return await browser.evaluate<number>(
+			`document.querySelectorAll('[data-test-id="ndv"] [data-test-id="parameter-input-${name}"]').length`,
+		);
+	}
+
+	const panelText = async () =>
+		await browser.evaluate<string>(`document.querySelector('[data-test-id="ndv"]').innerText`);
+
 	test('shows the temporary key endpoint', async () => {
 		await openWorkflow('sonioxTemporaryKey');
 		await openNode('Temporary key for the user');
 		expect(await parameterValue('resource')).toBe('Temporary Key');
 		await screenshot('temporary-key-node.png');
+		await closeNode();
+	});
+
+	// Last: it changes the subtitles workflow without saving it.
+	test('shows each operation with its own fields: no field twice, none left behind', async () => {
+		await openWorkflow('sonioxSubtitles');
+		await openNode('Transcribe the upload');
+		expect(await shownInputs('binaryPropertyName')).toBe(1);
+		expect(await shownInputs('audioSource')).toBe(1);
+
+		await chooseOption('operation', 'Transcribe in Real Time');
+		expect(await shownInputs('binaryPropertyName')).toBe(1);
+		expect(await shownInputs('audioSource')).toBe(0);
+		expect(await shownInputs('realtimeAudioFormat')).toBe(1);
+		expect(await shownInputs('sendingPace')).toBe(1);
+
+		await chooseOption('operation', 'Transcribe');
+		expect(await shownInputs('binaryPropertyName')).toBe(1);
+		expect(await shownInputs('realtimeAudioFormat')).toBe(0);
+
+		await chooseOption('resource', 'Speech');
+		expect(await panelText()).not.toContain('Input Binary Field');
+		expect(await shownInputs('parallelStreams')).toBe(0);
+		await chooseOption('operation', 'Synthesize in Real Time');
+		expect(await shownInputs('parallelStreams')).toBe(1);
+		expect(await shownInputs('realtimeKeySource')).toBe(1);
+		expect(await panelText()).not.toContain('Input Binary Field');
 		await closeNode();
 	});
 });
