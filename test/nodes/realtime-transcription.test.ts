@@ -242,6 +242,55 @@ describe('Transcription → Transcribe in Real-Time mode', () => {
 		});
 	}
 
+	/** A copy of a WAV file with fields of its fmt chunk rewritten, as a damaged or hostile header. */
+	function withFmt(
+		wav: Buffer,
+		fields: { formatTag?: number; sampleRate?: number; byteRate?: number },
+		size = wav.length,
+	): Buffer {
+		const copy = Buffer.alloc(size);
+		wav.copy(copy);
+		const body = copy.indexOf('fmt ') + 8;
+		if (fields.formatTag !== undefined) copy.writeUInt16LE(fields.formatTag, body);
+		if (fields.sampleRate !== undefined) copy.writeUInt32LE(fields.sampleRate, body + 4);
+		if (fields.byteRate !== undefined) copy.writeUInt32LE(fields.byteRate, body + 8);
+		return copy;
+	}
+
+	it('paces a WAV by its samples, not by a byte-rate field that says 1 byte a second', async () => {
+		// Paced by that field, one second of audio would stream (and be billed) for nine hours.
+		const wav = withFmt(makeWav({ text: 'one two three', durationMs: 1000 }), { byteRate: 1 });
+		const { items, error } = await transcribeNode({ sendingPace: 'realTime' }, [
+			await audioItem(wav),
+		]);
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ text: 'one two three', audio_duration_ms: 1000 });
+	});
+
+	it.each([
+		[
+			'an impossible sample rate',
+			() => withFmt(SPEECH_WAV, { sampleRate: 1, byteRate: 2 }),
+			/its header declares 1 samples per second; Soniox takes 1000 to 384000/,
+		],
+		[
+			'a byte rate no speech encoding has',
+			() => withFmt(SPEECH_WAV, { formatTag: 0x11, byteRate: 1 }),
+			/its header declares 1 bytes per second, fewer than any speech encoding/,
+		],
+		[
+			'more audio than one session takes',
+			() => withFmt(SPEECH_WAV, { formatTag: 0x11, byteRate: 1000 }, 19_000_000),
+			/it would stream for 317 minutes; Soniox caps a real-time session at 300/,
+		],
+	])('refuses, before connecting, a WAV with %s', async (_title, wav, problem) => {
+		const before = ledgerOf('transcribe_websocket').length;
+		const { error } = await transcribeNode({}, [await audioItem(wav())]);
+		expect(error?.message).toMatch(/^The audio in data of item 0 cannot be streamed: /);
+		expect(error?.message).toMatch(problem);
+		expect(ledgerOf('transcribe_websocket')).toHaveLength(before);
+	});
+
 	it('returns the spoken text, timed tokens and the usage under the client reference ID', async () => {
 		const before = ledgerOf('transcribe_websocket').length;
 		const input = await audioItem();
@@ -326,9 +375,7 @@ describe('Transcription → Transcribe in Real-Time mode', () => {
 		expect(resumed.items[0].json).toMatchObject({ text: SPEECH, sessions: 2 });
 
 		emulator.faults.arm({ route: 'WS /transcribe-websocket', kind: 'drop', afterMessages: 4 });
-		const { error } = await transcribeNode({ options: { maxResumes: 0 } }, [
-			await audioItem(),
-		]);
+		const { error } = await transcribeNode({ options: { maxResumes: 0 } }, [await audioItem()]);
 		expect(error?.message).toBe(
 			'The Soniox real-time connection closed before the transcript was finished',
 		);

@@ -116,15 +116,21 @@ function* walkWav(totalSize: number, stopAtData: boolean): Generator<ReadRequest
 	return { layout, dataOffset, declaredDataBytes, comment };
 }
 
+/** WAVE_FORMAT_PCM, _IEEE_FLOAT, _ALAW and _MULAW: one block per sample frame. */
+const SAMPLE_FORMAT_TAGS = [1, 3, 6, 7];
+
 function parseFmtChunk(body: Buffer): PcmLayout {
 	if (body.length < 16) throw new InvalidAudioError('WAV fmt chunk is too short.');
 	let formatTag = body.readUInt16LE(0);
 	const channels = body.readUInt16LE(2);
 	const sampleRate = body.readUInt32LE(4);
-	const byteRate = body.readUInt32LE(8);
 	const blockAlign = body.readUInt16LE(12);
 	const bitsPerSample = body.readUInt16LE(14);
 	if (formatTag === 0xfffe && body.length >= 26) formatTag = body.readUInt16LE(24);
+	// A decoder times PCM, float and G.711 samples by their rate, whatever the byte-rate field says.
+	const byteRate = SAMPLE_FORMAT_TAGS.includes(formatTag)
+		? sampleRate * blockAlign
+		: body.readUInt32LE(8);
 	if (channels === 0 || sampleRate === 0 || byteRate === 0 || blockAlign === 0) {
 		throw new InvalidAudioError('WAV fmt chunk describes no audio.');
 	}

@@ -43,6 +43,13 @@ export function rawFormatName(format: string): string {
  */
 export const COMPRESSED_BYTES_PER_SECOND = 16_000;
 
+/** The sample rates Soniox takes for raw audio. */
+export const SAMPLE_RATE_RANGE = { min: 1000, max: 384_000 };
+/** Fewer bytes per second than the leanest speech codec (8 kbit/s) cannot be a real pace. */
+const MIN_BYTES_PER_SECOND = 1000;
+/** Soniox caps a real-time session at 300 minutes of audio. */
+export const MAX_SESSION_SECONDS = 300 * 60;
+
 /** Raw PCM as the STT config describes it. */
 export interface RawPcm {
 	format: string;
@@ -80,20 +87,46 @@ export function autoLayout(head: Uint8Array): AudioLayout {
 	if (!wav)
 		return { config: { audio_format: 'auto' }, bytesPerSecond: COMPRESSED_BYTES_PER_SECOND };
 	const blockAlign = wav.format ? RAW_FORMAT_SAMPLE_BYTES[wav.format] * wav.channels : 0;
+	const resumable =
+		wav.format && blockAlign > 0 && blockAlign === wav.blockAlign
+			? {
+					format: wav.format,
+					sampleRate: wav.sampleRate,
+					channels: wav.channels,
+					dataOffset: wav.dataOffset,
+					blockAlign,
+				}
+			: undefined;
 	return {
 		config: { audio_format: 'auto' },
-		bytesPerSecond: wav.byteRate > 0 ? wav.byteRate : COMPRESSED_BYTES_PER_SECOND,
-		resumable:
-			wav.format && blockAlign === wav.blockAlign
-				? {
-						format: wav.format,
-						sampleRate: wav.sampleRate,
-						channels: wav.channels,
-						dataOffset: wav.dataOffset,
-						blockAlign,
-					}
-				: undefined,
+		// Samples Soniox knows are paced by their own rate, not by the header's byte rate field.
+		bytesPerSecond: resumable
+			? resumable.sampleRate * blockAlign
+			: wav.byteRate > 0
+				? wav.byteRate
+				: COMPRESSED_BYTES_PER_SECOND,
+		resumable,
 	};
+}
+
+/**
+ * Why audio of this layout and size cannot be streamed as its header says, or undefined: the
+ * stream is paced (and billed) by that pace, so a header that lies would stream for hours.
+ */
+export function unstreamable(layout: AudioLayout, audioBytes: number): string | undefined {
+	const pcm = layout.resumable;
+	const { min, max } = SAMPLE_RATE_RANGE;
+	if (pcm && (pcm.sampleRate < min || pcm.sampleRate > max)) {
+		return `its header declares ${pcm.sampleRate} samples per second; Soniox takes ${min} to ${max}`;
+	}
+	if (layout.bytesPerSecond < MIN_BYTES_PER_SECOND) {
+		return `its header declares ${layout.bytesPerSecond} bytes per second, fewer than any speech encoding`;
+	}
+	const minutes = (audioBytes - (pcm?.dataOffset ?? 0)) / layout.bytesPerSecond / 60;
+	if (minutes > MAX_SESSION_SECONDS / 60) {
+		return `it would stream for ${Math.round(minutes)} minutes; Soniox caps a real-time session at ${MAX_SESSION_SECONDS / 60}`;
+	}
+	return undefined;
 }
 
 interface WavHeader {

@@ -15,6 +15,13 @@ function shown(value: unknown): string {
 	return typeof value === 'number' ? String(value) : kindOf(value);
 }
 
+/** Characters as JSON Schema's maxLength counts them: code points, not UTF-16 units. */
+export function codePoints(text: string): number {
+	let count = 0;
+	for (const _ of text) count++;
+	return count;
+}
+
 export interface TextRule {
 	/** How to fix a wrong value: the error's description. */
 	hint: string;
@@ -44,8 +51,10 @@ export function checkText(
 	else if (typeof value === 'number' && rule.allowNumber !== false) text = String(value);
 	else if (value !== undefined && value !== null) fail(`must be text, not ${kindOf(value)}`);
 	if (rule.required && text.trim() === '') fail('is empty');
-	if (rule.maxLength !== undefined && text.length > rule.maxLength) {
-		fail(`is ${text.length} characters long; Soniox accepts at most ${rule.maxLength}`);
+	// Soniox counts characters as its schema's maxLength does, by code point: an emoji is one.
+	const length = rule.maxLength === undefined ? 0 : codePoints(text);
+	if (rule.maxLength !== undefined && length > rule.maxLength) {
+		fail(`is ${length} characters long; Soniox accepts at most ${rule.maxLength}`);
 	}
 	return text;
 }

@@ -1,6 +1,6 @@
 // Transcribe in Real Time: one item's audio streamed over the real-time WebSocket (see
 // transport/realtime/transcribeSession.ts for the session and how it resumes).
-import { updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type {
 	IBinaryData,
 	IDataObject,
@@ -12,9 +12,11 @@ import type {
 import { assertAudio, assertNotEmpty, getInputBinary } from '../../helpers/audioInput';
 import {
 	RAW_FORMAT_SAMPLE_BYTES,
+	SAMPLE_RATE_RANGE,
 	autoLayout,
 	rawFormatName,
 	rawLayout,
+	unstreamable,
 	type AudioLayout,
 } from '../../helpers/audioLayout';
 import { bufferSource, readHead, streamSource, type AudioSource } from '../../helpers/audioSource';
@@ -63,7 +65,7 @@ const sampleRateField: INodeProperties = {
 	displayName: 'Sample Rate (Hz)',
 	name: 'sampleRate',
 	type: 'number',
-	typeOptions: { minValue: 1000, maxValue: 384000 },
+	typeOptions: { minValue: SAMPLE_RATE_RANGE.min, maxValue: SAMPLE_RATE_RANGE.max },
 	default: 16000,
 	displayOptions: rawOnly,
 };
@@ -179,8 +181,20 @@ export async function execute(
 	const binaryPropertyName = readInputBinaryField(this, itemIndex);
 	const access = await getRealtimeAccess.call(this, itemIndex, 'stt', keySource);
 	const binary = getInputBinary(this, itemIndex, binaryPropertyName);
-	const audio = await audioOf.call(this, itemIndex, binaryPropertyName, binary);
+	const { audio, bytes } = await audioOf.call(this, itemIndex, binaryPropertyName, binary);
 	const layout = await layoutOf.call(this, itemIndex, audio, binaryPropertyName, binary);
+	const problem = unstreamable(layout, bytes);
+	if (problem) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`The audio in ${binaryPropertyName} of item ${itemIndex} cannot be streamed: ${problem}`,
+			{
+				itemIndex,
+				description:
+					'Check the recording (a WAV header may be damaged), give its real format with Audio Format, or use Transcribe, which takes long recordings.',
+			},
+		);
+	}
 
 	const result = await transcribeInRealTime({
 		node: this.getNode(),
@@ -230,18 +244,23 @@ function realtimeConfig(this: IExecuteFunctions, itemIndex: number): IDataObject
 	return config;
 }
 
-/** The item's audio, streamed from n8n's binary store when it is there, else from the item. */
+/** The item's audio and its size, streamed from n8n's binary store when it is there. */
 async function audioOf(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	binaryPropertyName: string,
 	binary: IBinaryData,
-): Promise<AudioSource> {
+): Promise<{ audio: AudioSource; bytes: number }> {
 	if (binary.id) {
 		const id = binary.id;
-		return streamSource(async () => await this.helpers.getBinaryStream(id, STREAM_CHUNK_BYTES));
+		const { fileSize } = await this.helpers.getBinaryMetadata(id);
+		return {
+			audio: streamSource(async () => await this.helpers.getBinaryStream(id, STREAM_CHUNK_BYTES)),
+			bytes: Number(fileSize),
+		};
 	}
-	return bufferSource(await this.helpers.getBinaryDataBuffer(itemIndex, binaryPropertyName));
+	const buffer = await this.helpers.getBinaryDataBuffer(itemIndex, binaryPropertyName);
+	return { audio: bufferSource(buffer), bytes: buffer.length };
 }
 
 /** How the audio is laid out; audio that is empty, or not audio at all, is refused first. */
