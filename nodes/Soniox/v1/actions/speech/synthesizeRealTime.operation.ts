@@ -92,6 +92,7 @@ export async function executeShared(
 			speeches: positions.map((position) => items[position].prepared.speech),
 			maxStreams: first.parallelStreams,
 			stopOnError,
+			signal: this.getExecutionCancelSignal?.(),
 		});
 		for (const [index, result] of results.entries()) {
 			const position = positions[index];

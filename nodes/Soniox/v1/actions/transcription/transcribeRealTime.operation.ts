@@ -204,6 +204,7 @@ export async function execute(
 		layout,
 		pace,
 		maxResumes,
+		signal: this.getExecutionCancelSignal?.(),
 	});
 	return await transcriptOutput.call(
 		this,

@@ -2,7 +2,7 @@
 // error_message, request_id), which the REST error mapping already understands.
 
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { INode, JsonObject } from 'n8n-workflow';
+import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 
 import { sonioxApiError } from '../errors';
 
@@ -66,8 +66,45 @@ export function connectionLostError(node: INode, what: string, attempts: number)
 	});
 }
 
+/** Soniox sent nothing that moved the work on (messages that carry no progress do not count). */
 export function silenceError(node: INode, seconds: number, what: string): NodeOperationError {
-	return new NodeOperationError(node, `Soniox sent nothing for ${seconds} seconds while ${what}`, {
-		description: 'Soniox may be overloaded. Run again in a moment.',
+	return new NodeOperationError(
+		node,
+		`Soniox made no progress for ${seconds} seconds while ${what}`,
+		{ description: 'Soniox may be overloaded. Run again in a moment.' },
+	);
+}
+
+/** A server message this package cannot read: a clear error, never a TypeError later on. */
+export function malformedMessageError(node: INode, problem: string, data = ''): NodeApiError {
+	return new NodeApiError(node, { message: data.slice(0, 200) } as JsonObject, {
+		message: `Soniox sent a real-time message that ${problem}`,
+		description:
+			'Check that the WebSocket URL of the credential points at Soniox (or a proxy that passes its messages through unchanged), and run again.',
 	});
+}
+
+/** One text message of the server as a JSON object. */
+export function parseServerMessage(node: INode, data: string): IDataObject {
+	let message: unknown;
+	try {
+		message = JSON.parse(data);
+	} catch {
+		throw malformedMessageError(node, 'is not valid JSON', data);
+	}
+	if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+		throw malformedMessageError(node, 'is not a JSON object', data);
+	}
+	return message as IDataObject;
+}
+
+/** Stop in the editor (or a cancelled execution) ended the work. */
+export function cancelledError(node: INode): NodeOperationError {
+	return new NodeOperationError(node, 'The execution was stopped', {
+		description: 'The real-time connection was closed; nothing more is sent.',
+	});
+}
+
+export function throwIfCancelled(node: INode, signal: AbortSignal | undefined) {
+	if (signal?.aborted) throw cancelledError(node);
 }

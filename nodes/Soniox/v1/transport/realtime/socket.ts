@@ -1,10 +1,25 @@
 import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { INode } from 'n8n-workflow';
 
+import { cancelledError } from './errors';
+
 export type SocketEvent =
 	| { kind: 'text'; data: string }
 	| { kind: 'binary'; data: Uint8Array }
-	| { kind: 'close'; code: number; reason: string };
+	| { kind: 'close'; code: number; reason: string }
+	/** The execution was stopped: the socket is closed, nothing more will arrive. */
+	| { kind: 'cancelled' }
+	/** A message too large to be one of Soniox's: the socket is closed. */
+	| { kind: 'oversized'; bytes: number };
+
+/** Far above any Soniox message (a second of 48 kHz float audio in base64 is about 260 kB). */
+export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+export interface SocketOptions {
+	timeoutMs?: number;
+	/** n8n's execution cancel signal: Stop closes the connection. */
+	signal?: AbortSignal;
+}
 
 /** Characters allowed in a Sec-WebSocket-Protocol value (an RFC 7230 token). */
 const PROTOCOL_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -44,13 +59,18 @@ export class SonioxSocket {
 
 	private wake: (() => void) | undefined;
 
+	private ended = false;
+
 	private constructor(
 		private readonly socket: WebSocket,
 		readonly keyInMessage: boolean,
+		signal: AbortSignal | undefined,
 	) {
 		socket.binaryType = 'arraybuffer';
 		socket.addEventListener('message', (event) => {
 			const data = event.data as string | ArrayBuffer;
+			const bytes = typeof data === 'string' ? data.length : data.byteLength;
+			if (bytes > MAX_MESSAGE_BYTES) return this.end({ kind: 'oversized', bytes });
 			this.push(
 				typeof data === 'string'
 					? { kind: 'text', data }
@@ -60,9 +80,20 @@ export class SonioxSocket {
 		socket.addEventListener('close', (event) =>
 			this.push({ kind: 'close', code: event.code, reason: event.reason }),
 		);
+		signal?.addEventListener('abort', () => this.end({ kind: 'cancelled' }), { once: true });
 	}
 
-	static async open(node: INode, url: string, apiKey: string, timeoutMs = 20_000) {
+	/** Closes the socket, and only `event` (then the close) is delivered from now on. */
+	private end(event: Extract<SocketEvent, { kind: 'cancelled' | 'oversized' }>) {
+		if (this.ended) return;
+		this.ended = true;
+		this.events.splice(0, this.events.length, event);
+		this.wake?.();
+		this.close();
+	}
+
+	static async open(node: INode, url: string, apiKey: string, options: SocketOptions = {}) {
+		const { timeoutMs = 20_000, signal } = options;
 		if (typeof WebSocket === 'undefined') {
 			throw new NodeOperationError(
 				node,
@@ -77,10 +108,12 @@ export class SonioxSocket {
 		const opened = new Promise<boolean>((resolve) => {
 			socket.addEventListener('open', () => resolve(true), { once: true });
 			socket.addEventListener('close', () => resolve(false), { once: true });
+			signal?.addEventListener('abort', () => resolve(false), { once: true });
 		});
 		const outcome = await withDeadline(opened, timeoutMs);
-		if (outcome === true) return new SonioxSocket(socket, keyInMessage);
+		if (outcome === true && !signal?.aborted) return new SonioxSocket(socket, keyInMessage, signal);
 		socket.close();
+		if (signal?.aborted) throw cancelledError(node);
 		throw new NodeOperationError(
 			node,
 			`Could not open the Soniox real-time connection to ${url}${isTimeout(outcome) ? ' (timed out)' : ''}`,
@@ -89,15 +122,17 @@ export class SonioxSocket {
 	}
 
 	private push(event: SocketEvent) {
+		if (this.ended && event.kind !== 'close') return;
 		this.events.push(event);
 		this.wake?.();
 	}
 
-	/** The next message or the close; undefined if nothing arrived within `timeoutMs`. */
+	/** The next message or the end; undefined if nothing arrived within `timeoutMs`. */
 	async next(timeoutMs: number): Promise<SocketEvent | undefined> {
 		const queued = this.events.shift();
 		if (queued) {
-			if (queued.kind === 'close') this.events.unshift(queued);
+			// How the socket ended stays the answer to every later call.
+			if (queued.kind !== 'text' && queued.kind !== 'binary') this.events.unshift(queued);
 			return queued;
 		}
 		const arrived = new Promise<void>((resolve) => (this.wake = resolve));
@@ -106,11 +141,13 @@ export class SonioxSocket {
 		return isTimeout(outcome) ? undefined : await this.next(0);
 	}
 
-	/** Messages already received, without waiting. */
+	/** Messages already received, without waiting (and how the socket ended, if it did). */
 	drain(): SocketEvent[] {
-		const ready = this.events.filter((event) => event.kind !== 'close');
-		this.events.splice(0, ready.length);
-		return ready;
+		const firstEnd = this.events.findIndex(
+			(event) => event.kind !== 'text' && event.kind !== 'binary',
+		);
+		const ready = this.events.splice(0, firstEnd < 0 ? this.events.length : firstEnd);
+		return firstEnd < 0 ? ready : [...ready, this.events[0]];
 	}
 
 	get isOpen() {

@@ -15,10 +15,14 @@ import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { SonioxSocket, type SocketEvent } from './socket';
 import {
 	SERVICE_UNAVAILABLE,
+	cancelledError,
 	connectionLostError,
 	isSocketError,
+	malformedMessageError,
+	parseServerMessage,
 	silenceError,
 	socketApiError,
+	throwIfCancelled,
 	type KeySource,
 	type SocketErrorMessage,
 } from './errors';
@@ -59,6 +63,10 @@ export interface SynthesisRequest {
 	stopOnError: boolean;
 	/** New connections allowed after Soniox ended one early; default 2. */
 	maxReconnects?: number;
+	/** n8n's execution cancel signal: Stop closes the connection and ends the work. */
+	signal?: AbortSignal;
+	/** How long Soniox may move no open stream on; default 60 s. */
+	silenceLimitMs?: number;
 }
 
 const DEFAULT_MAX_RECONNECTS = 2;
@@ -67,13 +75,18 @@ const MAX_STREAM_RETRIES = 2;
 const RECONNECT_BACKOFF_MS = 250;
 /** Soniox closes a connection idle for about 20 s; keep it alive well before. */
 export const KEEP_ALIVE_AFTER_MS = 10_000;
-/** Give up when streams are open and Soniox sent nothing for this long. */
-const SILENCE_LIMIT_MS = 60_000;
+const DEFAULT_SILENCE_LIMIT_MS = 60_000;
+/**
+ * A stream holds at most 2 minutes of speech: at the richest format (48 kHz 32-bit float)
+ * about 23 MB. More than this is not one stream's audio.
+ */
+const MAX_STREAM_AUDIO_BYTES = 64 * 1024 * 1024;
 
 interface OpenStream {
 	index: number;
 	attempt: number;
 	chunks: Buffer[];
+	bytes: number;
 	timestamps?: CharacterTimestamps;
 	audioEnded: boolean;
 	error?: Error;
@@ -92,9 +105,13 @@ class SynthesisConnection {
 	private readonly attempts: number[];
 	private socket: SonioxSocket | undefined;
 	private lastSentAt = 0;
-	private lastHeardAt = 0;
+	private lastProgressAt = 0;
 	/** The first request that failed, when stopping on errors. */
 	private firstFailure = Infinity;
+
+	private get silenceLimitMs() {
+		return this.request.silenceLimitMs ?? DEFAULT_SILENCE_LIMIT_MS;
+	}
 
 	constructor(private readonly request: SynthesisRequest) {
 		const count = request.speeches.length;
@@ -134,13 +151,16 @@ class SynthesisConnection {
 	/** Serves streams until all are done; returns how the connection was lost, if it was. */
 	private async runConnection(): Promise<{ error?: NodeApiError } | undefined> {
 		const { node, url, apiKey } = this.request;
-		this.socket = await SonioxSocket.open(node, url, apiKey);
-		this.lastHeardAt = Date.now();
+		throwIfCancelled(node, this.request.signal);
+		this.socket = await SonioxSocket.open(node, url, apiKey, { signal: this.request.signal });
+		this.lastProgressAt = Date.now();
 		while (this.hasWork()) {
 			this.startStreams();
 			if (!this.hasWork()) break;
-			const event = await this.socket.next(KEEP_ALIVE_AFTER_MS / 2);
-			const lost = event ? this.handle(event) : this.checkSilence();
+			const event = await this.socket.next(Math.min(KEEP_ALIVE_AFTER_MS / 2, this.silenceLimitMs));
+			const lost = event && this.handle(event);
+			// Checked after every message too: chatter without progress does not hold the streams.
+			this.checkSilence();
 			if (lost) {
 				this.socket.close();
 				this.restartOpenStreams();
@@ -163,7 +183,14 @@ class SynthesisConnection {
 			const attempt = ++this.attempts[index];
 			const streamId = `item-${index}-${attempt}`;
 			const { config, text } = this.request.speeches[index];
-			this.open.set(streamId, { index, attempt, chunks: [], audioEnded: false, cancelled: false });
+			this.open.set(streamId, {
+				index,
+				attempt,
+				chunks: [],
+				bytes: 0,
+				audioEnded: false,
+				cancelled: false,
+			});
 			socket.sendJson({
 				...config,
 				...(socket.keyInMessage ? { api_key: this.request.apiKey } : {}),
@@ -179,9 +206,9 @@ class SynthesisConnection {
 
 	/** Nothing arrived for a while: give up on the open streams if Soniox fell silent. */
 	private checkSilence(): undefined {
-		if (this.open.size === 0 || Date.now() - this.lastHeardAt <= SILENCE_LIMIT_MS) return;
+		if (this.open.size === 0 || Date.now() - this.lastProgressAt <= this.silenceLimitMs) return;
 		const { node } = this.request;
-		const error = silenceError(node, SILENCE_LIMIT_MS / 1000, 'synthesizing speech');
+		const error = silenceError(node, this.silenceLimitMs / 1000, 'synthesizing speech');
 		for (const [streamId, stream] of this.open) {
 			if (stream.cancelled) this.open.delete(streamId);
 			else this.finish(streamId, stream, error);
@@ -196,30 +223,48 @@ class SynthesisConnection {
 	}
 
 	private handle(event: SocketEvent): { error?: NodeApiError } | undefined {
+		const { node } = this.request;
+		if (event.kind === 'cancelled') throw cancelledError(node);
+		if (event.kind === 'oversized')
+			throw malformedMessageError(node, `is ${event.bytes} bytes long`);
 		if (event.kind === 'close') return {};
 		if (event.kind === 'binary') return undefined;
-		this.lastHeardAt = Date.now();
-		let message: IDataObject;
-		try {
-			message = JSON.parse(event.data) as IDataObject;
-		} catch {
-			return undefined;
-		}
+		const message = parseServerMessage(node, event.data);
 		const streamId = typeof message.stream_id === 'string' ? message.stream_id : '';
 		const stream = this.open.get(streamId);
 		if (isSocketError(message)) {
 			if (stream) this.onStreamError(stream, message);
 			else if (streamId === '') return this.onConnectionError(message);
+			this.lastProgressAt = Date.now();
 			return undefined;
 		}
 		if (!stream) return undefined;
-		if (typeof message.audio === 'string') {
-			stream.chunks.push(Buffer.from(message.audio, 'base64'));
+		// Only audio, its end and a stream's end move the work on; other messages do not.
+		if (typeof message.audio === 'string' && message.audio !== '') {
+			this.addAudio(stream, Buffer.from(message.audio, 'base64'));
 		}
-		if (message.timestamps) addTimestamps(stream, message.timestamps as CharacterTimestamps);
-		if (message.audio_end === true) stream.audioEnded = true;
-		if (message.terminated === true) this.onTerminated(streamId, stream);
+		if (message.timestamps !== undefined) addTimestamps(node, stream, message.timestamps);
+		if (message.audio_end === true && !stream.audioEnded) {
+			stream.audioEnded = true;
+			this.lastProgressAt = Date.now();
+		}
+		if (message.terminated === true) {
+			this.lastProgressAt = Date.now();
+			this.onTerminated(streamId, stream);
+		}
 		return undefined;
+	}
+
+	private addAudio(stream: OpenStream, chunk: Buffer) {
+		stream.bytes += chunk.length;
+		if (stream.bytes > MAX_STREAM_AUDIO_BYTES) {
+			throw malformedMessageError(
+				this.request.node,
+				`brought more than ${MAX_STREAM_AUDIO_BYTES / 1024 / 1024} MB of audio for one stream`,
+			);
+		}
+		stream.chunks.push(chunk);
+		this.lastProgressAt = Date.now();
 	}
 
 	private onStreamError(stream: OpenStream, message: SocketErrorMessage) {
@@ -300,13 +345,25 @@ class SynthesisConnection {
 	}
 }
 
-function addTimestamps(stream: OpenStream, more: CharacterTimestamps) {
+const TIMESTAMP_LISTS = [
+	'characters',
+	'character_start_times_seconds',
+	'character_end_times_seconds',
+] as const;
+
+function addTimestamps(node: INode, stream: OpenStream, more: unknown) {
+	const lists = more as Partial<CharacterTimestamps> | null;
+	const wellFormed =
+		typeof lists === 'object' &&
+		lists !== null &&
+		TIMESTAMP_LISTS.every((name) => lists[name] === undefined || Array.isArray(lists[name]));
+	if (!wellFormed) throw malformedMessageError(node, 'has timestamps that are not lists');
 	const into = (stream.timestamps ??= {
 		characters: [],
 		character_start_times_seconds: [],
 		character_end_times_seconds: [],
 	});
-	into.characters.push(...(more.characters ?? []));
-	into.character_start_times_seconds.push(...(more.character_start_times_seconds ?? []));
-	into.character_end_times_seconds.push(...(more.character_end_times_seconds ?? []));
+	for (const name of TIMESTAMP_LISTS) {
+		for (const value of lists[name] ?? []) (into[name] as unknown[]).push(value);
+	}
 }

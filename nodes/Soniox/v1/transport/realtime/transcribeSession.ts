@@ -13,17 +13,21 @@
 // the earlier tokens are dropped.
 
 import { NodeApiError, sleep } from 'n8n-workflow';
-import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
+import type { IDataObject, INode } from 'n8n-workflow';
 
 import { SonioxSocket, type SocketEvent } from './socket';
 import type { AudioLayout } from '../../helpers/audioLayout';
 import { inChunks, type AudioSource } from '../../helpers/audioSource';
 import {
 	SERVICE_UNAVAILABLE,
+	cancelledError,
 	connectionLostError,
 	isSocketError,
+	malformedMessageError,
+	parseServerMessage,
 	silenceError,
 	socketApiError,
+	throwIfCancelled,
 	type KeySource,
 	type SocketErrorMessage,
 } from './errors';
@@ -47,6 +51,10 @@ export interface RealtimeTranscriptionRequest {
 	pace: 'realTime' | 'fast';
 	/** New sessions allowed after early ends; default 3. */
 	maxResumes?: number;
+	/** n8n's execution cancel signal: Stop closes the connection and ends the work. */
+	signal?: AbortSignal;
+	/** How long Soniox may make no progress after the end of the audio; default 60 s. */
+	silenceLimitMs?: number;
 }
 
 export interface RealtimeTranscription {
@@ -65,10 +73,13 @@ const FRAME_SECONDS = { realTime: 0.1, fast: 0.5 };
 /** At fast pace, wait while this much is queued on the socket (back-pressure). */
 const MAX_BUFFERED_BYTES = 1 << 20;
 const BUFFER_POLL_MS = 5;
-/** How long Soniox may stay silent after the end of the audio before we give up. */
-const RESULT_SILENCE_MS = 60_000;
+const DEFAULT_SILENCE_LIMIT_MS = 60_000;
 const CLOSE_EVENT_WAIT_MS = 5_000;
 const MARKERS = new Set(['<end>', '<fin>']);
+/** One response covers a moment of audio; this many tokens in one is not a transcript. */
+const MAX_TOKENS_PER_MESSAGE = 10_000;
+/** 300 minutes of fast speech, translated, is far fewer final tokens than this. */
+const MAX_FINAL_TOKENS = 500_000;
 
 /** How one session starts: what audio it is sent, from where, and how its times shift. */
 interface SessionStart {
@@ -88,9 +99,16 @@ class Transcript {
 	/** Whether the latest response's first non-final token continues the last final word. */
 	private wordOpen = false;
 
+	constructor(private readonly node: INode) {}
+
+	/** What moved the transcript on: final tokens and the audio they cover. */
+	get progress() {
+		return this.tokens.length + this.finalAudioMs;
+	}
+
 	/** Takes one response of a session whose times start at `offsetMs`. */
 	accept(response: IDataObject, offsetMs: number) {
-		const tokens = Array.isArray(response.tokens) ? (response.tokens as IDataObject[]) : [];
+		const tokens = this.tokensOf(response);
 		for (const { is_final: isFinal, ...token } of tokens) {
 			if (isFinal !== true || MARKERS.has(String(token.text))) continue;
 			const shifted = token as RealtimeToken;
@@ -111,6 +129,24 @@ class Transcript {
 		if (typeof response.total_audio_proc_ms === 'number') {
 			this.totalAudioMs = Math.max(this.totalAudioMs, offsetMs + response.total_audio_proc_ms);
 		}
+		if (this.tokens.length > MAX_FINAL_TOKENS) {
+			throw malformedMessageError(this.node, `brought more than ${MAX_FINAL_TOKENS} final tokens`);
+		}
+	}
+
+	private tokensOf(response: IDataObject): IDataObject[] {
+		const { tokens } = response;
+		if (tokens === undefined) return [];
+		if (!Array.isArray(tokens))
+			throw malformedMessageError(this.node, 'has tokens that are not a list');
+		if (tokens.length > MAX_TOKENS_PER_MESSAGE) {
+			throw malformedMessageError(this.node, `has ${tokens.length} tokens in one response`);
+		}
+		const wrong = tokens.find(
+			(token) => typeof token !== 'object' || token === null || typeof token.text !== 'string',
+		);
+		if (wrong !== undefined) throw malformedMessageError(this.node, 'has a token without text');
+		return tokens as IDataObject[];
 	}
 
 	/**
@@ -143,10 +179,11 @@ class Transcript {
 export async function transcribeInRealTime(
 	request: RealtimeTranscriptionRequest,
 ): Promise<RealtimeTranscription> {
-	const transcript = new Transcript();
+	const transcript = new Transcript(request.node);
 	const maxResumes = request.maxResumes ?? DEFAULT_MAX_RESUMES;
 	let start: SessionStart = { audioConfig: request.layout.config, fromByte: 0, offsetMs: 0 };
 	for (let session = 1; ; session++) {
+		throwIfCancelled(request.node, request.signal);
 		const end = await runSession(request, start, transcript);
 		if (end.kind === 'finished') {
 			return {
@@ -197,7 +234,9 @@ async function runSession(
 	start: SessionStart,
 	transcript: Transcript,
 ): Promise<SessionEnd> {
-	const socket = await SonioxSocket.open(request.node, request.url, request.apiKey);
+	const socket = await SonioxSocket.open(request.node, request.url, request.apiKey, {
+		signal: request.signal,
+	});
 	try {
 		socket.sendJson({
 			...(socket.keyInMessage ? { api_key: request.apiKey } : {}),
@@ -208,13 +247,22 @@ async function runSession(
 		const sent = await sendAudio(request, start, socket, onEvent);
 		if (sent) return sent;
 		socket.send('');
+		// Only progress keeps the wait going: a server that sends empty responses is still silent.
+		const silenceLimitMs = request.silenceLimitMs ?? DEFAULT_SILENCE_LIMIT_MS;
+		let progress = transcript.progress;
+		let progressedAt = Date.now();
 		for (;;) {
-			const event = await socket.next(RESULT_SILENCE_MS);
+			const left = progressedAt + silenceLimitMs - Date.now();
+			const event = left > 0 ? await socket.next(left) : undefined;
 			if (!event) {
-				throw silenceError(request.node, RESULT_SILENCE_MS / 1000, 'finishing the transcript');
+				throw silenceError(request.node, silenceLimitMs / 1000, 'finishing the transcript');
 			}
 			const end = onEvent(event);
 			if (end) return end;
+			if (transcript.progress !== progress) {
+				progress = transcript.progress;
+				progressedAt = Date.now();
+			}
 		}
 	} finally {
 		socket.close();
@@ -275,21 +323,17 @@ function handleEvent(
 	start: SessionStart,
 	transcript: Transcript,
 ): SessionEnd | undefined {
+	if (event.kind === 'cancelled') throw cancelledError(request.node);
+	if (event.kind === 'oversized') {
+		throw malformedMessageError(request.node, `is ${event.bytes} bytes long`);
+	}
 	if (event.kind === 'close') return { kind: 'interrupted' };
 	if (event.kind === 'binary') return undefined;
-	let message: unknown;
-	try {
-		message = JSON.parse(event.data);
-	} catch {
-		throw new NodeApiError(request.node, { message: event.data.slice(0, 200) } as JsonObject, {
-			message: 'Soniox sent a real-time message that is not valid JSON',
-		});
-	}
+	const message = parseServerMessage(request.node, event.data);
 	if (isSocketError(message)) {
 		if (message.error_code === SERVICE_UNAVAILABLE) return { kind: 'interrupted', error: message };
 		throw socketApiError(request.node, message, request.keySource);
 	}
-	const response = message as IDataObject;
-	transcript.accept(response, start.offsetMs);
-	return response.finished === true ? { kind: 'finished' } : undefined;
+	transcript.accept(message, start.offsetMs);
+	return message.finished === true ? { kind: 'finished' } : undefined;
 }
