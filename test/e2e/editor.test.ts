@@ -294,7 +294,7 @@ describeWithBrowser('the n8n editor', () => {
 			return false;
 		})()`);
 		if (!marked) throw new Error(`No "${name}" in the nodes panel: ${await panelItemNames()}`);
-		await pause(300);
+		await pause(1000);
 		await browser.click('[data-soniox-target]');
 		await browser.evaluate(
 			`document.querySelector('[data-soniox-target]')?.removeAttribute('data-soniox-target')`,
@@ -369,6 +369,8 @@ describeWithBrowser('the n8n editor', () => {
 		expect(await browser.evaluate(`document.querySelector('${PANEL}').innerText`)).toMatch(
 			/Triggers \(\d+\)/,
 		);
+		// Let the panel finish sliding in before clicking at the action's position.
+		await pause(1000);
 		await browser.click(`${PANEL} [data-keyboard-nav-type="action"]`);
 		await browser.waitFor(
 			`[...document.querySelectorAll('[data-test-id="canvas-node"]')].some((node) => node.dataset.nodeName.startsWith('Soniox Trigger'))`,
