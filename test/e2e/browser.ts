@@ -195,6 +195,25 @@ export class Browser {
 		await this.send('Input.insertText', { text });
 	}
 
+	/** Replaces the text of an input with the given text, as keyboard input (empty clears it). */
+	async fill(selector: string, text: string) {
+		await this.evaluate(
+			`(() => { const input = document.querySelector(${JSON.stringify(selector)}); input.focus(); input.select(); })()`,
+		);
+		if (text) {
+			await this.send('Input.insertText', { text });
+			return;
+		}
+		for (const type of ['keyDown', 'keyUp']) {
+			await this.send('Input.dispatchKeyEvent', {
+				type,
+				key: 'Backspace',
+				code: 'Backspace',
+				windowsVirtualKeyCode: 8,
+			});
+		}
+	}
+
 	/** A real mouse click in the middle of the element. */
 	async click(selector: string) {
 		await this.mouseClicks(selector, 1);

@@ -278,6 +278,132 @@ describeWithBrowser('the n8n editor', () => {
 		await closeNode();
 	});
 
+	// The nodes panel (n8n calls it the node creator), as a new user meets it: its search reads
+	// a node's display name and its codex aliases only, and n8n hides nodes of the codex
+	// category "AI" (other than AI root nodes) from it on a canvas without AI nodes.
+	const PANEL = '[data-test-id="node-creator"]';
+	const SEARCH = `${PANEL} [data-test-id="node-creator-search-bar"]`;
+	const ITEM_NAMES = `[...document.querySelectorAll('${PANEL} [data-test-id="item-iterator-item"] [data-test-id="node-creator-item-name"]')].map((name) => name.textContent.trim())`;
+
+	/** The names the panel lists, once its lazily rendered list stops growing. */
+	async function panelItemNames(): Promise<string[]> {
+		let names = await browser.evaluate<string[]>(ITEM_NAMES);
+		for (let attempt = 0; attempt < 20; attempt++) {
+			await pause(300);
+			const again = await browser.evaluate<string[]>(ITEM_NAMES);
+			if (again.length === names.length) return again;
+			names = again;
+		}
+		return names;
+	}
+
+	/** Types the term into the panel's search and returns the names it lists then. */
+	async function searchPanel(term: string): Promise<string[]> {
+		await browser.fill(SEARCH, term);
+		await browser
+			.waitFor(`${ITEM_NAMES}.includes('Soniox')`, 5_000, `"${term}" to find Soniox`)
+			.catch(() => undefined);
+		return await panelItemNames();
+	}
+
+	/** Clicks the panel item with this name (a node, a subcategory or an action). */
+	async function clickPanelItem(name: string) {
+		const marked = await browser.evaluate<boolean>(`(() => {
+			for (const item of document.querySelectorAll('${PANEL} [data-test-id="item-iterator-item"]')) {
+				const itemName = item.querySelector('[data-test-id="node-creator-item-name"]');
+				if (itemName?.textContent.trim() !== ${JSON.stringify(name)}) continue;
+				item.setAttribute('data-soniox-target', '');
+				item.scrollIntoView({ block: 'center' });
+				return true;
+			}
+			return false;
+		})()`);
+		if (!marked) throw new Error(`No "${name}" in the nodes panel: ${await panelItemNames()}`);
+		await pause(1000);
+		await browser.click('[data-soniox-target]');
+		await browser.evaluate(
+			`document.querySelector('[data-soniox-target]')?.removeAttribute('data-soniox-target')`,
+		);
+	}
+
+	/** The text of the panel's header (the open view or subcategory). */
+	async function panelHeader() {
+		return await browser.evaluate<string>(
+			`[...document.querySelectorAll('${PANEL} [data-test-id="nodes-list-header"]')].map((header) => header.innerText).join(' | ')`,
+		);
+	}
+
+	test('the nodes panel finds the Soniox node by name and by what it does', async () => {
+		// A workflow with a plain trigger: the panel opens on "What happens next?".
+		const workflow = await server.rest<{ id: string }>('POST', '/workflows', {
+			name: 'Nodes panel search',
+			nodes: [
+				{
+					id: 'c5f3c2a4-3a51-4b1e-9d0e-6f1f4c1a0001',
+					name: 'Start',
+					type: 'n8n-nodes-base.manualTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				},
+			],
+			connections: {},
+			settings: {},
+		});
+		await openWorkflow(workflow.id);
+		await browser.click('[data-test-id="node-creator-plus-button"]');
+		await browser.waitForSelector(SEARCH);
+		expect(await panelHeader()).toContain('What happens next?');
+
+		for (const term of ['Soniox', 'transcribe', 'text to speech', 'subtitles', 'usage']) {
+			expect({ term, found: await searchPanel(term) }).toEqual({
+				term,
+				found: expect.arrayContaining(['Soniox']),
+			});
+		}
+	});
+
+	test('the trigger panel finds Soniox, and lists it under "On app event"', async () => {
+		// A new, empty workflow: its first step is a trigger.
+		await browser.goto(`${server.url}/workflow/new`);
+		await browser.waitForSelector('[data-test-id="canvas-add-button"]');
+		await pause(1000);
+		await browser.click('[data-test-id="canvas-add-button"]');
+		await browser.waitForSelector(SEARCH);
+		expect(await panelHeader()).toContain('What triggers this workflow?');
+
+		expect(await searchPanel('Soniox')).toContain('Soniox');
+
+		await browser.fill(SEARCH, '');
+		await browser.waitFor(`${ITEM_NAMES}.includes('On app event')`, 10_000, 'the trigger list');
+		await clickPanelItem('On app event');
+		await browser.waitFor(
+			`[...document.querySelectorAll('${PANEL} [data-test-id="nodes-list-header"]')].some((header) => header.innerText.includes('On app event'))`,
+			10_000,
+			'the "On app event" list',
+		);
+		await browser
+			.waitFor(`${ITEM_NAMES}.includes('Soniox')`, 10_000, 'Soniox under "On app event"')
+			.catch(() => undefined);
+		expect(await panelItemNames()).toContain('Soniox');
+
+		// Soniox there offers the trigger's event first: choosing it puts the trigger on the canvas.
+		// (n8n shows a community node's details with its trigger events and actions.)
+		await clickPanelItem('Soniox');
+		await browser.waitForSelector(`${PANEL} [data-keyboard-nav-type="action"]`, 10_000);
+		expect(await browser.evaluate(`document.querySelector('${PANEL}').innerText`)).toMatch(
+			/Triggers \(\d+\)/,
+		);
+		// Let the panel finish sliding in before clicking at the action's position.
+		await pause(1000);
+		await browser.click(`${PANEL} [data-keyboard-nav-type="action"]`);
+		await browser.waitFor(
+			`[...document.querySelectorAll('[data-test-id="canvas-node"]')].some((node) => node.dataset.nodeName.startsWith('Soniox Trigger'))`,
+			15_000,
+			'the Soniox Trigger on the canvas',
+		);
+	});
+
 	// Last: it changes the subtitles workflow without saving it.
 	test('shows each operation with its own fields: no field twice, none left behind', async () => {
 		await openWorkflow('sonioxSubtitles');
