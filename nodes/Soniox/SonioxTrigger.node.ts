@@ -45,7 +45,7 @@ export class SonioxTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Every usage-log entry is delivered exactly once, also when Soniox publishes it late, across restarts and failed polls',
+					'Each usage-log entry is emitted once: across failed and overlapping polls, restarts, late publication (up to the look-back) and clock differences. An execution that fails or dies after the poll is not repeated; reconcile billing from the usage logs.',
 				name: 'notice',
 				type: 'notice',
 				default: '',

@@ -401,6 +401,40 @@ describe('Soniox Trigger: output before commit', () => {
 	});
 });
 
+describe('Soniox Trigger: malformed entries', () => {
+	it.each([
+		['end_time', 'yesterday', 'which is not a time'],
+		['uuid', '', 'which is not an ID'],
+	])('fails naming the entry when its %s is %j, and loses nothing', async (field, value, what) => {
+		let corrupt = true;
+		const inserted = emulator.insertUsage([
+			{ endTime: Date.now() - 2000 },
+			{ endTime: Date.now() - 1000 },
+		]);
+		const proxy = await startUsageRewritingProxy(emulator.urls.api, (page) => ({
+			...page,
+			usage_logs: page.usage_logs.map((entry) =>
+				corrupt && entry.uuid === inserted[1].uuid ? { ...entry, [field]: value } : entry,
+			),
+		}));
+		try {
+			const poller = new TriggerHarness(
+				{ event: 'newUsageLogEntry', output: 'entries', options: { backfillHours: 1 } },
+				{ ...emulatorCredentials(emulator), restUrl: proxy.url },
+			);
+			const failed = await poller.poll();
+			const named = field === 'uuid' ? '(without uuid)' : inserted[1].uuid;
+			expect(failed.error?.message).toBe(
+				`Soniox sent usage-log entry ${named} with ${field} "${value}", ${what}`,
+			);
+			corrupt = false;
+			expect(uuids((await poller.poll()).items)).toEqual(inserted.map((entry) => entry.uuid));
+		} finally {
+			await proxy.close();
+		}
+	});
+});
+
 describe('Soniox Trigger: every parameter is checked', () => {
 	it.each([
 		[{ event: '={{ "newTranscript" }}' }, 'Event must be newUsageLogEntry, not "newTranscript"'],

@@ -12,7 +12,12 @@
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 
 import { DAY_MS, FUTURE_READ_ALLOWANCE_MS } from '../v1/helpers/timeRange';
-import { endTimeOf, type UsageLogEntry } from '../v1/helpers/usageLogEntry';
+import {
+	endTimeOf,
+	MalformedUsageEntryError,
+	uuidOf,
+	type UsageLogEntry,
+} from '../v1/helpers/usageLogEntry';
 import { USAGE_LOGS_MAX_AGE_DAYS, streamUsageLogs } from '../v1/transport/usageLogs';
 
 /** Stay clear of Soniox's 91-day limit, measured on a clock that may differ. */
@@ -105,6 +110,10 @@ export async function pollNewEntries(
 	)) {
 		options.onPage?.();
 		for (const entry of page) {
+			// Without its uuid an entry cannot be told from the next one without a uuid.
+			if (typeof entry.uuid !== 'string' || entry.uuid === '') {
+				throw new MalformedUsageEntryError(uuidOf(entry), 'uuid', entry.uuid, 'an ID');
+			}
 			if (seen.has(entry.uuid)) continue;
 			const endMs = endTimeOf(entry);
 			seen.set(entry.uuid, endMs);
