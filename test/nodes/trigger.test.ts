@@ -292,9 +292,7 @@ describe('Soniox Trigger: filters and outputs', () => {
 
 	it('refuses a threshold that is not an amount', async () => {
 		const { error } = await trigger({ output: 'spendAlert', thresholdUsd: 'ten dollars' }).poll();
-		expect(error?.message).toBe(
-			'Threshold (USD) must be an amount from 0 to 1000000000 with at most 10 decimals, not "ten dollars"',
-		);
+		expect(error?.message).toBe('Threshold (USD) "ten dollars" is not a number');
 		expect(emulator.requests()).toHaveLength(0);
 	});
 });
@@ -446,11 +444,11 @@ describe('Soniox Trigger: every parameter is checked', () => {
 		],
 		[
 			{ output: 'spendAlert', thresholdUsd: '={{ -5 }}' },
-			'Threshold (USD) must be an amount from 0 to 1000000000 with at most 10 decimals, not -5',
+			'Threshold (USD) -5 must be an amount from 0 to 1000000000 with at most 10 decimals',
 		],
 		[
 			{ output: 'spendAlert', thresholdUsd: '1e2000000' },
-			'Threshold (USD) must be an amount from 0 to 1000000000 with at most 10 decimals, not "1e2000000"',
+			'Threshold (USD) "1e2000000" must be an amount from 0 to 1000000000 with at most 10 decimals',
 		],
 		[
 			{ options: { lookBackMinutes: '={{ 0 }}' } },
@@ -478,7 +476,7 @@ describe('Soniox Trigger: every parameter is checked', () => {
 		],
 		[
 			{ filters: { minCostUsd: '={{ "1e2000000" }}' } },
-			'Filters: Minimum Cost (USD) must be an amount from 0 to 1000000000 with at most 10 decimals, not "1e2000000"',
+			'Filters: Minimum Cost (USD) "1e2000000" must be an amount from 0 to 1000000000 with at most 10 decimals',
 		],
 	])('refuses %j before reading anything', async (parameters, message) => {
 		const poller = trigger(parameters);

@@ -55,7 +55,10 @@ export interface AmountRule {
  */
 export function amountProblem(value: unknown, rule: AmountRule): string | undefined {
 	const expected = `an amount from ${String(rule.min)} to ${String(rule.max)} with at most ${rule.maxDecimals} decimals`;
-	if (typeof value !== 'string' && typeof value !== 'number') return `must be ${expected}`;
+	if (typeof value === 'number' && !Number.isFinite(value)) return 'is not a number';
+	if (typeof value !== 'string' && typeof value !== 'number') return 'is not a number';
+	const syntax = DECIMAL_PATTERN.exec(String(value).trim());
+	if (!syntax || `${syntax[2]}${syntax[3] ?? ''}` === '') return 'is not a number';
 	if (!isDecimal(value)) return `must be ${expected}`;
 	const decimal = parseDecimal(value);
 	if (compareDecimal(decimal, rule.min) < 0 || compareDecimal(decimal, rule.max) > 0) {

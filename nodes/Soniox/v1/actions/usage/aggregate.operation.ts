@@ -168,8 +168,8 @@ function readMarkup(
 	if (value === undefined || value === null || value === '') return undefined;
 	const problem = amountProblem(value, MARKUP_RULE);
 	if (problem) {
-		const shown = typeof value === 'string' || typeof value === 'number' ? ` "${value}"` : '';
-		const text = shown.length > 42 ? `${shown.slice(0, 40)}…"` : shown;
+		const raw = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+		const text = raw === '' ? '' : ` "${raw.length > 40 ? `${raw.slice(0, 40)}…` : raw}"`;
 		throw new NodeOperationError(this.getNode(), `Options: Markup Multiplier${text} ${problem}`, {
 			itemIndex,
 			description:

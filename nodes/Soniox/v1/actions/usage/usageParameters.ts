@@ -91,7 +91,7 @@ export function checkAmount(
 	if (problem === undefined) return String(value).trim();
 	throw new NodeOperationError(
 		context.getNode(),
-		`${label}${of(itemIndex)} ${problem}, not ${shown(value)}`,
+		`${label}${of(itemIndex)} ${shown(value)} ${problem}`,
 		{ itemIndex, description: hint },
 	);
 }
