@@ -55,7 +55,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 			name: 'groupBy',
 			type: 'multiOptions',
 			default: ['client_reference_id'],
-			description: `What each output item totals. Requests sent without a client reference ID form the group "${NO_CLIENT_REFERENCE_ID}". Choose nothing for one grand total.`,
+			description: `What each output item totals. Requests sent without a client reference ID form the group "${NO_CLIENT_REFERENCE_ID}", marked client_reference_id_missing: true (a customer whose ID is literally "${NO_CLIENT_REFERENCE_ID}" stays a group of its own). Choose nothing for one grand total.`,
 			options: [...GROUP_BY_OPTIONS],
 		},
 		usageFiltersCollection(),
