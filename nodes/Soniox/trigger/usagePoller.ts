@@ -56,6 +56,7 @@ export function readState(data: IDataObject): PollState | undefined {
  * (nothing is emitted). "From now" is Soniox's now: the newest entry Soniox has, found by one
  * request (three in an account without usage in 91 days). Everything visible at activation
  * is recorded as seen; an entry published later is new, even if it ended a little earlier.
+ * Only an account without any usage in 91 days starts at n8n's clock.
  */
 export async function firstState(
 	this: IPollFunctions,
@@ -80,8 +81,10 @@ export async function firstState(
 		}
 	}
 	if (newest === undefined) {
-		// No usage for 91 days: every entry that appears from now on is new.
-		return { state: { watermark: window.start.getTime(), since: 0, seen: {} }, baseline: false };
+		// No usage for 91 days, so no entry tells Soniox's time: entries that end from n8n's
+		// now on are new, and the window keeps reading from 90 days back until one arrives.
+		const start = window.start.getTime();
+		return { state: { watermark: start, since: settings.now, seen: {} }, baseline: false };
 	}
 	const since = newest - settings.lookBackMs;
 	return { state: { watermark: newest, since, seen: {} }, baseline: true };
