@@ -165,7 +165,10 @@ export class SonioxTrigger implements INodeType {
 				alert,
 			);
 			// A poll that outlived its lease leaves the entries to the poll that took it over.
-			if (!lease.held()) return null;
+			if (!lease.held()) {
+				this.logger.debug('Soniox Trigger: another poll took over; this one commits nothing');
+				return null;
+			}
 			staticData.usagePoller = next as unknown as IDataObject;
 			return items.length ? [items] : null;
 		} catch (error) {

@@ -149,13 +149,14 @@ function malformedField(entry: UsageLogEntry): MalformedUsageEntryError | undefi
 /** Widens the group's time span to an entry's end time. */
 function extendSpan(group: GroupTotals, time: string) {
 	const { first, last } = group;
-	if (!UTC_TIME.test(time) && !Number.isFinite(Date.parse(time))) throw new Error('not a time');
+	const utc = typeof time === 'string' && UTC_TIME.test(time);
+	if (!utc && !Number.isFinite(Date.parse(time))) throw new Error('not a time');
 	if (first === undefined || last === undefined) {
 		group.first = group.last = time;
-		group.sameForm = UTC_TIME.test(time);
+		group.sameForm = utc;
 		return;
 	}
-	const sameForm = group.sameForm && time.length === first.length && UTC_TIME.test(time);
+	const sameForm = group.sameForm && utc && time.length === first.length;
 	if (sameForm ? time < first : Date.parse(time) < Date.parse(first)) group.first = time;
 	if (sameForm ? time > last : Date.parse(time) > Date.parse(last)) group.last = time;
 	group.sameForm = sameForm;
