@@ -1,4 +1,4 @@
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 import type {
 	IDataObject,
 	INodeExecutionData,
@@ -8,15 +8,21 @@ import type {
 } from 'n8n-workflow';
 
 import { SONIOX_ICON } from './icon';
-import { pollOutput, type OutputMode, type SpendAlertSettings } from './trigger/pollOutput';
-import { initialState, pollNewEntries, readState } from './trigger/usagePoller';
-import { isDecimal } from './v1/helpers/decimal';
-import { DAY_MS } from './v1/helpers/timeRange';
+import { acquireLease } from './trigger/pollLease';
+import { pollOutput } from './trigger/pollOutput';
 import {
-	matchesUsageFilter,
-	readUsageFilter,
-	usageFiltersCollection,
-} from './v1/actions/usage/usageFilters';
+	ALERT_SCOPE_OPTIONS,
+	BACKFILL_HOURS_RANGE,
+	EVENT_OPTIONS,
+	LOOK_BACK_MINUTES_RANGE,
+	OUTPUT_OPTIONS,
+	readTriggerParameters,
+} from './trigger/triggerParameters';
+import { firstState, pollNewEntries, readState } from './trigger/usagePoller';
+import { DAY_MS, FUTURE_READ_ALLOWANCE_MS } from './v1/helpers/timeRange';
+import type { UsageLogEntry } from './v1/helpers/usageLogEntry';
+import { matchesUsageFilter, usageFiltersCollection } from './v1/actions/usage/usageFilters';
+import { usageEntryFailure } from './v1/actions/usage/usageParameters';
 import { streamUsageLogs } from './v1/transport/usageLogs';
 
 const TEST_EVENT_COUNT = 5;
@@ -39,7 +45,7 @@ export class SonioxTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Every usage-log entry is delivered exactly once, also when Soniox publishes it late, across restarts and failed polls',
+					'Each usage-log entry is emitted once: across failed and overlapping polls, restarts, late publication (up to the look-back) and clock differences. An execution that fails or dies after the poll is not repeated; reconcile billing from the usage logs.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -48,26 +54,14 @@ export class SonioxTrigger implements INodeType {
 				displayName: 'Event',
 				name: 'event',
 				type: 'options',
-				options: [{ name: 'New Usage Log Entry', value: 'newUsageLogEntry' }],
+				options: [...EVENT_OPTIONS],
 				default: 'newUsageLogEntry',
 			},
 			{
 				displayName: 'Output',
 				name: 'output',
 				type: 'options',
-				options: [
-					{ name: 'One Item per Entry', value: 'entries' },
-					{
-						name: 'One Summary per Poll',
-						value: 'summary',
-						description: 'Counts, minutes and exact costs per client reference ID',
-					},
-					{
-						name: 'Spend Alert',
-						value: 'spendAlert',
-						description: 'Only when the cost of the new entries passes a threshold',
-					},
-				],
+				options: [...OUTPUT_OPTIONS],
 				default: 'entries',
 			},
 			{
@@ -83,10 +77,7 @@ export class SonioxTrigger implements INodeType {
 				displayName: 'Threshold Applies To',
 				name: 'alertScope',
 				type: 'options',
-				options: [
-					{ name: 'All Usage Together', value: 'overall' },
-					{ name: 'Each Client Reference ID', value: 'perClient' },
-				],
+				options: [...ALERT_SCOPE_OPTIONS],
 				default: 'perClient',
 				displayOptions: { show: { output: ['spendAlert'] } },
 			},
@@ -102,7 +93,7 @@ export class SonioxTrigger implements INodeType {
 						displayName: 'Backfill Hours on First Activation',
 						name: 'backfillHours',
 						type: 'number',
-						typeOptions: { minValue: 0, maxValue: 2160 },
+						typeOptions: { minValue: BACKFILL_HOURS_RANGE.min, maxValue: BACKFILL_HOURS_RANGE.max },
 						default: 0,
 						description:
 							'How many hours of past usage the first poll delivers; 0 starts from the moment of activation',
@@ -111,7 +102,10 @@ export class SonioxTrigger implements INodeType {
 						displayName: 'Look-Back Window (Minutes)',
 						name: 'lookBackMinutes',
 						type: 'number',
-						typeOptions: { minValue: 1, maxValue: 1440 },
+						typeOptions: {
+							minValue: LOOK_BACK_MINUTES_RANGE.min,
+							maxValue: LOOK_BACK_MINUTES_RANGE.max,
+						},
 						default: 15,
 						description:
 							'How late Soniox may publish an entry and still have it delivered; longer costs a little more per poll',
@@ -122,55 +116,65 @@ export class SonioxTrigger implements INodeType {
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const filter = readUsageFilter(this);
-		const mode = this.getNodeParameter('output', 'entries') as OutputMode;
-		const alert: SpendAlertSettings = {
-			thresholdUsd: String(this.getNodeParameter('thresholdUsd', '10')),
-			scope: this.getNodeParameter('alertScope', 'perClient') as SpendAlertSettings['scope'],
-		};
-		if (mode === 'spendAlert' && !isDecimal(alert.thresholdUsd)) {
-			throw new NodeOperationError(
-				this.getNode(),
-				`Threshold "${alert.thresholdUsd}" is not an amount in USD`,
-				{
-					description: 'Use a number such as 25 or 12.50.',
-				},
-			);
-		}
-		const options = this.getNodeParameter('options', {}) as IDataObject;
+		// Every parameter is checked before anything is read or remembered.
+		const { mode, alert, filter, lookBackMs, backfillMs } = readTriggerParameters(this);
 		const now = Date.now();
 
 		if (this.getMode() === 'manual') {
-			// "Fetch test event": the newest entries, without touching the state.
-			const newest = [];
-			const window = { start: new Date(now - DAY_MS), end: new Date(now + 60_000) };
-			for await (const page of streamUsageLogs.call(this, window, { sort: 'end_time_desc' })) {
-				newest.push(...page.filter((entry) => matchesUsageFilter(entry, filter)));
-				if (newest.length >= TEST_EVENT_COUNT) break;
+			// "Fetch test event": the newest entries, without touching the state, in the shape
+			// the chosen output has when the workflow is active.
+			const newest: UsageLogEntry[] = [];
+			const window = {
+				start: new Date(now - DAY_MS),
+				end: new Date(now + FUTURE_READ_ALLOWANCE_MS),
+			};
+			try {
+				for await (const page of streamUsageLogs.call(this, window, { sort: 'end_time_desc' })) {
+					newest.push(...page.filter((entry) => matchesUsageFilter(entry, filter)));
+					if (newest.length >= TEST_EVENT_COUNT) break;
+				}
+				const items = pollOutput(newest.slice(0, TEST_EVENT_COUNT).reverse(), mode, alert, {
+					testEvent: true,
+				});
+				return items.length ? [items] : null;
+			} catch (error) {
+				throw usageEntryFailure(this.getNode(), error);
 			}
-			const items = pollOutput(
-				newest.slice(0, TEST_EVENT_COUNT).reverse(),
-				mode === 'spendAlert' ? 'summary' : mode,
-				alert,
-			);
-			return items.length ? [items] : null;
 		}
 
-		const settings = {
-			now,
-			lookBackMs: Number(options.lookBackMinutes ?? 15) * 60_000,
-			backfillMs: Number(options.backfillHours ?? 0) * 3_600_000,
-		};
 		const staticData = this.getWorkflowStaticData('node');
-		const state = readState(staticData) ?? initialState(settings);
-		const { entries, next } = await pollNewEntries.call(this, state, settings);
-		// Committed only now that every page was read.
-		staticData.usagePoller = next as unknown as IDataObject;
-		const items = pollOutput(
-			entries.filter((entry) => matchesUsageFilter(entry, filter)),
-			mode,
-			alert,
-		);
-		return items.length ? [items] : null;
+		const lease = acquireLease(staticData, now);
+		if (!lease) {
+			// The previous poll is still running: it delivers what is new.
+			this.logger.debug('Soniox Trigger: the previous poll is still running; this one is skipped');
+			return null;
+		}
+		try {
+			const settings = { now, lookBackMs, backfillMs };
+			let state = readState(staticData);
+			let baseline = false;
+			if (!state) ({ state, baseline } = await firstState.call(this, settings));
+			const { entries, next } = await pollNewEntries.call(this, state, settings, {
+				baseline,
+				onPage: () => lease.renew(),
+			});
+			// The output is built before anything is committed: if it fails, nothing is lost.
+			const items = pollOutput(
+				entries.filter((entry) => matchesUsageFilter(entry, filter)),
+				mode,
+				alert,
+			);
+			// A poll that outlived its lease leaves the entries to the poll that took it over.
+			if (!lease.held()) {
+				this.logger.debug('Soniox Trigger: another poll took over; this one commits nothing');
+				return null;
+			}
+			staticData.usagePoller = next as unknown as IDataObject;
+			return items.length ? [items] : null;
+		} catch (error) {
+			throw usageEntryFailure(this.getNode(), error);
+		} finally {
+			lease.release();
+		}
 	}
 }

@@ -16,33 +16,49 @@ export interface PollRun {
 	error?: Error & { description?: string };
 }
 
+const NODE = {
+	id: 'soniox-trigger',
+	name: 'Soniox Trigger',
+	type: SONIOX_TRIGGER,
+	typeVersion: 1,
+	position: [0, 0] as [number, number],
+	credentials: { sonioxSuiteApi: { id: '1', name: 'Soniox account' } },
+};
+
+/**
+ * One active workflow with the trigger. As in n8n, every poll of an active workflow runs on
+ * the same Workflow object and so shares its static data, also when polls overlap; a restart
+ * builds a new one from the JSON n8n would have stored.
+ */
 export class TriggerHarness {
 	private staticData: IDataObject = {};
+
+	private active?: Workflow;
 
 	constructor(
 		private readonly parameters: INodeParameters,
 		private readonly credentials: ICredentialDataDecryptedObject,
 	) {}
 
+	private workflow(mode: 'trigger' | 'manual'): Workflow {
+		const build = () =>
+			new Workflow({
+				id: 'trigger-harness',
+				nodes: [{ ...NODE, parameters: this.parameters }],
+				connections: {},
+				active: mode === 'trigger',
+				nodeTypes: registry,
+				staticData: this.staticData,
+			});
+		if (mode === 'manual') return build();
+		this.active ??= build();
+		return this.active;
+	}
+
 	/** One poll; mode 'trigger' is an active workflow, 'manual' is "fetch test event". */
 	async poll(mode: 'trigger' | 'manual' = 'trigger'): Promise<PollRun> {
-		const node = {
-			id: 'soniox-trigger',
-			name: 'Soniox Trigger',
-			type: SONIOX_TRIGGER,
-			typeVersion: 1,
-			position: [0, 0] as [number, number],
-			parameters: this.parameters,
-			credentials: { sonioxSuiteApi: { id: '1', name: 'Soniox account' } },
-		};
-		const workflow = new Workflow({
-			id: 'trigger-harness',
-			nodes: [node],
-			connections: {},
-			active: mode === 'trigger',
-			nodeTypes: registry,
-			staticData: this.staticData,
-		});
+		const workflow = this.workflow(mode);
+		const node = workflow.getNode(NODE.name)!;
 		const context = new core.PollContext(
 			workflow,
 			node,
@@ -53,20 +69,28 @@ export class TriggerHarness {
 		const trigger = registry.getByNameAndVersion(SONIOX_TRIGGER, 1) as INodeType;
 		try {
 			const result = await trigger.poll?.call(context);
-			this.staticData = workflow.staticData as IDataObject;
 			return { items: result?.[0] ?? [] };
 		} catch (error) {
 			return { items: [], error: error as PollRun['error'] };
+		} finally {
+			if (mode === 'trigger') this.staticData = workflow.staticData as IDataObject;
 		}
+	}
+
+	/** The trigger node's own static data, live (to plant what a crashed poll left behind). */
+	nodeData(): IDataObject {
+		const workflow = this.workflow('trigger');
+		return workflow.getStaticData('node', workflow.getNode(NODE.name)!);
 	}
 
 	/** What n8n would store in its database for this workflow's trigger. */
 	state(): IDataObject {
-		return JSON.parse(JSON.stringify(this.staticData)) as IDataObject;
+		return JSON.parse(JSON.stringify(this.active?.staticData ?? this.staticData)) as IDataObject;
 	}
 
 	/** Simulates an n8n restart: the state comes back from JSON. */
 	restart() {
 		this.staticData = this.state();
+		this.active = undefined;
 	}
 }

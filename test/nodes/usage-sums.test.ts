@@ -149,12 +149,21 @@ describe('usage aggregation, field by field', () => {
 		});
 	});
 
-	it('adds counts past 2^52 exactly, and truncates or skips odd ones as before', () => {
+	it('adds counts past 2^52 exactly, and refuses odd ones by entry and field', () => {
 		const aggregator = new UsageAggregator([]);
 		for (let i = 0; i < 3; i++) aggregator.add(entry({ input_audio_duration_ms: 2 ** 51 + 1 }));
-		aggregator.add(entry({ input_audio_duration_ms: '7.9' as unknown as number }));
-		aggregator.add(entry({ input_audio_duration_ms: 'n/a' as unknown as number }));
+		aggregator.add(entry({ input_audio_duration_ms: '7' as unknown as number }));
+		aggregator.add(entry({ input_audio_duration_ms: null as unknown as number }));
 		expect(aggregator.groups()[0].total_input_audio_duration_ms).toBe(3 * 2 ** 51 + 3 + 7);
+		for (const odd of ['7.9', 'n/a', 1.5, {}]) {
+			expect(() =>
+				new UsageAggregator([]).add(
+					entry({ uuid: 'e-1', input_audio_duration_ms: odd as unknown as number }),
+				),
+			).toThrow(
+				`Soniox sent usage-log entry e-1 with input_audio_duration_ms ${typeof odd === 'string' ? `"${odd}"` : typeof odd === 'number' ? odd : 'an object'}, which is not a whole number`,
+			);
+		}
 	});
 
 	it('never mixes up groups whose keys join to the same text', () => {

@@ -1,7 +1,7 @@
 // What a poll emits: one item per entry, one summary per poll, or a spend alert.
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { compareDecimal, formatDecimal, parseDecimal } from '../v1/helpers/decimal';
+import { compareDecimal, formatDecimal } from '../v1/helpers/decimal';
 import { UsageAggregator, sortUsageGroups } from '../v1/helpers/usageAggregation';
 import type { UsageLogEntry } from '../v1/helpers/usageLogEntry';
 
@@ -18,10 +18,16 @@ function summarize(entries: UsageLogEntry[], groupBy: Array<'client_reference_id
 	return sortUsageGroups(aggregator.groups(), 'totalCostDesc', groupBy);
 }
 
+/**
+ * The items of one poll. With `testEvent` (the editor's "Fetch Test Event") a spend alert is
+ * built even when no group crossed the threshold: its `crossed` then holds the most expensive
+ * group, so the test item has the shape of a real alert.
+ */
 export function pollOutput(
 	entries: UsageLogEntry[],
 	mode: OutputMode,
 	alert: SpendAlertSettings,
+	options: { testEvent?: boolean } = {},
 ): INodeExecutionData[] {
 	if (entries.length === 0) return [];
 	if (mode === 'entries') return entries.map((entry) => ({ json: entry }));
@@ -44,10 +50,12 @@ export function pollOutput(
 			},
 		];
 	}
-	const threshold = formatDecimal(parseDecimal(alert.thresholdUsd));
-	const crossed = (alert.scope === 'overall' ? [total] : perClient).filter(
+	const threshold = formatDecimal(alert.thresholdUsd);
+	const candidates = alert.scope === 'overall' ? [total] : perClient;
+	let crossed = candidates.filter(
 		(group) => compareDecimal(String(group.total_cost_usd), threshold) >= 0,
 	);
+	if (crossed.length === 0 && options.testEvent) crossed = candidates.slice(0, 1);
 	if (crossed.length === 0) return [];
 	const json: IDataObject = {
 		alert: alert.scope === 'overall' ? 'spend_over_threshold' : 'customer_spend_over_threshold',

@@ -20,13 +20,57 @@ export interface FormatOptions {
 
 const DECIMAL_PATTERN = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
+/**
+ * Beyond these a "number" is not an amount: 1e2000000 would be a BigInt of two million digits
+ * (megabytes of output, seconds of CPU per operation). Soniox's own costs have 10 decimals
+ * and a handful of digits before the point.
+ */
+export const MAX_DECIMAL_DIGITS = 40;
+export const MAX_DECIMAL_EXPONENT = 40;
+
 export const ZERO: Decimal = { units: 0n, scale: 0 };
 
 export function isDecimal(value: unknown): value is string | number {
 	if (typeof value === 'number') return Number.isFinite(value);
 	if (typeof value !== 'string') return false;
 	const match = DECIMAL_PATTERN.exec(value.trim());
-	return match !== null && `${match[2]}${match[3] ?? ''}` !== '';
+	return match !== null && `${match[2]}${match[3] ?? ''}` !== '' && withinBounds(match);
+}
+
+function withinBounds(match: RegExpExecArray): boolean {
+	const digits = `${match[2]}${match[3] ?? ''}`.replace(/^0+/, '').length;
+	return digits <= MAX_DECIMAL_DIGITS && Math.abs(Number(match[4] ?? 0)) <= MAX_DECIMAL_EXPONENT;
+}
+
+export interface AmountRule {
+	min: string | number;
+	max: string | number;
+	/** At most this many digits after the point, once the exponent is applied. */
+	maxDecimals: number;
+}
+
+/**
+ * Why `value` is not an amount within the rule (a sentence to follow the field's name), or
+ * undefined when it is one. Numbers from expressions count through their shortest form.
+ */
+export function amountProblem(value: unknown, rule: AmountRule): string | undefined {
+	const expected = `an amount from ${String(rule.min)} to ${String(rule.max)} with at most ${rule.maxDecimals} decimals`;
+	if (typeof value === 'number' && !Number.isFinite(value)) return 'is not a number';
+	if (typeof value !== 'string' && typeof value !== 'number') return 'is not a number';
+	const syntax = DECIMAL_PATTERN.exec(String(value).trim());
+	if (!syntax || `${syntax[2]}${syntax[3] ?? ''}` === '') return 'is not a number';
+	if (!isDecimal(value)) return `must be ${expected}`;
+	const decimal = parseDecimal(value);
+	if (compareDecimal(decimal, rule.min) < 0 || compareDecimal(decimal, rule.max) > 0) {
+		return `must be ${expected}`;
+	}
+	let { units, scale } = decimal;
+	while (scale > 0 && units % 10n === 0n) {
+		units /= 10n;
+		scale--;
+	}
+	if (scale > rule.maxDecimals) return `has more than ${rule.maxDecimals} decimals`;
+	return undefined;
 }
 
 /**
@@ -39,7 +83,7 @@ export function parseDecimal(value: string | number | Decimal): Decimal {
 	const match = DECIMAL_PATTERN.exec(text);
 	const whole = match?.[2] ?? '';
 	const fraction = match?.[3] ?? '';
-	if (!match || whole + fraction === '') {
+	if (!match || whole + fraction === '' || !withinBounds(match)) {
 		throw new Error(`"${String(value)}" is not a decimal number`);
 	}
 	const exponent = Number(match[4] ?? 0);

@@ -80,6 +80,42 @@ export function parseUtcTime(value: unknown): Date | undefined {
 	return Number.isNaN(ms) ? undefined : new Date(ms);
 }
 
+/** No usage exists before this; a usage time earlier than this is a mistake (epoch seconds?). */
+export const EARLIEST_USAGE_TIME_MS = Date.UTC(2000, 0, 1);
+/** An End may lie ahead (the 1st of next month), but not further than this. */
+export const MAX_FUTURE_MS = 366 * DAY_MS;
+/** Entries are never stamped further ahead of n8n's clock than this (clock differences). */
+export const FUTURE_READ_ALLOWANCE_MS = DAY_MS;
+
+/**
+ * Why a time read from a usage operation's Start or End cannot be meant, or undefined when it
+ * is a plausible usage time. A number is epoch milliseconds; one that only fits as seconds,
+ * microseconds or nanoseconds says so, because each would read years of empty windows (or
+ * none at all) without a word.
+ */
+export function usageTimeProblem(time: Date, raw: unknown, now: Date): string | undefined {
+	const latest = now.getTime() + MAX_FUTURE_MS;
+	const fits = (ms: number) => Number.isFinite(ms) && ms >= EARLIEST_USAGE_TIME_MS && ms <= latest;
+	if (fits(time.getTime())) return undefined;
+	let unit = '';
+	if (typeof raw === 'number') {
+		if (fits(raw / 1_000)) unit = ' It looks like epoch microseconds: divide it by 1,000.';
+		else if (fits(raw / 1_000_000))
+			unit = ' It looks like epoch nanoseconds: divide it by 1,000,000.';
+		else if (fits(raw * 1_000)) unit = ' It looks like epoch seconds: multiply it by 1,000.';
+	}
+	const valid = Number.isFinite(time.getTime());
+	const at = valid ? `is ${toSonioxTime(time)}` : 'is beyond any calendar date';
+	return `${at}, outside the times Soniox can have usage for (from ${toSonioxTime(new Date(EARLIEST_USAGE_TIME_MS))} to one year from now).${unit}`;
+}
+
+/** The part of a window that can hold usage entries: nothing ends after now (plus skew). */
+export function readableWindow(window: TimeWindow, now: Date): TimeWindow {
+	const latest = now.getTime() + FUTURE_READ_ALLOWANCE_MS;
+	if (window.end.getTime() <= latest) return window;
+	return { start: window.start, end: new Date(Math.max(latest, window.start.getTime())) };
+}
+
 /** Consecutive sub-windows of at most `maxMs` each, covering `window` in ascending order. */
 export function splitWindow(window: TimeWindow, maxMs: number): TimeWindow[] {
 	const parts: TimeWindow[] = [];

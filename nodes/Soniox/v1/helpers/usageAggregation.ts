@@ -7,18 +7,26 @@ import {
 	DecimalSums,
 	divideToDecimal,
 	formatDecimal,
+	isDecimal,
 	SONIOX_COST_DECIMALS,
 } from './decimal';
 import {
 	clientReferenceIdOf,
+	endTimeOf,
+	MalformedUsageEntryError,
 	USAGE_COST_FIELDS,
 	USAGE_COUNT_FIELDS,
+	uuidOf,
 	type UsageLogEntry,
 } from './usageLogEntry';
 
 export type UsageGroupKey = 'client_reference_id' | 'model' | 'request_scope' | 'day';
 
-/** The group of entries sent without a client reference ID. */
+/**
+ * The group of entries sent without a client reference ID shows this as its ID, and carries
+ * `client_reference_id_missing: true`: a customer whose ID is literally "(none)" is a group of
+ * its own (without that flag), never merged with untagged usage.
+ */
 export const NO_CLIENT_REFERENCE_ID = '(none)';
 
 /**
@@ -33,6 +41,8 @@ export interface UsageGroupRow extends IDataObject {
 	request_scope?: string;
 	/** UTC day of the requests' end time, YYYY-MM-DD. */
 	day?: string;
+	/** Only on the group of requests sent without a client reference ID. */
+	client_reference_id_missing?: true;
 	request_count: number;
 	total_cost_usd: string;
 	total_input_cost_usd: string;
@@ -63,6 +73,8 @@ interface GroupTotals {
 	last?: string;
 	/** first and last are UTC times of one length, so they compare as text. */
 	sameForm: boolean;
+	/** Grouped by client reference ID, and these requests carried none. */
+	untagged?: boolean;
 }
 
 const SUMMED_FIELDS = [...USAGE_COST_FIELDS, ...USAGE_COUNT_FIELDS];
@@ -79,32 +91,72 @@ export function utcDayOf(timestamp: string): string {
 	return new Date(timestamp).toISOString().slice(0, 10);
 }
 
+/** What the row shows for a key. */
 function groupValue(entry: UsageLogEntry, key: UsageGroupKey): string {
 	if (key === 'client_reference_id') return clientReferenceIdOf(entry) || NO_CLIENT_REFERENCE_ID;
 	if (key === 'day') return utcDayOf(entry.end_time);
 	return String(entry[key] ?? '');
 }
 
+/** What tells groups apart: untagged usage and an ID that reads "(none)" differ here. */
+function groupToken(entry: UsageLogEntry, key: UsageGroupKey): string {
+	if (key === 'client_reference_id') {
+		const id = clientReferenceIdOf(entry);
+		return id === '' ? '-' : `=${id}`;
+	}
+	return groupValue(entry, key);
+}
+
 function emptyTotals(keys: GroupTotals['keys']): GroupTotals {
 	return { keys, requestCount: 0, sums: new DecimalSums(SCALES), sameForm: false };
 }
 
-/** Token and millisecond counts are whole numbers; anything else is truncated or skipped. */
+/** Token and millisecond counts are whole numbers (null counts as 0); anything else throws. */
 function addCount(sums: DecimalSums, index: number, value: unknown) {
-	if (typeof value === 'number' && Number.isInteger(value)) return sums.addUnits(index, value);
-	const count = Number(value ?? 0);
-	if (Number.isFinite(count)) sums.addUnits(index, Math.trunc(count));
+	if (typeof value === 'number' && Number.isSafeInteger(value)) return sums.addUnits(index, value);
+	if (value === null || value === undefined) return;
+	const count =
+		typeof value === 'string' && /^-?\d{1,15}$/.test(value.trim()) ? Number(value) : NaN;
+	if (!Number.isSafeInteger(count)) throw new Error('not a count');
+	sums.addUnits(index, count);
+}
+
+/** The first field of `entry` that cannot be summed, as an error naming the entry. */
+function malformedField(entry: UsageLogEntry): MalformedUsageEntryError | undefined {
+	for (const field of USAGE_COST_FIELDS) {
+		const value = entry[field] as unknown;
+		if (value !== null && value !== undefined && !isDecimal(value)) {
+			return new MalformedUsageEntryError(uuidOf(entry), field, value, 'an amount in USD');
+		}
+	}
+	for (const field of USAGE_COUNT_FIELDS) {
+		const value = entry[field] as unknown;
+		const fine =
+			value === null ||
+			value === undefined ||
+			(typeof value === 'number' && Number.isSafeInteger(value)) ||
+			(typeof value === 'string' && /^-?\d{1,15}$/.test(value.trim()));
+		if (!fine) return new MalformedUsageEntryError(uuidOf(entry), field, value, 'a whole number');
+	}
+	try {
+		endTimeOf(entry);
+	} catch (error) {
+		return error as MalformedUsageEntryError;
+	}
+	return undefined;
 }
 
 /** Widens the group's time span to an entry's end time. */
 function extendSpan(group: GroupTotals, time: string) {
 	const { first, last } = group;
+	const utc = typeof time === 'string' && UTC_TIME.test(time);
+	if (!utc && !Number.isFinite(Date.parse(time))) throw new Error('not a time');
 	if (first === undefined || last === undefined) {
 		group.first = group.last = time;
-		group.sameForm = UTC_TIME.test(time);
+		group.sameForm = utc;
 		return;
 	}
-	const sameForm = group.sameForm && time.length === first.length && UTC_TIME.test(time);
+	const sameForm = group.sameForm && utc && time.length === first.length;
 	if (sameForm ? time < first : Date.parse(time) < Date.parse(first)) group.first = time;
 	if (sameForm ? time > last : Date.parse(time) > Date.parse(last)) group.last = time;
 	group.sameForm = sameForm;
@@ -116,7 +168,16 @@ export class UsageAggregator {
 	/** With no keys, every entry falls into one total. */
 	constructor(private readonly groupBy: UsageGroupKey[]) {}
 
+	/** Throws a MalformedUsageEntryError, naming the entry and the field, for data it cannot sum. */
 	add(entry: UsageLogEntry): void {
+		try {
+			this.addFields(entry);
+		} catch (error) {
+			throw malformedField(entry) ?? error;
+		}
+	}
+
+	private addFields(entry: UsageLogEntry): void {
 		const group = this.groupOf(entry);
 		group.requestCount += 1;
 		// Field by field in SUMMED_FIELDS order: named reads are much faster than a loop over
@@ -150,7 +211,7 @@ export class UsageAggregator {
 		// Each value prefixed by its length: an ID cannot end early and pose as two keys.
 		let id = '';
 		for (const key of this.groupBy) {
-			const value = groupValue(entry, key);
+			const value = groupToken(entry, key);
 			id = this.groupBy.length === 1 ? value : `${id}${value.length}:${value}`;
 		}
 		let group = this.totals.get(id);
@@ -158,6 +219,8 @@ export class UsageAggregator {
 			const keys: GroupTotals['keys'] = {};
 			for (const key of this.groupBy) keys[key] = groupValue(entry, key);
 			group = emptyTotals(keys);
+			group.untagged =
+				this.groupBy.includes('client_reference_id') && clientReferenceIdOf(entry) === '';
 			this.totals.set(id, group);
 		}
 		return group;
@@ -172,6 +235,7 @@ function toRow(group: GroupTotals): UsageGroupRow {
 		Number(divideToDecimal(total(field).units, 60_000n, { decimals: 2 }));
 	return {
 		...group.keys,
+		...(group.untagged ? { client_reference_id_missing: true as const } : {}),
 		request_count: group.requestCount,
 		total_cost_usd: cost('cost_usd'),
 		total_input_cost_usd: cost('input_cost_usd'),

@@ -49,3 +49,41 @@ export const USAGE_COUNT_FIELDS = [
 export function clientReferenceIdOf(entry: UsageLogEntry): string {
 	return entry.client_reference_id ?? '';
 }
+
+/** Why an entry cannot be summed: names the entry (its uuid) and the field Soniox sent. */
+export class MalformedUsageEntryError extends Error {
+	constructor(
+		readonly uuid: string,
+		readonly field: string,
+		readonly value: unknown,
+		expected: string,
+	) {
+		super(
+			`Soniox sent usage-log entry ${uuid} with ${field} ${shownValue(value)}, which is not ${expected}`,
+		);
+		this.name = 'MalformedUsageEntryError';
+	}
+}
+
+function shownValue(value: unknown): string {
+	if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+	if (value === null) return 'null';
+	return Array.isArray(value)
+		? 'a list'
+		: `${typeof value === 'object' ? 'an object' : typeof value}`;
+}
+
+/** The uuid of an entry as text, for messages (Soniox always sends one; say so if not). */
+export function uuidOf(entry: UsageLogEntry): string {
+	return typeof entry.uuid === 'string' && entry.uuid !== '' ? entry.uuid : '(without uuid)';
+}
+
+/** The end time of an entry in epoch ms; throws naming the entry when it is not a time. */
+export function endTimeOf(entry: UsageLogEntry): number {
+	const ms = typeof entry.end_time === 'string' ? Date.parse(entry.end_time) : Number.NaN;
+	if (!Number.isFinite(ms)) {
+		throw new MalformedUsageEntryError(uuidOf(entry), 'end_time', entry.end_time, 'a time');
+	}
+	return ms;
+}

@@ -6,14 +6,14 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { isDecimal, multiplyDecimal } from '../../helpers/decimal';
+import { amountProblem, multiplyDecimal } from '../../helpers/decimal';
 import {
 	checkChoice,
 	checkChoices,
 	checkNumber,
 	optionValues,
 } from '../../helpers/parameterValues';
-import { toSonioxTime } from '../../helpers/timeRange';
+import { readableWindow, toSonioxTime } from '../../helpers/timeRange';
 import {
 	NO_CLIENT_REFERENCE_ID,
 	sortUsageGroups,
@@ -27,6 +27,7 @@ import {
 	readUsageFilter,
 	usageFiltersCollection,
 } from './usageFilters';
+import { usageEntryFailure } from './usageParameters';
 import { streamUsageLogs } from '../../transport/usageLogs';
 import { assertUsageLogsWindow, readTimeWindow, timeRangeFields } from './usage.descriptions';
 
@@ -54,7 +55,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 			name: 'groupBy',
 			type: 'multiOptions',
 			default: ['client_reference_id'],
-			description: `What each output item totals. Requests sent without a client reference ID form the group "${NO_CLIENT_REFERENCE_ID}". Choose nothing for one grand total.`,
+			description: `What each output item totals. Requests sent without a client reference ID form the group "${NO_CLIENT_REFERENCE_ID}", marked client_reference_id_missing: true (a customer whose ID is literally "${NO_CLIENT_REFERENCE_ID}" stays a group of its own). Choose nothing for one grand total.`,
 			options: [...GROUP_BY_OPTIONS],
 		},
 		usageFiltersCollection(),
@@ -130,9 +131,16 @@ export async function execute(
 		assertUsageLogsWindow.call(this, window, now, itemIndex);
 		const filtering = !isEmptyUsageFilter(filter);
 		// Page by page: only the group totals stay in memory, never the entries.
-		for await (const page of streamUsageLogs.call(this, window)) {
-			for (const entry of page) {
-				if (!filtering || matchesUsageFilter(entry, filter)) aggregator.add(entry);
+		const readable = readableWindow(window, now);
+		if (readable.end > readable.start) {
+			try {
+				for await (const page of streamUsageLogs.call(this, readable)) {
+					for (const entry of page) {
+						if (!filtering || matchesUsageFilter(entry, filter)) aggregator.add(entry);
+					}
+				}
+			} catch (error) {
+				throw usageEntryFailure(this.getNode(), error, itemIndex);
 			}
 		}
 	}
@@ -149,18 +157,24 @@ export async function execute(
 	}));
 }
 
+/** A markup is a factor on a cost: from 0 to 1,000, with at most 10 decimals. */
+export const MARKUP_RULE = { min: 0, max: 1000, maxDecimals: 10 };
+
 function readMarkup(
 	this: IExecuteFunctions,
 	value: unknown,
 	itemIndex: number,
 ): string | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
-	if (!isDecimal(value)) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`Options: Markup Multiplier "${String(value)}" is not a number`,
-			{ itemIndex, description: 'Enter a factor such as 1.25 (adds 25%), or remove the option.' },
-		);
+	const problem = amountProblem(value, MARKUP_RULE);
+	if (problem) {
+		const raw = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+		const text = raw === '' ? '' : ` "${raw.length > 40 ? `${raw.slice(0, 40)}…` : raw}"`;
+		throw new NodeOperationError(this.getNode(), `Options: Markup Multiplier${text} ${problem}`, {
+			itemIndex,
+			description:
+				'Enter a factor such as 1.25 (adds 25%) or 1 (none), up to 1000, or remove the option.',
+		});
 	}
-	return String(value);
+	return String(value).trim();
 }

@@ -7,10 +7,13 @@ import {
 	readUsageFilter,
 	usageFiltersCollection,
 } from './usageFilters';
-import { streamUsageLogs, type UsageLogSort } from '../../transport/usageLogs';
+import { usageEntryFailure } from './usageParameters';
+import { readableWindow } from '../../helpers/timeRange';
+import { streamUsageLogs } from '../../transport/usageLogs';
 import { readLimit, returnAllFields } from '../common.descriptions';
 import {
 	assertUsageLogsWindow,
+	readSort,
 	readTimeWindow,
 	sortField,
 	timeRangeFields,
@@ -29,7 +32,7 @@ export async function execute(
 	const window = readTimeWindow.call(this, itemIndex, now);
 	if (window.end <= window.start) return [];
 	assertUsageLogsWindow.call(this, window, now, itemIndex);
-	const sort = this.getNodeParameter('sort', itemIndex) as UsageLogSort;
+	const sort = readSort.call(this, itemIndex);
 	const filter = readUsageFilter(this, itemIndex);
 	const limit = readLimit.call(this, itemIndex) ?? Infinity;
 
@@ -37,12 +40,19 @@ export async function execute(
 	// Without filters every entry counts, so Soniox can stop at the limit; with them, read on.
 	const fetchLimit = filtering || limit === Infinity ? undefined : limit;
 	const results: INodeExecutionData[] = [];
-	for await (const page of streamUsageLogs.call(this, window, { sort, limit: fetchLimit })) {
-		for (const entry of page) {
-			if (filtering && !matchesUsageFilter(entry, filter)) continue;
-			results.push({ json: entry });
-			if (results.length >= limit) return results;
+	// An End far ahead reads no further than entries can exist (no empty windows to page).
+	const readable = readableWindow(window, now);
+	if (readable.end <= readable.start) return [];
+	try {
+		for await (const page of streamUsageLogs.call(this, readable, { sort, limit: fetchLimit })) {
+			for (const entry of page) {
+				if (filtering && !matchesUsageFilter(entry, filter)) continue;
+				results.push({ json: entry });
+				if (results.length >= limit) return results;
+			}
 		}
+	} catch (error) {
+		throw usageEntryFailure(this.getNode(), error, itemIndex);
 	}
 	return results;
 }

@@ -7,11 +7,30 @@ import type {
 } from 'n8n-workflow';
 
 import { compareDecimal, formatDecimal, isDecimal } from '../../helpers/decimal';
+import { checkChoice, optionValues } from '../../helpers/parameterValues';
 import { toSonioxTime, utcDaysTouched } from '../../helpers/timeRange';
 import { sonioxApiRequest } from '../../transport';
 import { readTimeWindow, timeRangeFields } from './usage.descriptions';
 
 const SUMMARY_MAX_DAYS = 366;
+
+const OUTPUT_OPTIONS = [
+	{
+		name: 'One Item per Day and Model',
+		value: 'perDayAndModel',
+		description: "Each model's requests, tokens and costs on each UTC day",
+	},
+	{
+		name: 'One Item per Day',
+		value: 'perDay',
+		description: 'All models together, one item per UTC day',
+	},
+	{
+		name: 'Raw Summary',
+		value: 'raw',
+		description: 'One item with the totals and per-day lists exactly as Soniox returns them',
+	},
+] as const;
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['usage'], operation: ['getSummary'] } },
@@ -26,23 +45,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 			type: 'options',
 			default: 'perDayAndModel',
 			description: 'How to return the summary',
-			options: [
-				{
-					name: 'One Item per Day and Model',
-					value: 'perDayAndModel',
-					description: "Each model's requests, tokens and costs on each UTC day",
-				},
-				{
-					name: 'One Item per Day',
-					value: 'perDay',
-					description: 'All models together, one item per UTC day',
-				},
-				{
-					name: 'Raw Summary',
-					value: 'raw',
-					description: 'One item with the totals and per-day lists exactly as Soniox returns them',
-				},
-			],
+			options: [...OUTPUT_OPTIONS],
 		},
 		{
 			displayName: 'Include Days Without Usage',
@@ -65,6 +68,18 @@ export async function execute(
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	const window = readTimeWindow.call(this, itemIndex, new Date());
+	// Every field is read before anything is sent.
+	const output = checkChoice(
+		this,
+		itemIndex,
+		'Output',
+		this.getNodeParameter('output', itemIndex),
+		optionValues(OUTPUT_OPTIONS),
+	);
+	const includeIdle =
+		output === 'raw'
+			? false
+			: readBoolean.call(this, itemIndex, 'includeIdleDays', 'Include Days Without Usage');
 	if (window.end <= window.start) return [];
 	const days = utcDaysTouched(window);
 	if (days > SUMMARY_MAX_DAYS) {
@@ -74,7 +89,6 @@ export async function execute(
 			{ itemIndex, description: 'Choose a shorter Time Range, e.g. one year at a time.' },
 		);
 	}
-	const output = this.getNodeParameter('output', itemIndex) as 'perDayAndModel' | 'perDay' | 'raw';
 	const summary = await sonioxApiRequest.call(this, {
 		method: 'GET',
 		path: '/v1/usage/summary',
@@ -82,11 +96,22 @@ export async function execute(
 	});
 	if (output === 'raw') return [{ json: summary }];
 
-	const includeIdle = this.getNodeParameter('includeIdleDays', itemIndex, false) as boolean;
 	const entries =
 		output === 'perDay'
 			? [summary.total as SummaryEntry]
 			: ((summary.models as SummaryEntry[] | undefined) ?? []);
+	const wellFormed =
+		Array.isArray(entries) &&
+		entries.every(
+			(entry) => typeof entry === 'object' && entry !== null && Array.isArray(entry.days),
+		);
+	if (!wellFormed) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Soniox answered the usage summary without ${output === 'perDay' ? 'a "total" with its "days"' : '"models" with their "days"'}`,
+			{ itemIndex, description: 'Choose Output "Raw Summary" to see what Soniox returned.' },
+		);
+	}
 	const dayList = entries[0]?.days ?? [];
 	const rows: INodeExecutionData[] = [];
 	dayList.forEach((day, dayIndex) => {
@@ -107,6 +132,23 @@ function dayRow(entry: SummaryEntry, dayIndex: number, withModel: boolean): IDat
 		row[field] = field.endsWith('_usd') && isDecimal(value) ? formatDecimal(value) : value;
 	}
 	return row;
+}
+
+/** A boolean field (an expression may give "true" or "false" as text). */
+function readBoolean(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	name: string,
+	label: string,
+): boolean {
+	const value = this.getNodeParameter(name, itemIndex, false) as unknown;
+	if (typeof value === 'boolean') return value;
+	if (value === 'true' || value === 'false') return value === 'true';
+	throw new NodeOperationError(
+		this.getNode(),
+		`${label} of item ${itemIndex} must be true or false, not ${typeof value === 'string' ? `"${value}"` : typeof value}`,
+		{ itemIndex, description: `Switch ${label} on or off, or map true or false.` },
+	);
 }
 
 function isIdle(row: IDataObject): boolean {

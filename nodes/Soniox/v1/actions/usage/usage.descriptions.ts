@@ -1,14 +1,40 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { checkChoice, optionValues } from '../../helpers/parameterValues';
 import {
 	parseUtcTime,
 	presetWindow,
 	toSonioxTime,
+	usageTimeProblem,
 	type TimeRangePreset,
 	type TimeWindow,
 } from '../../helpers/timeRange';
-import { usageLogsWindowProblem } from '../../transport/usageLogs';
+import { usageLogsWindowProblem, type UsageLogSort } from '../../transport/usageLogs';
+
+const TIME_RANGE_OPTIONS = [
+	{ name: 'Custom', value: 'custom', description: 'From a start to an end you choose' },
+	{ name: 'Last 24 Hours', value: 'last24Hours', description: 'The 24 hours up to now' },
+	{ name: 'Last 30 Days', value: 'last30Days', description: 'The 30 days up to now' },
+	{ name: 'Last 7 Days', value: 'last7Days', description: 'The 7 days up to now' },
+	{ name: 'Last Hour', value: 'lastHour', description: 'The 60 minutes up to now' },
+	{
+		name: 'Last Month',
+		value: 'lastMonth',
+		description: 'The previous calendar month, from the 1st 00:00 UTC to the 1st of this month',
+	},
+	{
+		name: 'This Month',
+		value: 'thisMonth',
+		description: 'From the 1st of this month, 00:00 UTC, up to now',
+	},
+	{ name: 'Today', value: 'today', description: 'From 00:00 UTC today up to now' },
+	{
+		name: 'Yesterday',
+		value: 'yesterday',
+		description: 'The previous UTC day, from 00:00 to 24:00 UTC',
+	},
+] as const satisfies ReadonlyArray<{ name: string; value: TimeRangePreset; description: string }>;
 
 /** Time Range, plus Start and End for a custom range. */
 export function timeRangeFields(
@@ -24,30 +50,7 @@ export function timeRangeFields(
 			hint,
 			description:
 				'Which requests to include, by the time each request ended. Days and months are UTC.',
-			options: [
-				{ name: 'Custom', value: 'custom', description: 'From a start to an end you choose' },
-				{ name: 'Last 24 Hours', value: 'last24Hours', description: 'The 24 hours up to now' },
-				{ name: 'Last 30 Days', value: 'last30Days', description: 'The 30 days up to now' },
-				{ name: 'Last 7 Days', value: 'last7Days', description: 'The 7 days up to now' },
-				{ name: 'Last Hour', value: 'lastHour', description: 'The 60 minutes up to now' },
-				{
-					name: 'Last Month',
-					value: 'lastMonth',
-					description:
-						'The previous calendar month, from the 1st 00:00 UTC to the 1st of this month',
-				},
-				{
-					name: 'This Month',
-					value: 'thisMonth',
-					description: 'From the 1st of this month, 00:00 UTC, up to now',
-				},
-				{ name: 'Today', value: 'today', description: 'From 00:00 UTC today up to now' },
-				{
-					name: 'Yesterday',
-					value: 'yesterday',
-					description: 'The previous UTC day, from 00:00 to 24:00 UTC',
-				},
-			],
+			options: [...TIME_RANGE_OPTIONS],
 		},
 		{
 			displayName: 'Start',
@@ -76,19 +79,34 @@ export function timeRangeFields(
  * preset may be empty for an instant (Today at 00:00:00.000 UTC), and then nothing is in it.
  */
 export function readTimeWindow(this: IExecuteFunctions, itemIndex: number, now: Date): TimeWindow {
-	const preset = this.getNodeParameter('timeRange', itemIndex) as TimeRangePreset;
+	const preset = checkChoice(
+		this,
+		itemIndex,
+		'Time Range',
+		this.getNodeParameter('timeRange', itemIndex),
+		optionValues(TIME_RANGE_OPTIONS),
+	);
 	if (preset !== 'custom') return presetWindow(preset, now);
 
 	const read = (name: string, label: string, fallback?: Date) => {
 		const raw = this.getNodeParameter(name, itemIndex, '') as unknown;
 		if ((raw === '' || raw === null || raw === undefined) && fallback) return fallback;
 		const time = parseUtcTime(raw);
+		const description = `Enter ${label} as e.g. 2026-11-01T00:00:00Z, or as epoch milliseconds.`;
 		if (!time) {
+			const shown = typeof raw === 'string' || typeof raw === 'number' ? `"${raw}"` : 'The value';
 			throw new NodeOperationError(
 				this.getNode(),
-				`${label} "${String(raw)}" is not a valid date and time`,
-				{ itemIndex, description: `Enter ${label} as e.g. 2026-11-01T00:00:00Z.` },
+				`${label} ${shown} is not a valid date and time`,
+				{ itemIndex, description },
 			);
+		}
+		const problem = usageTimeProblem(time, raw, now);
+		if (problem) {
+			throw new NodeOperationError(this.getNode(), `${label} ${problem}`, {
+				itemIndex,
+				description,
+			});
 		}
 		return time;
 	};
@@ -119,14 +137,27 @@ export function assertUsageLogsWindow(
 	});
 }
 
+const SORT_OPTIONS = [
+	{ name: 'Oldest First', value: 'end_time_asc' },
+	{ name: 'Newest First', value: 'end_time_desc' },
+] as const satisfies ReadonlyArray<{ name: string; value: UsageLogSort }>;
+
 export const sortField: INodeProperties = {
 	displayName: 'Sort',
 	name: 'sort',
 	type: 'options',
 	default: 'end_time_asc',
 	description: 'The order of the entries, by the time each request ended',
-	options: [
-		{ name: 'Oldest First', value: 'end_time_asc' },
-		{ name: 'Newest First', value: 'end_time_desc' },
-	],
+	options: [...SORT_OPTIONS],
 };
+
+/** Sort of one item, checked. */
+export function readSort(this: IExecuteFunctions, itemIndex: number): UsageLogSort {
+	return checkChoice(
+		this,
+		itemIndex,
+		'Sort',
+		this.getNodeParameter('sort', itemIndex),
+		optionValues(SORT_OPTIONS),
+	);
+}

@@ -5,7 +5,34 @@ import type { IDataObject, IExecuteFunctions, INodeProperties, IPollFunctions } 
 
 import { compareDecimal, isDecimal } from '../../helpers/decimal';
 import { checkChoices, optionValues } from '../../helpers/parameterValues';
-import { clientReferenceIdOf, type UsageLogEntry } from '../../helpers/usageLogEntry';
+import {
+	clientReferenceIdOf,
+	MalformedUsageEntryError,
+	uuidOf,
+	type UsageLogEntry,
+} from '../../helpers/usageLogEntry';
+import { checkAmount, checkOneChoice, checkPlainText } from './usageParameters';
+
+const CLIENT_REFERENCE_ID_MATCH_OPTIONS = [
+	{
+		name: 'Is Equal To',
+		value: 'exact',
+		description: 'Keep entries whose ID is exactly the given one',
+	},
+	{
+		name: 'Is Empty',
+		value: 'none',
+		description: 'Keep only entries sent without a client reference ID',
+	},
+	{
+		name: 'Starts With',
+		value: 'prefix',
+		description: 'Keep entries whose ID starts with the given text, e.g. "tenant_7/"',
+	},
+] as const;
+
+/** A minimum cost is an amount in USD, as exact as Soniox's costs (10 decimals). */
+const MIN_COST_RULE = { min: 0, max: 1_000_000_000, maxDecimals: 10 };
 
 /** The request scopes of usage-log entries, one per billed API. */
 const REQUEST_SCOPE_OPTIONS = [
@@ -38,8 +65,16 @@ export function matchesUsageFilter(entry: UsageLogEntry, filter: UsageFilter): b
 	if (filter.requestScopes?.length && !filter.requestScopes.includes(entry.request_scope)) {
 		return false;
 	}
-	if (filter.minCostUsd !== undefined && compareDecimal(entry.cost_usd, filter.minCostUsd) < 0) {
-		return false;
+	if (filter.minCostUsd !== undefined) {
+		if (!isDecimal(entry.cost_usd)) {
+			throw new MalformedUsageEntryError(
+				uuidOf(entry),
+				'cost_usd',
+				entry.cost_usd,
+				'an amount in USD',
+			);
+		}
+		if (compareDecimal(entry.cost_usd, filter.minCostUsd) < 0) return false;
 	}
 	return true;
 }
@@ -80,23 +115,7 @@ export function usageFiltersCollection(): INodeProperties {
 				type: 'options',
 				default: 'exact',
 				description: 'How entries are compared with the Client Reference ID filter',
-				options: [
-					{
-						name: 'Is Equal To',
-						value: 'exact',
-						description: 'Keep entries whose ID is exactly the given one',
-					},
-					{
-						name: 'Is Empty',
-						value: 'none',
-						description: 'Keep only entries sent without a client reference ID',
-					},
-					{
-						name: 'Starts With',
-						value: 'prefix',
-						description: 'Keep entries whose ID starts with the given text, e.g. "tenant_7/"',
-					},
-				],
+				options: [...CLIENT_REFERENCE_ID_MATCH_OPTIONS],
 			},
 			{
 				displayName: 'Minimum Cost (USD)',
@@ -141,10 +160,28 @@ export function readUsageFilter(
 	) as IDataObject;
 	const fail = (message: string, description: string) =>
 		new NodeOperationError(context.getNode(), message, { itemIndex, description });
+	if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+		throw fail(
+			'Filters must be a collection of filters',
+			'Add filters in the editor, or remove the expression.',
+		);
+	}
 	const filter: UsageFilter = {};
 
-	const match = (raw.clientReferenceIdMatch as ClientReferenceIdMatch | undefined) ?? 'exact';
-	const id = raw.clientReferenceId === undefined ? '' : String(raw.clientReferenceId);
+	const match: ClientReferenceIdMatch = checkOneChoice(
+		context,
+		itemIndex,
+		'Filters: Client Reference ID Match',
+		raw.clientReferenceIdMatch ?? 'exact',
+		optionValues(CLIENT_REFERENCE_ID_MATCH_OPTIONS),
+	);
+	const id = checkPlainText(
+		context,
+		itemIndex,
+		'Filters: Client Reference ID',
+		raw.clientReferenceId,
+		'Enter the ID (or its start) as text, e.g. customer_42.',
+	);
 	if (match === 'none') {
 		filter.clientReferenceId = { mode: 'none' };
 	} else if (id !== '') {
@@ -156,7 +193,15 @@ export function readUsageFilter(
 		);
 	}
 
-	const models = toList(raw.models);
+	const models = toList(
+		checkPlainText(
+			context,
+			itemIndex,
+			'Filters: Models',
+			Array.isArray(raw.models) ? raw.models.join(',') : raw.models,
+			'Enter model IDs separated by commas, e.g. stt-async-v4, stt-rt-v4.',
+		),
+	);
 	if (models.length > 0) filter.models = models;
 	const scopes = checkChoices(
 		context,
@@ -168,19 +213,23 @@ export function readUsageFilter(
 	if (scopes.length > 0) filter.requestScopes = scopes;
 
 	if (raw.minCostUsd !== undefined && raw.minCostUsd !== '' && raw.minCostUsd !== null) {
-		if (!isDecimal(raw.minCostUsd)) {
-			throw fail(
-				`Filters: Minimum Cost (USD) "${String(raw.minCostUsd)}" is not a number`,
-				'Enter an amount in US dollars such as 0.01.',
-			);
-		}
-		if (compareDecimal(raw.minCostUsd, 0) > 0) filter.minCostUsd = String(raw.minCostUsd);
+		const minCost = checkAmount(
+			context,
+			itemIndex,
+			'Filters: Minimum Cost (USD)',
+			raw.minCostUsd,
+			MIN_COST_RULE,
+			'Enter an amount in US dollars such as 0.01, or remove the filter.',
+		);
+		if (compareDecimal(minCost, 0) > 0) filter.minCostUsd = minCost;
 	}
 	return filter;
 }
 
-/** "a, b" or ["a", "b"] → ["a", "b"]. */
-function toList(value: unknown): string[] {
-	const parts = Array.isArray(value) ? value.map(String) : String(value ?? '').split(',');
-	return parts.map((part) => part.trim()).filter((part) => part !== '');
+/** "a, b" → ["a", "b"]. */
+function toList(value: string): string[] {
+	return value
+		.split(',')
+		.map((part) => part.trim())
+		.filter((part) => part !== '');
 }
