@@ -206,7 +206,7 @@ describe('Usage: choice fields set by expressions', () => {
 				timeRange: 'today',
 				filters: { clientReferenceId: '={{ { id: 1 } }}' },
 			},
-			'Filters: Client Reference ID of item 0 must be text, not a value of type object',
+			'Filters: Client Reference ID of item 0 must be text, not an object',
 		],
 	])('refuses %j before sending anything', async (parameters, message) => {
 		const { error } = await usage(parameters as INodeParameters);

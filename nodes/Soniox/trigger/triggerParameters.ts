@@ -5,9 +5,8 @@
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { optionValues } from '../v1/helpers/parameterValues';
+import { checkAmount, checkChoice, checkNumber, optionValues } from '../v1/helpers/parameterValues';
 import { readUsageFilter, type UsageFilter } from '../v1/actions/usage/usageFilters';
-import { checkAmount, checkOneChoice, checkWholeNumber } from '../v1/actions/usage/usageParameters';
 import type { OutputMode, SpendAlertSettings } from './pollOutput';
 
 export const EVENT_OPTIONS = [{ name: 'New Usage Log Entry', value: 'newUsageLogEntry' }] as const;
@@ -45,14 +44,14 @@ export interface TriggerParameters {
 }
 
 export function readTriggerParameters(context: IPollFunctions): TriggerParameters {
-	checkOneChoice(
+	checkChoice(
 		context,
 		undefined,
 		'Event',
 		context.getNodeParameter('event', 'newUsageLogEntry'),
 		optionValues(EVENT_OPTIONS),
 	);
-	const mode = checkOneChoice(
+	const mode = checkChoice(
 		context,
 		undefined,
 		'Output',
@@ -69,7 +68,7 @@ export function readTriggerParameters(context: IPollFunctions): TriggerParameter
 			THRESHOLD_RULE,
 			'Enter an amount in USD, such as 25 or 12.50 (0 alerts on any new cost).',
 		);
-		alert.scope = checkOneChoice(
+		alert.scope = checkChoice(
 			context,
 			undefined,
 			'Threshold Applies To',
@@ -84,14 +83,14 @@ export function readTriggerParameters(context: IPollFunctions): TriggerParameter
 			description: 'Add options in the editor, or remove the expression.',
 		});
 	}
-	const lookBackMinutes = checkWholeNumber(
+	const lookBackMinutes = checkNumber(
 		context,
 		undefined,
 		'Options: Look-Back Window (Minutes)',
 		options.lookBackMinutes ?? 15,
 		LOOK_BACK_MINUTES_RANGE,
 	);
-	const backfillHours = checkWholeNumber(
+	const backfillHours = checkNumber(
 		context,
 		undefined,
 		'Options: Backfill Hours on First Activation',

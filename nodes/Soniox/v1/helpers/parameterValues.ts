@@ -4,16 +4,28 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { amountProblem, type AmountRule } from './decimal';
+
 function kindOf(value: unknown): string {
 	if (Array.isArray(value)) return 'a list';
 	if (value === null) return 'null';
 	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-function shown(value: unknown): string {
-	if (typeof value === 'string') return `"${value}"`;
+/** A value as an error message shows it: long text cut short. */
+export function shown(value: unknown): string {
+	if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
 	return typeof value === 'number' ? String(value) : kindOf(value);
 }
+
+/**
+ * What a check needs of n8n: the node, for its errors. Without an item index (a trigger's
+ * parameters, which no item sets) an error names the field alone.
+ */
+export type CheckContext = Pick<IExecuteFunctions, 'getNode'>;
+
+const ofItem = (itemIndex: number | undefined) =>
+	itemIndex === undefined ? '' : ` of item ${itemIndex}`;
 
 /** Characters as JSON Schema's maxLength counts them: code points, not UTF-16 units. */
 export function codePoints(text: string): number {
@@ -34,14 +46,14 @@ export interface TextRule {
 
 /** The text of a field, '' when it is empty (undefined and null included). */
 export function checkText(
-	context: IExecuteFunctions,
-	itemIndex: number,
+	context: CheckContext,
+	itemIndex: number | undefined,
 	label: string,
 	value: unknown,
 	rule: TextRule,
 ): string {
 	const fail = (problem: string): never => {
-		throw new NodeOperationError(context.getNode(), `${label} of item ${itemIndex} ${problem}`, {
+		throw new NodeOperationError(context.getNode(), `${label}${ofItem(itemIndex)} ${problem}`, {
 			itemIndex,
 			description: rule.hint,
 		});
@@ -68,8 +80,8 @@ export interface NumberRange {
 
 /** A number within the range; text that is a number counts as that number. */
 export function checkNumber(
-	context: IExecuteFunctions,
-	itemIndex: number,
+	context: CheckContext,
+	itemIndex: number | undefined,
 	label: string,
 	value: unknown,
 	range: NumberRange,
@@ -90,8 +102,26 @@ export function checkNumber(
 	const expected = `${whole ? 'a whole number' : 'a number'} ${range.max === undefined ? `of at least ${range.min}` : `from ${range.min} to ${range.max}`}`;
 	throw new NodeOperationError(
 		context.getNode(),
-		`${label} of item ${itemIndex} must be ${expected}, not ${shown(value)}`,
+		`${label}${ofItem(itemIndex)} must be ${expected}, not ${shown(value)}`,
 		{ itemIndex, description: `Enter ${expected}, or map one, e.g. {{ $json.value }}.` },
+	);
+}
+
+/** A decimal amount (USD, a factor) as exact text, within the rule. */
+export function checkAmount(
+	context: CheckContext,
+	itemIndex: number | undefined,
+	label: string,
+	value: unknown,
+	rule: AmountRule,
+	hint: string,
+): string {
+	const problem = amountProblem(value, rule);
+	if (problem === undefined) return String(value).trim();
+	throw new NodeOperationError(
+		context.getNode(),
+		`${label}${ofItem(itemIndex)} ${shown(value)} ${problem}`,
+		{ itemIndex, description: hint },
 	);
 }
 
@@ -102,8 +132,8 @@ export function optionValues<T extends string>(options: ReadonlyArray<{ value: T
 
 /** One of a fixed set of values (an options field set by an expression). */
 export function checkChoice<T extends string | number>(
-	context: IExecuteFunctions,
-	itemIndex: number,
+	context: CheckContext,
+	itemIndex: number | undefined,
 	label: string,
 	value: unknown,
 	choices: readonly T[],
@@ -111,10 +141,13 @@ export function checkChoice<T extends string | number>(
 	const match = choices.find((choice) => choice === value || String(choice) === String(value));
 	if (match !== undefined && typeof value !== 'object') return match;
 	const listed = choices.map((choice) => String(choice));
-	const list = `${listed.slice(0, -1).join(', ')} or ${listed[listed.length - 1]}`;
+	const list =
+		listed.length === 1
+			? listed[0]
+			: `${listed.slice(0, -1).join(', ')} or ${listed[listed.length - 1]}`;
 	throw new NodeOperationError(
 		context.getNode(),
-		`${label} of item ${itemIndex} must be ${list}, not ${shown(value)}`,
+		`${label}${ofItem(itemIndex)} must be ${list}, not ${shown(value)}`,
 		{ itemIndex, description: `Choose ${label} from the list, or map one of: ${list}.` },
 	);
 }
@@ -125,7 +158,7 @@ export function checkChoice<T extends string | number>(
  * error names the field alone.
  */
 export function checkChoices<T extends string>(
-	context: Pick<IExecuteFunctions, 'getNode'>,
+	context: CheckContext,
 	itemIndex: number | undefined,
 	label: string,
 	value: unknown,
@@ -143,7 +176,7 @@ export function checkChoices<T extends string>(
 	const list = choices.join(', ');
 	throw new NodeOperationError(
 		context.getNode(),
-		`${label}${itemIndex === undefined ? '' : ` of item ${itemIndex}`} may hold only ${list}, not ${shown(wrong)}`,
+		`${label}${ofItem(itemIndex)} may hold only ${list}, not ${shown(wrong)}`,
 		{ itemIndex, description: `Choose ${label} from the list, or map a list of: ${list}.` },
 	);
 }

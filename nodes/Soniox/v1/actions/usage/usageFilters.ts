@@ -4,14 +4,19 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties, IPollFunctions } from 'n8n-workflow';
 
 import { compareDecimal, isDecimal } from '../../helpers/decimal';
-import { checkChoices, optionValues } from '../../helpers/parameterValues';
+import {
+	checkAmount,
+	checkChoice,
+	checkChoices,
+	checkText,
+	optionValues,
+} from '../../helpers/parameterValues';
 import {
 	clientReferenceIdOf,
 	MalformedUsageEntryError,
 	uuidOf,
 	type UsageLogEntry,
 } from '../../helpers/usageLogEntry';
-import { checkAmount, checkOneChoice, checkPlainText } from './usageParameters';
 
 const CLIENT_REFERENCE_ID_MATCH_OPTIONS = [
 	{
@@ -168,20 +173,16 @@ export function readUsageFilter(
 	}
 	const filter: UsageFilter = {};
 
-	const match: ClientReferenceIdMatch = checkOneChoice(
+	const match: ClientReferenceIdMatch = checkChoice(
 		context,
 		itemIndex,
 		'Filters: Client Reference ID Match',
 		raw.clientReferenceIdMatch ?? 'exact',
 		optionValues(CLIENT_REFERENCE_ID_MATCH_OPTIONS),
 	);
-	const id = checkPlainText(
-		context,
-		itemIndex,
-		'Filters: Client Reference ID',
-		raw.clientReferenceId,
-		'Enter the ID (or its start) as text, e.g. customer_42.',
-	);
+	const id = checkText(context, itemIndex, 'Filters: Client Reference ID', raw.clientReferenceId, {
+		hint: 'Enter the ID (or its start) as text, e.g. customer_42.',
+	});
 	if (match === 'none') {
 		filter.clientReferenceId = { mode: 'none' };
 	} else if (id !== '') {
@@ -194,12 +195,12 @@ export function readUsageFilter(
 	}
 
 	const models = toList(
-		checkPlainText(
+		checkText(
 			context,
 			itemIndex,
 			'Filters: Models',
 			Array.isArray(raw.models) ? raw.models.join(',') : raw.models,
-			'Enter model IDs separated by commas, e.g. stt-async-v4, stt-rt-v4.',
+			{ hint: 'Enter model IDs separated by commas, e.g. stt-async-v4, stt-rt-v4.' },
 		),
 	);
 	if (models.length > 0) filter.models = models;
