@@ -90,6 +90,23 @@ export class SonioxSuiteApi implements ICredentialType {
 			displayOptions: customOnly,
 		},
 		{
+			displayName: 'Webhook Header Name',
+			name: 'webhookHeaderName',
+			type: 'string',
+			default: 'X-Soniox-Webhook-Secret',
+			description:
+				'The header Soniox sends with its webhook call when a transcription ends (Transcribe → Webhook Authentication)',
+		},
+		{
+			displayName: 'Webhook Secret',
+			name: 'webhookSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'A long random value Soniox sends in that header, so the receiving workflow knows the call is from Soniox. Leave empty if you use no webhook.',
+		},
+		{
 			displayName: 'Request Timeout (Seconds)',
 			name: 'requestTimeoutSeconds',
 			type: 'number',

@@ -260,36 +260,23 @@ const cases: BadInput[] = [
 	{
 		operation: 'transcription.transcribe (async, binary)',
 		title: 'a webhook URL without a scheme',
-		parameters: { webhook: { url: 'my-n8n.example.com/webhook' } },
-		field: 'webhook.url',
+		parameters: { webhookUrl: 'my-n8n.example.com/webhook' },
+		field: 'webhookUrl',
 		problem: /not an http\(s\) URL/,
 	},
 	{
 		operation: 'transcription.transcribe (async, binary)',
 		title: 'a webhook URL over 256 characters',
-		parameters: { webhook: { url: `https://example.com/${longText(250)}` } },
-		field: 'webhook.url',
+		parameters: { webhookUrl: `https://example.com/${longText(250)}` },
+		field: 'webhookUrl',
 		problem: /at most 256/,
 	},
 	{
 		operation: 'transcription.transcribe (async, binary)',
-		title: 'a webhook auth header name without a value',
-		parameters: { webhook: { url: 'https://example.com/hook', headerName: 'X-Secret' } },
-		field: 'webhook.headerName',
-		problem: /both/,
-	},
-	{
-		operation: 'transcription.transcribe (async, binary)',
-		title: 'a webhook auth header value over 256 characters',
-		parameters: {
-			webhook: {
-				url: 'https://example.com/hook',
-				headerName: 'X-Secret',
-				headerValue: longText(257),
-			},
-		},
-		field: 'webhook.headerValue',
-		problem: /at most 256/,
+		title: 'an unknown webhook authentication',
+		parameters: { webhookUrl: 'https://example.com/hook', webhookAuthentication: 'basic' },
+		field: 'webhookAuthentication',
+		problem: /must be none or secretHeader/,
 	},
 
 	// Transcribe, async from a URL or an uploaded file

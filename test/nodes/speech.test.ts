@@ -102,7 +102,11 @@ describe('Speech → Synthesize (REST)', () => {
 			{ audioFormat: 'wav', speechOptions: { bitrate: 128000 } },
 			/Bitrate of item 0 applies only/,
 		],
-		['a speed out of range', { speechOptions: { speed: 2 } }, /Speed of item 0 must be a number from 0.7 to 1.3, not 2/],
+		[
+			'a speed out of range',
+			{ speechOptions: { speed: 2 } },
+			/Speed of item 0 must be a number from 0.7 to 1.3, not 2/,
+		],
 		['an overlong client reference ID', { clientReferenceId: 'x'.repeat(300) }, /at most 256/],
 	])('refuses %s before sending anything', async (_name, parameters, message) => {
 		const { error } = await run('speech', 'synthesize', { text: 'Hello there.', ...parameters });

@@ -49,6 +49,59 @@ function transcribe(
 const posts = () => emulator.requests().filter((request) => request.method === 'POST');
 
 describe('Transcription → Transcribe (async)', () => {
+	it('sends the credential’s webhook secret, which the workflow never holds', async () => {
+		const calls: Array<{ secret?: string; body: string }> = [];
+		const receiver = createServer((req, res) => {
+			let body = '';
+			req.on('data', (chunk) => (body += chunk));
+			req.on('end', () => {
+				calls.push({ secret: req.headers['x-webhook-secret'] as string | undefined, body });
+				res.end('ok');
+			});
+		});
+		await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+		const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/soniox`;
+		try {
+			const parameters = { webhookUrl, webhookAuthentication: 'secretHeader' };
+			const { items, error } = await runNode({
+				parameters: { resource: 'transcription', operation: 'transcribe', ...parameters },
+				credentials: {
+					...credentials(),
+					webhookHeaderName: 'X-Webhook-Secret',
+					webhookSecret: 'shh-42',
+				},
+				items: [await audioItem()],
+			});
+			expect(error).toBeUndefined();
+			expect(JSON.stringify(items)).not.toContain('shh-42');
+			await waitFor(() => calls.length === 1);
+			expect(calls[0].secret).toBe('shh-42');
+			expect(JSON.parse(calls[0].body)).toMatchObject({
+				id: items[0].json.id,
+				status: 'completed',
+			});
+			// The secret lives in the credential, not in the node's parameters.
+			expect(JSON.stringify(parameters)).not.toContain('shh-42');
+		} finally {
+			receiver.close();
+		}
+	});
+
+	it('refuses a webhook secret that the credential lacks before anything is sent', async () => {
+		const { error } = await runNode({
+			parameters: {
+				resource: 'transcription',
+				operation: 'transcribe',
+				webhookUrl: 'https://example.com/hook',
+				webhookAuthentication: 'secretHeader',
+			},
+			credentials: { ...credentials(), webhookHeaderName: 'X-Webhook-Secret', webhookSecret: '' },
+			items: [await audioItem()],
+		});
+		expect(error?.message).toBe('The credential’s Webhook Secret of item 0 is empty');
+		expect(posts()).toHaveLength(0);
+	});
+
 	it('uploads a binary, waits, and returns the text; the usage entry carries the client reference ID', async () => {
 		const { items, error } = await transcribe({ clientReferenceId: 'customer-42' }, [
 			await audioItem(),
@@ -349,3 +402,11 @@ describe('File', () => {
 		expect(emulator.requests()).toHaveLength(0);
 	});
 });
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000) {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error('condition not met in time');
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+}

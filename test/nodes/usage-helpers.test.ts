@@ -20,7 +20,10 @@ import {
 	sortUsageGroups,
 	UsageAggregator,
 } from '../../nodes/Soniox/v1/helpers/usageAggregation';
-import { matchesUsageFilter, isEmptyUsageFilter } from '../../nodes/Soniox/v1/actions/usage/usageFilters';
+import {
+	matchesUsageFilter,
+	isEmptyUsageFilter,
+} from '../../nodes/Soniox/v1/actions/usage/usageFilters';
 import {
 	USAGE_LOGS_MAX_WINDOW_MS,
 	usageLogsWindowProblem,

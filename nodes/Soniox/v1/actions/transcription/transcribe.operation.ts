@@ -8,9 +8,15 @@ import type {
 
 import { getClientReferenceId } from '../../helpers/clientReferenceId';
 import { readResourceId } from '../../helpers/resourceId';
-import { checkText, readChoices, readNumber } from '../../helpers/parameterValues';
+import {
+	checkText,
+	readChoice,
+	readChoices,
+	readNumber,
+	type TextRule,
+} from '../../helpers/parameterValues';
 import type { TranscriptToken } from '../../helpers/transcriptFormat';
-import { sonioxApiRequest } from '../../transport';
+import { CREDENTIAL_TYPE, sonioxApiRequest } from '../../transport';
 import { multipartBody } from '../../transport/multipart';
 import {
 	clientReferenceIdField,
@@ -37,6 +43,24 @@ const cleanupField: INodeProperties = {
 	] satisfies Array<{ name: string; value: CleanupTarget }>,
 	default: [],
 	description: 'What to delete from Soniox once the transcript is fetched',
+};
+
+const webhookAuthenticationField: INodeProperties = {
+	displayName: 'Webhook Authentication',
+	name: 'webhookAuthentication',
+	type: 'options',
+	options: [
+		{ name: 'None', value: 'none' },
+		{
+			name: "The Credential's Webhook Secret",
+			value: 'secretHeader',
+			description:
+				'Soniox sends the Webhook Header Name and Webhook Secret of the Soniox credential',
+		},
+	],
+	default: 'none',
+	description:
+		'A secret header Soniox sends with the webhook call, kept in the credential so it is stored encrypted and never in the workflow',
 };
 
 const waitTimeoutField: INodeProperties = {
@@ -101,35 +125,15 @@ export const description: INodeProperties[] = updateDisplayOptions(
 			},
 		})),
 		{
-			displayName: 'Webhook',
-			name: 'webhook',
-			type: 'collection',
-			placeholder: 'Add Webhook Setting',
-			default: {},
-			options: [
-				{
-					displayName: 'URL',
-					name: 'url',
-					type: 'string',
-					default: '',
-					description: 'Soniox POSTs {"ID", "status"} here when the transcription ends',
-				},
-				{
-					displayName: 'Auth Header Name',
-					name: 'headerName',
-					type: 'string',
-					default: '',
-					placeholder: 'X-Webhook-Secret',
-				},
-				{
-					displayName: 'Auth Header Value',
-					name: 'headerValue',
-					type: 'string',
-					typeOptions: { password: true },
-					default: '',
-				},
-			],
+			displayName: 'Webhook URL',
+			name: 'webhookUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. https://your-n8n.example.com/webhook/soniox',
+			description:
+				'Soniox POSTs the transcription ID and status here when it ends; leave empty for none',
 		},
+		webhookAuthenticationField,
 		{ ...cleanupField, displayOptions: { show: { waitForCompletion: [true] } } },
 	],
 );
@@ -144,32 +148,34 @@ function fail(
 }
 
 /** Webhook settings in the API's names; Soniox takes each value up to 256 characters. */
-function webhookConfig(context: IExecuteFunctions, itemIndex: number): IDataObject {
-	const webhook = context.getNodeParameter('webhook', itemIndex, {}) as IDataObject;
-	const text = (label: string, value: unknown, hint: string) =>
-		checkText(context, itemIndex, `Webhook ${label}`, value, { maxLength: 256, hint }).trim();
-	const url = text('URL', webhook.url, 'Use a full URL such as https://your-n8n/webhook/soniox.');
+async function webhookConfig(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const hint = 'Use a full URL such as https://your-n8n/webhook/soniox.';
+	const text = (label: string, value: unknown, rule: Partial<TextRule> = {}) =>
+		checkText(this, itemIndex, label, value, { maxLength: 256, hint, ...rule }).trim();
+	const url = text('Webhook URL', this.getNodeParameter('webhookUrl', itemIndex, ''));
+	const authentication = readChoice(this, itemIndex, webhookAuthenticationField);
 	if (!url) return {};
 	if (!HTTP_URL.test(url))
-		fail(
-			context,
-			itemIndex,
-			`Webhook URL of item ${itemIndex} is not an http(s) URL`,
-			'Use a full URL such as https://your-n8n/webhook/soniox.',
-		);
-	const headerHint = 'A header name such as X-Webhook-Secret, and a secret value.';
-	const name = text('Auth Header Name', webhook.headerName, headerHint);
-	const value = text('Auth Header Value', webhook.headerValue, headerHint);
-	if (Boolean(name) !== Boolean(value))
-		fail(
-			context,
-			itemIndex,
-			`Webhook of item ${itemIndex} needs both Auth Header Name and Auth Header Value`,
-			'Fill in both, or neither.',
-		);
-	return name
-		? { webhook_url: url, webhook_auth_header_name: name, webhook_auth_header_value: value }
-		: { webhook_url: url };
+		fail(this, itemIndex, `Webhook URL of item ${itemIndex} is not an http(s) URL`, hint);
+	if (authentication === 'none') return { webhook_url: url };
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
+	const secretHint = {
+		hint: "Fill in the Soniox credential's Webhook Header Name and Webhook Secret (a long random value).",
+		required: true,
+	};
+	return {
+		webhook_url: url,
+		webhook_auth_header_name: text(
+			'The credential’s Webhook Header Name',
+			credentials.webhookHeaderName,
+			secretHint,
+		),
+		webhook_auth_header_value: text(
+			'The credential’s Webhook Secret',
+			credentials.webhookSecret,
+			secretHint,
+		),
+	};
 }
 
 async function transcribeAsync(this: IExecuteFunctions, itemIndex: number, config: IDataObject) {
@@ -185,7 +191,7 @@ async function transcribeAsync(this: IExecuteFunctions, itemIndex: number, confi
 			hint: 'Choose a model from the list, or map its ID, e.g. stt-async-v5.',
 		},
 	);
-	const body: IDataObject = { model, ...config, ...webhookConfig(this, itemIndex) };
+	const body: IDataObject = { model, ...config, ...(await webhookConfig.call(this, itemIndex)) };
 
 	let uploadedFileId: string | undefined;
 	if (source === 'url') {
