@@ -125,6 +125,12 @@ export class KeyStore {
 		return this.authenticate(match[1]?.trim(), surface);
 	}
 
+	/** Whether an Authorization header carries a long-lived key (nothing is used up). */
+	isLongLivedBearer(header: string | undefined) {
+		const key = /^Bearer\s+(\S+)\s*$/i.exec(header?.trim() ?? '')?.[1];
+		return key !== undefined && this.config.apiKeys.includes(key);
+	}
+
 	/** Whether a string is a key this emulator knows (to keep it out of logs). */
 	isKnownKey(value: string) {
 		return this.config.apiKeys.includes(value) || this.temporary.has(value);

@@ -5,9 +5,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { findOperation, type Operation } from './contract/validator';
 import { CONTROL_PREFIX, registerControlRoutes } from './control';
-import { ApiError, internalError, methodNotAllowed, notFound, rateLimited } from './errors';
-import { Reply, Router, sendError, sendJson } from './http';
+import {
+	ApiError,
+	internalError,
+	invalid,
+	methodNotAllowed,
+	notFound,
+	rateLimited,
+} from './errors';
+import { preparseJson, Reply, Router, sendError, sendJson } from './http';
 import type { AppliedFault } from './faults';
 import { handleUpgrade } from './realtime';
 import { registerConcurrencyRoutes } from './routes/concurrency';
@@ -138,6 +146,70 @@ function decodeURIComponentSafe(text: string) {
 	}
 }
 
+/** Keeps what a response writes, so it can be checked against the spec once it is sent. */
+function captureResponse(res: ServerResponse) {
+	const MAX_CAPTURED_BYTES = 16 * 1024 * 1024;
+	const chunks: Buffer[] = [];
+	let size = 0;
+	const keep = (chunk: unknown) => {
+		if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
+		const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+		size += buffer.length;
+		if (size <= MAX_CAPTURED_BYTES) chunks.push(buffer);
+	};
+	const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+	const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+	res.write = ((chunk: unknown, ...rest: unknown[]) => {
+		keep(chunk);
+		return write(chunk, ...rest);
+	}) as typeof res.write;
+	res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+		keep(chunk);
+		return end(chunk, ...rest);
+	}) as typeof res.end;
+	return () => {
+		const contentType = String(res.getHeader('content-type') ?? '')
+			.split(';')[0]
+			.trim();
+		if (size === 0) return { contentType: contentType || undefined, body: undefined };
+		if (contentType !== 'application/json' || size > MAX_CAPTURED_BYTES)
+			return { contentType, body: '' };
+		const text = Buffer.concat(chunks).toString('utf8');
+		try {
+			return { contentType, body: JSON.parse(text) as unknown };
+		} catch {
+			return { contentType, body: text };
+		}
+	};
+}
+
+/**
+ * Refuses a REST request the spec's request schema refuses (400, with the problems); a
+ * request without a valid long-lived key is left to the route, which answers 401 first.
+ */
+async function checkRequest(
+	state: EmulatorState,
+	req: IncomingMessage,
+	operation: Operation,
+	url: URL,
+) {
+	if (operation.id === 'generate_tts' || !state.keys.isLongLivedBearer(req.headers.authorization))
+		return;
+	const method = operation.method;
+	let body: unknown;
+	if (operation.body?.contentType === 'application/json') {
+		try {
+			body = await preparseJson(req, operation.body.required);
+		} catch (error) {
+			if (error instanceof ApiError)
+				state.contract.recordProblems(method, url.pathname, error.validationErrors);
+			throw error;
+		}
+	}
+	const problems = state.contract.checkRequest(method, url.pathname, url.searchParams, body);
+	if (problems.length > 0) throw invalid(...problems);
+}
+
 export interface EmulatorServer {
 	server: Server;
 	/** Ends every WebSocket connection (Node's HTTP server no longer tracks upgraded sockets). */
@@ -170,6 +242,14 @@ export function createEmulatorServer(state: EmulatorState): EmulatorServer {
 		});
 
 		const fault = control ? undefined : state.faults.takeHttp(route, `${method} ${url.pathname}`);
+		const operation = control ? undefined : findOperation(method, url.pathname);
+		if (!control && !fault) {
+			const captured = captureResponse(res);
+			res.once('finish', () => {
+				const { body, contentType } = captured();
+				state.contract.checkResponse(method, url.pathname, res.statusCode, body, contentType);
+			});
+		}
 		try {
 			if (fault?.latencyMs) await sleep(fault.latencyMs);
 			// A status below 400 in a sequence means: serve this request normally.
@@ -186,6 +266,7 @@ export function createEmulatorServer(state: EmulatorState): EmulatorServer {
 					? methodNotAllowed(method, allowed)
 					: notFound.route(method, url.pathname);
 			}
+			if (operation) await checkRequest(state, req, operation, url);
 			if (route === TTS_ROUTE && fault?.resetMidBody) resetAfterFirstChunk(res);
 			const result = await matched.route.handler({
 				req,

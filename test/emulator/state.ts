@@ -5,6 +5,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import sttModelData from './data/stt-models.json';
 import ttsModelData from './data/tts-models.json';
 import { KeyStore } from './auth';
+import { ContractMonitor } from './contract/monitor';
 import { Collection } from './collection';
 import type {
 	AuthOutcome,
@@ -51,6 +52,9 @@ export class EmulatorState implements EmulatorContext {
 	readonly voices = new Collection<StoredVoice>('voices');
 
 	readonly requestLog: RequestRecord[] = [];
+
+	/** Requests refused and responses sent that break Soniox's OpenAPI document. */
+	readonly contract = new ContractMonitor();
 
 	readonly slots: StreamSlots;
 
@@ -159,6 +163,7 @@ export class EmulatorState implements EmulatorContext {
 		this.voices.clear();
 		this.slots.forgetHistory();
 		this.requestLog.length = 0;
+		this.contract.clear();
 		rmSync(this.config.storageDir, { recursive: true, force: true });
 		mkdirSync(this.config.storageDir, { recursive: true });
 	}

@@ -78,7 +78,7 @@ describe('validation errors', () => {
 				post('/v1/transcriptions', {
 					model: 'stt-async-v5',
 					audio_url: 'http://127.0.0.1/a.wav',
-					file_id: 'f',
+					file_id: '00000000-0000-4000-8000-000000000000',
 				}),
 			'body.payload.audio_url',
 		],

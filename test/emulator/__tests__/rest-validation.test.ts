@@ -72,7 +72,11 @@ describe('validation errors: 400 invalid_request naming the field', () => {
 		],
 		[
 			'both audio_url and file_id',
-			() => api.post('/v1/transcriptions', { ...ASYNC, file_id: 'f' }),
+			() =>
+				api.post('/v1/transcriptions', {
+					...ASYNC,
+					file_id: '00000000-0000-4000-8000-000000000000',
+				}),
 			'body.payload.audio_url',
 		],
 		[
@@ -120,7 +124,7 @@ describe('validation errors: 400 invalid_request naming the field', () => {
 		[
 			'a context with a malformed general list',
 			() => api.post('/v1/transcriptions', { ...ASYNC, context: { general: [{ key: 'k' }] } }),
-			'body.payload.context.general',
+			'body.payload.context.general.0.value',
 		],
 		[
 			'over 100 language hints',

@@ -121,8 +121,8 @@ export interface RequestCheck {
 }
 
 /**
- * Checks a request: path parameters, query parameters and the body (a parsed JSON value, or
- * for multipart the field names with their values, a file part as any string).
+ * Checks a request: path parameters, query parameters and, when given, the body (a parsed
+ * JSON value, or for multipart the field names with their values, a file part as any string).
  */
 export function validateRequest(
 	method: string,
@@ -174,10 +174,7 @@ export function validateRequest(
 				location: 'body',
 				message: `Content-Type should be ${operation.body.contentType}`,
 			});
-		} else if (body === undefined) {
-			if (operation.body.required)
-				problems.push({ error_type: 'missing', location: 'body', message: 'Field required' });
-		} else {
+		} else if (body !== undefined) {
 			const validateBody = compile(operation.body.schema);
 			validateBody(body);
 			problems.push(...toProblems(validateBody.errors, prefix));
