@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { isTemporaryKeyShape } from './auth';
 import { findOperation, type Operation } from './contract/validator';
 import { CONTROL_PREFIX, registerControlRoutes } from './control';
 import {
@@ -126,7 +127,7 @@ const REDACTED = '[redacted]';
 
 /** The request log never holds a key: secret-looking parameters and known keys are masked. */
 function redact(state: EmulatorState, url: URL): Pick<RequestRecord, 'path' | 'query'> {
-	const secret = (value: string) => state.keys.isKnownKey(value) || value.startsWith('temp:');
+	const secret = (value: string) => state.keys.isKnownKey(value) || isTemporaryKeyShape(value);
 	const path = url.pathname
 		.split('/')
 		.map((segment) => (segment && secret(decodeURIComponentSafe(segment)) ? REDACTED : segment))

@@ -334,7 +334,8 @@ describe('POST /tts usage', () => {
 		const entry = emulator.ctx.ledger[0];
 		const durationMs = TEXT.length * 60;
 		expect(entry).toMatchObject({
-			request_scope: 'tts_rest',
+			request_scope: 'api',
+			kind: 'tts_rest',
 			model: 'tts-rt-v2',
 			client_reference_id: 'order-42',
 			input_text_tokens: textTokensForText(TEXT),

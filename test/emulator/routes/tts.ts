@@ -70,7 +70,7 @@ export async function ttsRoute(
 		const complete = await streamChunks(res, synthesis.chunks());
 		if (!complete) return;
 		ctx.recordUsage({
-			requestScope: 'tts_rest',
+			kind: 'tts_rest',
 			model: params.model,
 			startTime,
 			endTime: ctx.now(),
