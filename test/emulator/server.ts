@@ -45,23 +45,39 @@ function buildRouter(state: EmulatorState) {
 	return router;
 }
 
-/** The error an armed status fault answers with, in the envelope of its API. */
-function faultError(status: number, fault: AppliedFault): ApiError {
+/** The error an armed status fault answers with, with the error type the spec gives it. */
+function faultError(status: number, fault: AppliedFault, tts: boolean): ApiError {
 	if (status === 429) {
 		return rateLimited(
-			'Requests per minute limit has been exceeded for your organization.',
+			tts
+				? 'Requests per minute limit for text-to-speech has been exceeded for your organization.'
+				: 'Requests per minute limit has been exceeded for your organization.',
 			fault.retryAfterSeconds,
 		);
 	}
 	if (status === 500) return internalError();
-	if (status === 503) {
-		return new ApiError(
-			503,
+	const known: Record<number, [string, string]> = {
+		400: ['invalid_request', 'Injected invalid request.'],
+		402: [
+			'organization_balance_exhausted',
+			'Organization balance exhausted. Please either add funds manually or enable autopay.',
+		],
+		403: [
+			'temp_api_key_session_expired',
+			'Temporary API key session duration limit exceeded. Create a new temporary API key to start a new session.',
+		],
+		404: [
+			'not_found',
+			'The project could not be resolved. Retry, and contact support if it persists.',
+		],
+		408: ['request_timeout', 'Request timeout.'],
+		503: [
 			'service_unavailable',
-			'Cannot continue request (code 1). Please restart the request.',
-		);
-	}
-	return new ApiError(status, 'http_error', `Injected HTTP ${status}.`);
+			'Cannot continue request (code 1). Please restart the request. Refer to: https://soniox.com/url/cannot-continue-request',
+		],
+	};
+	const [errorType, message] = known[status] ?? ['http_error', `Injected HTTP ${status}.`];
+	return new ApiError(status, errorType, message);
 }
 
 function sendTtsError(res: ServerResponse, error: ApiError, requestId: string) {
@@ -256,7 +272,7 @@ export function createEmulatorServer(state: EmulatorState): EmulatorServer {
 			// A status below 400 in a sequence means: serve this request normally.
 			if (fault?.status && fault.status >= 400) {
 				await drain(req);
-				const error = faultError(fault.status, fault);
+				const error = faultError(fault.status, fault, route === TTS_ROUTE);
 				if (route === TTS_ROUTE) sendTtsError(res, error, requestId);
 				else sendError(res, error, requestId);
 				return;

@@ -74,9 +74,9 @@ async function expectError(
 
 describe('POST /tts success', () => {
 	it.each([
-		['wav', 'audio/wav'],
+		['wav', 'application/octet-stream'],
 		['mp3', 'audio/mpeg'],
-		['aac', 'audio/aac'],
+		['aac', 'application/octet-stream'],
 		['opus', 'audio/opus'],
 		['flac', 'audio/flac'],
 		['pcm_s16le', 'audio/pcm'],
