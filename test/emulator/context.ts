@@ -146,6 +146,15 @@ export interface EmulatorContext {
 	): 'not_computed' | 'processing' | 'ready' | 'failed' | undefined;
 	/** Addition: whether the project has a cloned voice with this id (in any state). */
 	isClonedVoice?(voiceId: string): boolean;
+	/**
+	 * Checks a request body against the OpenAPI document (POST /tts, which reads its own body);
+	 * the problems are recorded as contract violations. Optional for test doubles.
+	 */
+	checkContractRequest?(
+		method: string,
+		path: string,
+		body: unknown,
+	): Array<{ error_type: string; location: string; message: string }>;
 	/** The model lists served by /v1/models and /v1/tts-models. */
 	sttModels(): SttModel[];
 	ttsModels(): TtsModel[];

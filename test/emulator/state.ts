@@ -104,6 +104,10 @@ export class EmulatorState implements EmulatorContext {
 		return this.slots.inUse(kind);
 	}
 
+	checkContractRequest(method: string, path: string, body: unknown) {
+		return this.contract.checkRequest(method, path, new URLSearchParams(), body);
+	}
+
 	sttModels(): SttModel[] {
 		return sttModelData.models as SttModel[];
 	}

@@ -76,9 +76,13 @@ export function contractClient(emulator: Emulator, coverage: Coverage) {
 		emulator.faults.arm({ route: `${method} ${path.split('?')[0]}`, statuses: [status] });
 	}
 
-	async function upload(text = 'Hello there.', fields: Record<string, string> = {}) {
+	async function upload(
+		text = 'Hello there.',
+		fields: Record<string, string> = {},
+		durationMs = 1500,
+	) {
 		const form = new FormData();
-		form.append('file', new Blob([makeWav({ text, durationMs: 1500 })]), 'talk.wav');
+		form.append('file', new Blob([new Uint8Array(makeWav({ text, durationMs }))]), 'talk.wav');
 		for (const [name, value] of Object.entries(fields)) form.append(name, value);
 		return call('/v1/files', { method: 'POST', body: form });
 	}
