@@ -19,7 +19,8 @@ import { Checker, URL_PATTERN } from '../validation';
 
 /** Soniox transcribes files of at most 300 minutes. */
 const MAX_AUDIO_MS = 300 * 60 * 1000;
-const MAX_LEGACY_CONTEXT_CHARS = 10_000;
+/** Not in the OpenAPI (no maxLength); the create-transcription docs page gives 20000. */
+const MAX_LEGACY_CONTEXT_CHARS = 20_000;
 /** Webhook delivery: first try at once, then retries after these delays (2xx ends it). */
 const WEBHOOK_RETRY_DELAYS_MS = [200, 1000];
 const WEBHOOK_TIMEOUT_MS = 10_000;
