@@ -93,6 +93,11 @@ function relevant(errors: ErrorObject[]): ErrorObject[] {
 	});
 }
 
+/** A query value arrives as text: a non-number there is pydantic's int_parsing. */
+const isIntegerTypeError = (error: ErrorObject) =>
+	error.keyword === 'type' &&
+	String((error.params as { type?: string }).type).startsWith('integer');
+
 export function toProblems(errors: ErrorObject[] | null | undefined, prefix: string) {
 	const problems: ContractProblem[] = [];
 	const locations = new Set<string>();
@@ -102,10 +107,9 @@ export function toProblems(errors: ErrorObject[] | null | undefined, prefix: str
 		const child = params.missingProperty ?? params.additionalProperty ?? params.unevaluatedProperty;
 		if (typeof child === 'string') segments.push(child);
 		const location = [prefix, ...segments].join('.');
-		const [errorType, message] = describe(error) ?? [
-			'value_error',
-			error.message ?? 'Input is not valid',
-		];
+		const [errorType, message] = (prefix === 'query' && isIntegerTypeError(error)
+			? ['int_parsing', 'Input should be a valid integer, unable to parse string as an integer']
+			: describe(error)) ?? ['value_error', error.message ?? 'Input is not valid'];
 		const key = `${location} ${errorType}`;
 		if (locations.has(key)) continue;
 		locations.add(key);

@@ -46,7 +46,9 @@ export interface Spec {
 const rewriteRef = (ref: string) => ref.replace('#/components/schemas/', `${DEFS_ID}#/$defs/`);
 
 const isObjectSchema = (schema: Schema) =>
-	schema.type === 'object' || (schema.properties !== undefined && schema.type === undefined);
+	schema.type === 'object' ||
+	(Array.isArray(schema.type) && schema.type.includes('object')) ||
+	(schema.properties !== undefined && schema.type === undefined);
 
 /** A deep copy ajv accepts, with objects closed unless they say otherwise. */
 export function prepare(node: unknown, insideAllOf = false): unknown {
