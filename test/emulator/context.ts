@@ -49,6 +49,12 @@ export interface EmulatorConfig {
 		pendingTranscriptions?: number;
 		transcriptions?: number;
 	};
+	/**
+	 * Addition: check every REST response against the OpenAPI document and record the ones
+	 * that break it (contractViolations()). Default true; a benchmark paging a million usage
+	 * entries may turn it off (it costs a few milliseconds per 1000-entry page).
+	 */
+	checkResponses?: boolean;
 	/** Folder where uploaded files are stored (a temp dir by default). */
 	storageDir: string;
 }

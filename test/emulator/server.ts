@@ -260,7 +260,7 @@ export function createEmulatorServer(state: EmulatorState): EmulatorServer {
 
 		const fault = control ? undefined : state.faults.takeHttp(route, `${method} ${url.pathname}`);
 		const operation = control ? undefined : findOperation(method, url.pathname);
-		if (!control && !fault) {
+		if (!control && !fault && state.config.checkResponses !== false) {
 			const captured = captureResponse(res);
 			res.once('finish', () => {
 				const { body, contentType } = captured();
