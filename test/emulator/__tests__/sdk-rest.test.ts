@@ -30,6 +30,8 @@ afterAll(async () => {
 });
 
 beforeEach(() => emulator.reset());
+// The official client is a second real client: nothing it sends or receives may break the spec.
+afterEach(() => expect(emulator.contractViolations()).toEqual([]));
 
 const routeCalls = (route: string) =>
 	emulator.requests().filter((request) => request.route === route).length;
