@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 
+import { startEmulator } from '..';
 import { prepare, SPEC_PATH } from '../contract/spec';
 import {
 	findOperation,
@@ -103,4 +104,28 @@ it('reads query values as the API does and reports problems where Soniox puts th
 			message: 'Input should be a valid UUID',
 		},
 	]);
+});
+
+it('serves the violations on the control endpoint too, for tests that run it as a process', async () => {
+	const emulator = await startEmulator();
+	try {
+		await fetch(`${emulator.baseUrl}/v1/files?limit=0`, {
+			headers: { Authorization: `Bearer ${emulator.apiKey}` },
+		});
+		const served = (await (
+			await fetch(`${emulator.baseUrl}/_emulator/contract-violations`)
+		).json()) as {
+			violations: unknown[];
+		};
+		expect(served.violations).toEqual(emulator.contractViolations());
+		expect(served.violations).toEqual([
+			{
+				method: 'GET',
+				path: '/v1/files',
+				problem: expect.stringMatching(/^request query\.limit: .*greater_than_equal/),
+			},
+		]);
+	} finally {
+		await emulator.close();
+	}
 });
