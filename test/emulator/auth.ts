@@ -32,9 +32,20 @@ const refuse = (status: number, errorType: string, message: string): AuthOutcome
 	message,
 });
 
-/** How a temporary key is refused on a surface it was not made for (one place to change it). */
-export const WRONG_SURFACE_STATUS = 403;
-export const WRONG_SURFACE_ERROR_TYPE = 'permission_denied';
+/**
+ * How a temporary key is refused on a surface it was not made for: the spec documents only
+ * 401 `unauthenticated` for every REST operation and for POST /tts (one place to change it).
+ */
+export const WRONG_SURFACE_STATUS = 401;
+export const WRONG_SURFACE_ERROR_TYPE = 'unauthenticated';
+const WRONG_USAGE_TYPE =
+	'The temporary API key cannot be used for this action. Each temporary API key is scoped to a specific `usage_type`; create a new key with the correct usage type.';
+/** Temporary keys as Soniox mints them now (the spec's example): `snx_temp_<id>.<secret>.<tag>`. */
+export const TEMPORARY_KEY_PREFIX = 'snx_temp_';
+
+/** Whether a key looks temporary: the current form, or the older `temp:` one. */
+export const isTemporaryKeyShape = (key: string) =>
+	key.startsWith(TEMPORARY_KEY_PREFIX) || key.startsWith('temp:');
 
 /** A non-secret name for a key, for logs: never the key itself. */
 function keyId(key: string) {
@@ -56,10 +67,8 @@ export class KeyStore {
 		maxSessionDurationSeconds?: number;
 		clientReferenceId: string | null;
 	}) {
-		const key = `temp:${randomBytes(16)
-			.toString('base64url')
-			.toUpperCase()
-			.replace(/[^A-Z0-9]/g, 'X')}`;
+		const part = (bytes: number) => randomBytes(bytes).toString('base64url');
+		const key = `${TEMPORARY_KEY_PREFIX}${part(27)}.${part(64)}.${part(4)}`;
 		const expiresAt = this.now() + options.expiresInSeconds * 1000;
 		this.temporary.set(key, {
 			usageType: options.usageType,
@@ -90,18 +99,14 @@ export class KeyStore {
 			return refuse(
 				401,
 				'unauthenticated',
-				key.startsWith('temp:') ? INVALID_TEMPORARY_KEY : INCORRECT_KEY,
+				isTemporaryKeyShape(key) ? INVALID_TEMPORARY_KEY : INCORRECT_KEY,
 			);
 		}
 		if (temporary.expiresAt <= this.now() || (temporary.singleUse && temporary.used)) {
 			return refuse(401, 'unauthenticated', INVALID_TEMPORARY_KEY);
 		}
 		if (surface !== temporary.usageType) {
-			return refuse(
-				WRONG_SURFACE_STATUS,
-				WRONG_SURFACE_ERROR_TYPE,
-				`This temporary API key can only be used for ${temporary.usageType}; use a long-lived API key for this request.`,
-			);
+			return refuse(WRONG_SURFACE_STATUS, WRONG_SURFACE_ERROR_TYPE, WRONG_USAGE_TYPE);
 		}
 		temporary.used = true;
 		// The bound value wins; with none bound, nothing is logged whatever the request says.
@@ -123,6 +128,12 @@ export class KeyStore {
 		const match = /^Bearer(?:\s+(.*))?$/i.exec(header.trim());
 		if (!match) return refuse(401, 'unauthenticated', WRONG_SCHEME);
 		return this.authenticate(match[1]?.trim(), surface);
+	}
+
+	/** Whether an Authorization header carries a long-lived key (nothing is used up). */
+	isLongLivedBearer(header: string | undefined) {
+		const key = /^Bearer\s+(\S+)\s*$/i.exec(header?.trim() ?? '')?.[1];
+		return key !== undefined && this.config.apiKeys.includes(key);
 	}
 
 	/** Whether a string is a key this emulator knows (to keep it out of logs). */

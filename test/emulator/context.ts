@@ -2,9 +2,14 @@
 // REST routes, the real-time handlers and the control endpoint all read and write it here,
 // so there is exactly one clock, one ledger, one auth module and one fault queue.
 
-/** The APIs that bill, as named in a usage entry's `request_scope` (values assumed by the contract). */
-export type RequestScope =
-	'transcribe_async' | 'transcribe_websocket' | 'tts_rest' | 'tts_websocket';
+/**
+ * The four kinds of billable request. Not a field of a usage entry: a product tells them
+ * apart by the entry's model (async or real-time STT, TTS) and its input/output counts.
+ */
+export type UsageKind = 'transcribe_async' | 'transcribe_websocket' | 'tts_rest' | 'tts_websocket';
+
+/** A usage entry's `request_scope` (spec: "api / playground"); every API request is `api`. */
+export type RequestScope = 'api' | 'playground';
 
 /** Where a key is presented: REST management calls, or one of the two key usage types. */
 export type AuthSurface = 'rest' | 'transcribe_websocket' | 'tts_rt';
@@ -44,6 +49,12 @@ export interface EmulatorConfig {
 		pendingTranscriptions?: number;
 		transcriptions?: number;
 	};
+	/**
+	 * Addition: check every REST response against the OpenAPI document and record the ones
+	 * that break it (contractViolations()). Default true; a benchmark paging a million usage
+	 * entries may turn it off (it costs a few milliseconds per 1000-entry page).
+	 */
+	checkResponses?: boolean;
 	/** Folder where uploaded files are stored (a temp dir by default). */
 	storageDir: string;
 }
@@ -73,7 +84,9 @@ export interface AuthRefused {
 export type AuthOutcome = AuthGranted | AuthRefused;
 
 export interface LedgerInput {
-	requestScope: RequestScope;
+	kind: UsageKind;
+	/** Default `api`. */
+	requestScope?: RequestScope;
 	model: string;
 	/** Epoch milliseconds on the emulator clock. */
 	startTime: number;
@@ -139,6 +152,15 @@ export interface EmulatorContext {
 	): 'not_computed' | 'processing' | 'ready' | 'failed' | undefined;
 	/** Addition: whether the project has a cloned voice with this id (in any state). */
 	isClonedVoice?(voiceId: string): boolean;
+	/**
+	 * Checks a request body against the OpenAPI document (POST /tts, which reads its own body);
+	 * the problems are recorded as contract violations. Optional for test doubles.
+	 */
+	checkContractRequest?(
+		method: string,
+		path: string,
+		body: unknown,
+	): Array<{ error_type: string; location: string; message: string }>;
 	/** The model lists served by /v1/models and /v1/tts-models. */
 	sttModels(): SttModel[];
 	ttsModels(): TtsModel[];
@@ -170,6 +192,8 @@ export interface TtsModel {
 	name: string;
 	languages: Array<{ code: string; name: string }>;
 	voices: Array<{ id: string; description: string; gender: 'male' | 'female' | 'neutral' }>;
+	supports_voice_cloning: boolean;
+	voice_cloning_max_audio_duration_ms: number | null;
 	supports_speed_adjustment: boolean;
 	speed_min: number;
 	speed_max: number;

@@ -56,6 +56,10 @@ function shownConfig(state: EmulatorState) {
 export function registerControlRoutes(router: Router, state: EmulatorState) {
 	router.add('GET', `${CONTROL_PREFIX}/faults`, () => ({ faults: state.faults.armed() }));
 
+	router.add('GET', `${CONTROL_PREFIX}/contract-violations`, () => ({
+		violations: state.contract.violations(),
+	}));
+
 	router.add('POST', `${CONTROL_PREFIX}/faults`, async ({ req }) => {
 		const body = await readJson(req);
 		const problems = faultSpecProblems(body);

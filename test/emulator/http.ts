@@ -114,8 +114,25 @@ export async function readBody(req: IncomingMessage, maxBytes = MAX_JSON_BYTES):
 	return Buffer.concat(chunks);
 }
 
-export async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+/** Bodies the server already read to check them against the spec, for readJson to hand on. */
+const preparsed = new WeakMap<IncomingMessage, Record<string, unknown>>();
+
+/** Reads and keeps a JSON object body; an empty body is "missing" when the body is required. */
+export async function preparseJson(req: IncomingMessage, required: boolean) {
 	const raw = (await readBody(req)).toString('utf8');
+	if (raw.trim() === '' && required) throw invalid(problem('body', 'Field required', 'missing'));
+	const body = parseJsonObject(raw);
+	preparsed.set(req, body);
+	return body;
+}
+
+export async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+	const kept = preparsed.get(req);
+	if (kept) return kept;
+	return parseJsonObject((await readBody(req)).toString('utf8'));
+}
+
+function parseJsonObject(raw: string): Record<string, unknown> {
 	try {
 		const parsed: unknown = JSON.parse(raw || '{}');
 		if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))

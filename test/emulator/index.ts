@@ -8,12 +8,14 @@ import { join } from 'node:path';
 import type { EmulatorConfig, EmulatorContext, UsageEntry } from './context';
 import type { FaultApi } from './faults';
 import { insertUsage, seedUsage, type SeedOptions, type UsageInsert } from './seed';
+import type { ContractViolation } from './contract/monitor';
 import { createEmulatorServer } from './server';
 import { EmulatorState, type RequestRecord } from './state';
 
 export type { FaultApi, FaultSpec, HttpFaultSpec, WebSocketFaultSpec } from './faults';
 export type { EmulatorConfig, EmulatorContext, LedgerInput, UsageEntry } from './context';
 export type { RequestRecord } from './state';
+export type { ContractViolation } from './contract/monitor';
 export type { SeedOptions, UsageInsert } from './seed';
 export { makeWav } from './audio';
 
@@ -42,6 +44,12 @@ export interface Emulator {
 	ledger(): UsageEntry[];
 	/** Every request served (never a key or a header). */
 	requests(): RequestRecord[];
+	/**
+	 * What broke Soniox's OpenAPI document since the start (or the last reset): requests
+	 * refused by the spec's request schema, and the emulator's own responses that do not
+	 * validate. A test that expects a clean run asserts this is empty.
+	 */
+	contractViolations(): ContractViolation[];
 	/** Arm faults in-process (the same as POST /_emulator/faults). */
 	faults: FaultApi;
 	seedUsage(options: SeedOptions): Promise<number>;
@@ -112,6 +120,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		config,
 		ledger: () => state.ledger.entries(),
 		requests: () => [...state.requestLog],
+		contractViolations: () => state.contract.violations(),
 		faults: {
 			arm: (spec) => state.faults.arm(spec),
 			clear: () => state.faults.clear(),

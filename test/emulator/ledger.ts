@@ -5,15 +5,16 @@
 // stored; they follow from the token counts and are formatted only when an entry is shown.
 import { randomFillSync } from 'node:crypto';
 
-import type { LedgerInput, RequestScope, UsageEntry } from './context';
+import type { LedgerInput, RequestScope, UsageEntry, UsageKind } from './context';
 import { costsOf, formatCost } from './pricing';
 
-export const REQUEST_SCOPES: readonly RequestScope[] = [
+export const USAGE_KINDS: readonly UsageKind[] = [
 	'transcribe_async',
 	'transcribe_websocket',
 	'tts_rest',
 	'tts_websocket',
 ];
+export const REQUEST_SCOPES: readonly RequestScope[] = ['api', 'playground'];
 
 /** The integer counts of an entry, in the order they are stored. */
 export const COUNT_FIELDS = [
@@ -88,7 +89,7 @@ function grow<T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(
 	return bigger;
 }
 
-/** Throws a RangeError for a row the ledger cannot store; returns its scope's number. */
+/** Throws a RangeError for a row the ledger cannot store; returns its kind and scope as one number. */
 export function checkRow(input: LedgerRowInput) {
 	for (const field of COUNT_FIELDS) {
 		const value = input[field];
@@ -96,7 +97,9 @@ export function checkRow(input: LedgerRowInput) {
 			throw new RangeError(`${field} must be an integer from 0 to ${MAX_COUNT}.`);
 		}
 	}
-	const scope = REQUEST_SCOPES.indexOf(input.requestScope);
+	const kind = USAGE_KINDS.indexOf(input.kind);
+	if (kind < 0) throw new RangeError(`Unknown usage kind ${input.kind}.`);
+	const scope = REQUEST_SCOPES.indexOf(input.requestScope ?? 'api');
 	if (scope < 0) throw new RangeError(`Unknown request scope ${input.requestScope}.`);
 	if (![input.startTime, input.endTime, input.visibleAt].every(Number.isFinite)) {
 		throw new RangeError('startTime, endTime and visibleAt must be epoch milliseconds.');
@@ -104,7 +107,7 @@ export function checkRow(input: LedgerRowInput) {
 	if (typeof input.model !== 'string' || input.model === '') {
 		throw new RangeError('model must be a non-empty string.');
 	}
-	return scope;
+	return kind + scope * USAGE_KINDS.length;
 }
 
 export interface LogQuery {
@@ -330,8 +333,13 @@ export class Ledger {
 		return this.endMs[row];
 	}
 
+	/** What kind of request a row records (not shown in the entry: see UsageKind). */
+	kindOf(row: number): UsageKind {
+		return USAGE_KINDS[this.scopes[row] % USAGE_KINDS.length];
+	}
+
 	scopeOf(row: number): RequestScope {
-		return REQUEST_SCOPES[this.scopes[row]];
+		return REQUEST_SCOPES[Math.floor(this.scopes[row] / USAGE_KINDS.length)];
 	}
 
 	/** The model's number (stable until `clear`) and its name. */
@@ -363,9 +371,8 @@ export class Ledger {
 	/** A row exactly as /v1/usage-logs shows it. */
 	entry(row: number): UsageEntry {
 		const count = (field: CountField) => this.counts[COUNT_FIELDS.indexOf(field)][row];
-		const scope = this.scopeOf(row);
 		const model = this.modelNames.values[this.models[row]];
-		const cost = costsOf(model, scope, {
+		const cost = costsOf(model, this.kindOf(row), {
 			inputTextTokens: count('inputTextTokens'),
 			inputAudioTokens: count('inputAudioTokens'),
 			outputTextTokens: count('outputTextTokens'),
@@ -373,7 +380,7 @@ export class Ledger {
 		});
 		return {
 			uuid: this.uuidOf(row),
-			request_scope: scope,
+			request_scope: this.scopeOf(row),
 			client_reference_id: this.clientIds.values[this.clients[row]],
 			model,
 			start_time: new Date(this.startMs[row]).toISOString(),

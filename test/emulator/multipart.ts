@@ -208,3 +208,11 @@ export async function readMultipart(
 export function discardUploads(result: MultipartResult, keep?: UploadedFile) {
 	for (const file of result.files) if (file !== keep) rmSync(file.path, { force: true });
 }
+
+/** The parts as the spec's multipart schema sees them: field names with values, a file as "". */
+export function multipartFields(result: MultipartResult): Record<string, string> {
+	return {
+		...result.fields,
+		...Object.fromEntries(result.files.map((file) => [file.field, ''])),
+	};
+}

@@ -4,7 +4,7 @@
 // table (e.g. a retired id in seeded history) is billed at its API's default row.
 import sttModelData from './data/stt-models.json';
 import ttsModelData from './data/tts-models.json';
-import type { LedgerInput, RequestScope } from './context';
+import type { LedgerInput, UsageKind } from './context';
 import { formatDecimal, parseDecimal } from './decimal';
 
 export interface PricePerToken {
@@ -34,7 +34,7 @@ const PRICES_BY_MODEL: Record<string, PricePerToken> = {
 	'tts-rt-v2': TTS,
 };
 
-const DEFAULT_BY_SCOPE: Record<RequestScope, PricePerToken> = {
+const DEFAULT_BY_KIND: Record<UsageKind, PricePerToken> = {
 	transcribe_async: ASYNC_STT,
 	transcribe_websocket: REALTIME_STT,
 	tts_rest: TTS,
@@ -47,8 +47,8 @@ const ALIASES = new Map<string, string>(
 		.map((model) => [model.id, model.aliased_model_id as string]),
 );
 
-export function priceOf(model: string, scope: RequestScope): PricePerToken {
-	return PRICES_BY_MODEL[ALIASES.get(model) ?? model] ?? DEFAULT_BY_SCOPE[scope];
+export function priceOf(model: string, kind: UsageKind): PricePerToken {
+	return PRICES_BY_MODEL[ALIASES.get(model) ?? model] ?? DEFAULT_BY_KIND[kind];
 }
 
 export const formatCost = formatDecimal;
@@ -59,8 +59,8 @@ export type Counts = Pick<
 >;
 
 /** The seven cost amounts of a usage entry, in units of 10^-10 USD. */
-export function costsOf(model: string, scope: RequestScope, counts: Counts) {
-	const rate = priceOf(model, scope);
+export function costsOf(model: string, kind: UsageKind, counts: Counts) {
+	const rate = priceOf(model, kind);
 	const inputText = rate.inputText * BigInt(counts.inputTextTokens);
 	const inputAudio = rate.inputAudio * BigInt(counts.inputAudioTokens);
 	const outputText = rate.outputText * BigInt(counts.outputTextTokens);

@@ -60,7 +60,8 @@ export interface StoredVoice {
 
 /** A transcription as the API shows it: no internals, the webhook secret masked. */
 export function publicTranscription(transcription: Transcription) {
-	const { internal: _internal, ...shown } = transcription;
+	// The request's context is not part of the Transcription schema: it is never shown.
+	const { internal: _internal, context: _context, ...shown } = transcription;
 	return {
 		...shown,
 		webhook_auth_header_value: shown.webhook_auth_header_value === null ? null : '*'.repeat(18),

@@ -1,7 +1,7 @@
 // Synthetic usage history for benchmarks and tests: a million entries in a few seconds,
 // deterministic for a given seed, and precise single entries for trigger tests.
-import type { LedgerInput, UsageEntry } from './context';
-import { checkRow, type LedgerRowInput } from './ledger';
+import type { LedgerInput, RequestScope, UsageEntry, UsageKind } from './context';
+import { checkRow, USAGE_KINDS, type LedgerRowInput } from './ledger';
 import type { EmulatorState } from './state';
 import { audioTokensForDuration } from './tokens';
 
@@ -96,7 +96,7 @@ export async function seedUsage(state: EmulatorState, options: SeedOptions): Pro
 	const uuidBytes = new Uint8Array(16);
 	// One draft reused for every row: the ledger copies what it needs into its columns.
 	const draft: LedgerRowInput = {
-		requestScope: 'transcribe_async',
+		kind: 'transcribe_async',
 		model: '',
 		startTime: 0,
 		endTime: 0,
@@ -116,7 +116,7 @@ export async function seedUsage(state: EmulatorState, options: SeedOptions): Pro
 	for (let index = 0; index < options.count; index++) {
 		const model = models[Math.floor(next() * models.length)];
 		const tts = model.startsWith('tts');
-		draft.requestScope = tts
+		draft.kind = tts
 			? next() < 0.5
 				? 'tts_rest'
 				: 'tts_websocket'
@@ -149,24 +149,53 @@ export async function seedUsage(state: EmulatorState, options: SeedOptions): Pro
 	return options.count;
 }
 
-export type UsageInsert = Partial<LedgerInput> & { endTime: number; visibleAt?: number };
+/**
+ * A precise entry. `kind` says which of the four billable requests it records (the model and
+ * counts follow from it unless given); `requestScope` is the served value, `api` by default.
+ * An older kind name in `requestScope` is still read as the kind.
+ */
+export type UsageInsert = Partial<Omit<LedgerInput, 'requestScope'>> & {
+	endTime: number;
+	visibleAt?: number;
+	requestScope?: RequestScope | UsageKind;
+};
+
+/** The model and counts each kind has when an insert does not say (60 s of audio). */
+function kindDefaults(kind: UsageKind, durationMs: number) {
+	const tts = kind === 'tts_rest' || kind === 'tts_websocket';
+	const tokens = audioTokensForDuration(durationMs);
+	return {
+		model: tts ? 'tts-rt-v2' : kind === 'transcribe_websocket' ? 'stt-rt-v5' : 'stt-async-v5',
+		inputTextTokens: tts ? Math.round(durationMs / 200) : 0,
+		inputAudioTokens: tts ? 0 : tokens,
+		inputAudioDurationMs: tts ? 0 : durationMs,
+		outputTextTokens: tts ? 0 : Math.round(durationMs / 300),
+		outputAudioTokens: tts ? tokens : 0,
+		outputAudioDurationMs: tts ? durationMs : 0,
+	};
+}
 
 /** Precise entries; every count not given follows from the audio duration (default 60 s). */
 export function insertUsage(state: EmulatorState, inserts: UsageInsert[]): UsageEntry[] {
 	const inputs = inserts.map((insert): LedgerRowInput => {
-		const durationMs = insert.inputAudioDurationMs ?? 60_000;
+		const legacyKind = USAGE_KINDS.find((kind) => kind === insert.requestScope);
+		const kind = insert.kind ?? legacyKind ?? 'transcribe_async';
+		const tts = kind === 'tts_rest' || kind === 'tts_websocket';
+		const durationMs = (tts ? insert.outputAudioDurationMs : insert.inputAudioDurationMs) ?? 60_000;
+		const defaults = kindDefaults(kind, durationMs);
 		return {
-			requestScope: insert.requestScope ?? 'transcribe_async',
-			model: insert.model ?? 'stt-async-v5',
+			kind,
+			requestScope: legacyKind ? 'api' : ((insert.requestScope as RequestScope) ?? 'api'),
+			model: insert.model ?? defaults.model,
 			startTime: insert.startTime ?? insert.endTime - durationMs,
 			endTime: insert.endTime,
 			clientReferenceId: insert.clientReferenceId ?? null,
-			inputTextTokens: insert.inputTextTokens ?? 0,
-			inputAudioTokens: insert.inputAudioTokens ?? audioTokensForDuration(durationMs),
-			inputAudioDurationMs: durationMs,
-			outputTextTokens: insert.outputTextTokens ?? Math.round(durationMs / 300),
-			outputAudioTokens: insert.outputAudioTokens ?? 0,
-			outputAudioDurationMs: insert.outputAudioDurationMs ?? 0,
+			inputTextTokens: insert.inputTextTokens ?? defaults.inputTextTokens,
+			inputAudioTokens: insert.inputAudioTokens ?? defaults.inputAudioTokens,
+			inputAudioDurationMs: insert.inputAudioDurationMs ?? defaults.inputAudioDurationMs,
+			outputTextTokens: insert.outputTextTokens ?? defaults.outputTextTokens,
+			outputAudioTokens: insert.outputAudioTokens ?? defaults.outputAudioTokens,
+			outputAudioDurationMs: insert.outputAudioDurationMs ?? defaults.outputAudioDurationMs,
 			visibleAt: insert.visibleAt ?? insert.endTime + state.config.ingestionLagMs,
 		};
 	});

@@ -5,9 +5,18 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { isTemporaryKeyShape } from './auth';
+import { findOperation, type Operation } from './contract/validator';
 import { CONTROL_PREFIX, registerControlRoutes } from './control';
-import { ApiError, internalError, methodNotAllowed, notFound, rateLimited } from './errors';
-import { Reply, Router, sendError, sendJson } from './http';
+import {
+	ApiError,
+	internalError,
+	invalid,
+	methodNotAllowed,
+	notFound,
+	rateLimited,
+} from './errors';
+import { preparseJson, Reply, Router, sendError, sendJson } from './http';
 import type { AppliedFault } from './faults';
 import { handleUpgrade } from './realtime';
 import { registerConcurrencyRoutes } from './routes/concurrency';
@@ -36,23 +45,39 @@ function buildRouter(state: EmulatorState) {
 	return router;
 }
 
-/** The error an armed status fault answers with, in the envelope of its API. */
-function faultError(status: number, fault: AppliedFault): ApiError {
+/** The error an armed status fault answers with, with the error type the spec gives it. */
+function faultError(status: number, fault: AppliedFault, tts: boolean): ApiError {
 	if (status === 429) {
 		return rateLimited(
-			'Requests per minute limit has been exceeded for your organization.',
+			tts
+				? 'Requests per minute limit for text-to-speech has been exceeded for your organization.'
+				: 'Requests per minute limit has been exceeded for your organization.',
 			fault.retryAfterSeconds,
 		);
 	}
 	if (status === 500) return internalError();
-	if (status === 503) {
-		return new ApiError(
-			503,
+	const known: Record<number, [string, string]> = {
+		400: ['invalid_request', 'Injected invalid request.'],
+		402: [
+			'organization_balance_exhausted',
+			'Organization balance exhausted. Please either add funds manually or enable autopay.',
+		],
+		403: [
+			'temp_api_key_session_expired',
+			'Temporary API key session duration limit exceeded. Create a new temporary API key to start a new session.',
+		],
+		404: [
+			'not_found',
+			'The project could not be resolved. Retry, and contact support if it persists.',
+		],
+		408: ['request_timeout', 'Request timeout.'],
+		503: [
 			'service_unavailable',
-			'Cannot continue request (code 1). Please restart the request.',
-		);
-	}
-	return new ApiError(status, 'http_error', `Injected HTTP ${status}.`);
+			'Cannot continue request (code 1). Please restart the request. Refer to: https://soniox.com/url/cannot-continue-request',
+		],
+	};
+	const [errorType, message] = known[status] ?? ['http_error', `Injected HTTP ${status}.`];
+	return new ApiError(status, errorType, message);
 }
 
 function sendTtsError(res: ServerResponse, error: ApiError, requestId: string) {
@@ -118,7 +143,7 @@ const REDACTED = '[redacted]';
 
 /** The request log never holds a key: secret-looking parameters and known keys are masked. */
 function redact(state: EmulatorState, url: URL): Pick<RequestRecord, 'path' | 'query'> {
-	const secret = (value: string) => state.keys.isKnownKey(value) || value.startsWith('temp:');
+	const secret = (value: string) => state.keys.isKnownKey(value) || isTemporaryKeyShape(value);
 	const path = url.pathname
 		.split('/')
 		.map((segment) => (segment && secret(decodeURIComponentSafe(segment)) ? REDACTED : segment))
@@ -136,6 +161,70 @@ function decodeURIComponentSafe(text: string) {
 	} catch {
 		return text;
 	}
+}
+
+/** Keeps what a response writes, so it can be checked against the spec once it is sent. */
+function captureResponse(res: ServerResponse) {
+	const MAX_CAPTURED_BYTES = 16 * 1024 * 1024;
+	const chunks: Buffer[] = [];
+	let size = 0;
+	const keep = (chunk: unknown) => {
+		if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
+		const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+		size += buffer.length;
+		if (size <= MAX_CAPTURED_BYTES) chunks.push(buffer);
+	};
+	const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+	const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+	res.write = ((chunk: unknown, ...rest: unknown[]) => {
+		keep(chunk);
+		return write(chunk, ...rest);
+	}) as typeof res.write;
+	res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+		keep(chunk);
+		return end(chunk, ...rest);
+	}) as typeof res.end;
+	return () => {
+		const contentType = String(res.getHeader('content-type') ?? '')
+			.split(';')[0]
+			.trim();
+		if (size === 0) return { contentType: contentType || undefined, body: undefined };
+		if (contentType !== 'application/json' || size > MAX_CAPTURED_BYTES)
+			return { contentType, body: '' };
+		const text = Buffer.concat(chunks).toString('utf8');
+		try {
+			return { contentType, body: JSON.parse(text) as unknown };
+		} catch {
+			return { contentType, body: text };
+		}
+	};
+}
+
+/**
+ * Refuses a REST request the spec's request schema refuses (400, with the problems); a
+ * request without a valid long-lived key is left to the route, which answers 401 first.
+ */
+async function checkRequest(
+	state: EmulatorState,
+	req: IncomingMessage,
+	operation: Operation,
+	url: URL,
+) {
+	if (operation.id === 'generate_tts' || !state.keys.isLongLivedBearer(req.headers.authorization))
+		return;
+	const method = operation.method;
+	let body: unknown;
+	if (operation.body?.contentType === 'application/json') {
+		try {
+			body = await preparseJson(req, operation.body.required);
+		} catch (error) {
+			if (error instanceof ApiError)
+				state.contract.recordProblems(method, url.pathname, error.validationErrors);
+			throw error;
+		}
+	}
+	const problems = state.contract.checkRequest(method, url.pathname, url.searchParams, body);
+	if (problems.length > 0) throw invalid(...problems);
 }
 
 export interface EmulatorServer {
@@ -170,12 +259,20 @@ export function createEmulatorServer(state: EmulatorState): EmulatorServer {
 		});
 
 		const fault = control ? undefined : state.faults.takeHttp(route, `${method} ${url.pathname}`);
+		const operation = control ? undefined : findOperation(method, url.pathname);
+		if (!control && !fault && state.config.checkResponses !== false) {
+			const captured = captureResponse(res);
+			res.once('finish', () => {
+				const { body, contentType } = captured();
+				state.contract.checkResponse(method, url.pathname, res.statusCode, body, contentType);
+			});
+		}
 		try {
 			if (fault?.latencyMs) await sleep(fault.latencyMs);
 			// A status below 400 in a sequence means: serve this request normally.
 			if (fault?.status && fault.status >= 400) {
 				await drain(req);
-				const error = faultError(fault.status, fault);
+				const error = faultError(fault.status, fault, route === TTS_ROUTE);
 				if (route === TTS_ROUTE) sendTtsError(res, error, requestId);
 				else sendError(res, error, requestId);
 				return;
@@ -186,6 +283,7 @@ export function createEmulatorServer(state: EmulatorState): EmulatorServer {
 					? methodNotAllowed(method, allowed)
 					: notFound.route(method, url.pathname);
 			}
+			if (operation) await checkRequest(state, req, operation, url);
 			if (route === TTS_ROUTE && fault?.resetMidBody) resetAfterFirstChunk(res);
 			const result = await matched.route.handler({
 				req,

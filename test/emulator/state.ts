@@ -5,6 +5,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import sttModelData from './data/stt-models.json';
 import ttsModelData from './data/tts-models.json';
 import { KeyStore } from './auth';
+import { ContractMonitor } from './contract/monitor';
 import { Collection } from './collection';
 import type {
 	AuthOutcome,
@@ -52,6 +53,9 @@ export class EmulatorState implements EmulatorContext {
 
 	readonly requestLog: RequestRecord[] = [];
 
+	/** Requests refused and responses sent that break Soniox's OpenAPI document. */
+	readonly contract = new ContractMonitor();
+
 	readonly slots: StreamSlots;
 
 	/** Bumped by reset(): work started before a reset must not touch the state after it. */
@@ -98,6 +102,10 @@ export class EmulatorState implements EmulatorContext {
 
 	slotsInUse(kind: 'transcribe' | 'tts') {
 		return this.slots.inUse(kind);
+	}
+
+	checkContractRequest(method: string, path: string, body: unknown) {
+		return this.contract.checkRequest(method, path, new URLSearchParams(), body);
 	}
 
 	sttModels(): SttModel[] {
@@ -159,6 +167,7 @@ export class EmulatorState implements EmulatorContext {
 		this.voices.clear();
 		this.slots.forgetHistory();
 		this.requestLog.length = 0;
+		this.contract.clear();
 		rmSync(this.config.storageDir, { recursive: true, force: true });
 		mkdirSync(this.config.storageDir, { recursive: true });
 	}

@@ -14,6 +14,7 @@ import type {
 	SttModel,
 	TtsModel,
 	UsageEntry,
+	UsageKind,
 	WebSocketFault,
 } from '../context';
 import { handleUpgrade } from '../realtime';
@@ -28,7 +29,8 @@ interface TempKey {
 }
 
 export interface FakeContext extends EmulatorContext {
-	ledger: UsageEntry[];
+	/** What recordUsage wrote, each with the kind it was written for. */
+	ledger: FakeUsageEntry[];
 	faults: Map<string, WebSocketFault[]>;
 	slotsInUse: { transcribe: number; tts: number };
 	addTempKey(key: TempKey): string;
@@ -69,12 +71,16 @@ const ttsModelV2: TtsModel = {
 		{ id: 'Adrian', description: 'Calm', gender: 'male' },
 		{ id: 'Nora', description: 'Bright', gender: 'female' },
 	],
+	supports_voice_cloning: true,
+	voice_cloning_max_audio_duration_ms: 20000,
 	supports_speed_adjustment: true,
 	speed_min: 0.7,
 	speed_max: 1.3,
 	supports_silence_reduction: true,
 	supports_timestamps: true,
 };
+
+export type FakeUsageEntry = UsageEntry & { kind: UsageKind };
 
 export function fakeContext(overrides: Partial<EmulatorConfig> = {}): FakeContext {
 	const config: EmulatorConfig = {
@@ -89,7 +95,7 @@ export function fakeContext(overrides: Partial<EmulatorConfig> = {}): FakeContex
 		...overrides,
 	};
 	const tempKeys = new Map<string, TempKey>();
-	const ledger: UsageEntry[] = [];
+	const ledger: FakeUsageEntry[] = [];
 	const faults = new Map<string, WebSocketFault[]>();
 	const slotsInUse = { transcribe: 0, tts: 0 };
 	const iso = (ms: number) => new Date(ms).toISOString();
@@ -117,9 +123,10 @@ export function fakeContext(overrides: Partial<EmulatorConfig> = {}): FakeContex
 			ok: false,
 			status: 401,
 			errorType: 'unauthenticated',
-			message: key?.startsWith('temp:')
-				? 'Invalid or expired temporary API key. Create a new temporary API key and retry. See https://soniox.com/docs/guides/temporary-api-keys for details.'
-				: 'Incorrect API key provided. You can get an API key at https://console.soniox.com',
+			message:
+				key?.startsWith('snx_temp_') || key?.startsWith('temp:')
+					? 'Invalid or expired temporary API key. Create a new temporary API key and retry. See https://soniox.com/docs/guides/temporary-api-keys for details.'
+					: 'Incorrect API key provided. You can get an API key at https://console.soniox.com',
 		};
 	};
 
@@ -131,15 +138,16 @@ export function fakeContext(overrides: Partial<EmulatorConfig> = {}): FakeContex
 		now: () => Date.now() + config.clockOffsetMs,
 		authenticate,
 		addTempKey(key) {
-			const id = `temp:${randomUUID().replace(/-/g, '')}`;
+			const id = `snx_temp_${randomUUID().replace(/-/g, '')}`;
 			tempKeys.set(id, key);
 			return id;
 		},
 		recordUsage(input: LedgerInput): UsageEntry {
 			const zero = '0.0000000000';
-			const entry: UsageEntry = {
+			const entry: FakeUsageEntry = {
 				uuid: randomUUID(),
-				request_scope: input.requestScope,
+				request_scope: input.requestScope ?? 'api',
+				kind: input.kind,
 				client_reference_id: input.clientReferenceId ?? '',
 				model: input.model,
 				start_time: iso(input.startTime),

@@ -461,7 +461,8 @@ describe('real-time STT usage', () => {
 		await socket.closed;
 		expect(emulator.ctx.ledger).toHaveLength(1);
 		expect(emulator.ctx.ledger[0]).toMatchObject({
-			request_scope: 'transcribe_websocket',
+			request_scope: 'api',
+			kind: 'transcribe_websocket',
 			model: 'stt-rt-v5',
 			client_reference_id: 'call-123',
 			input_audio_duration_ms: 6000,

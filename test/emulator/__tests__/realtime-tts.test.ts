@@ -415,7 +415,8 @@ describe('real-time TTS faults and usage', () => {
 		]);
 		for (const entry of emulator.ctx.ledger) {
 			expect(entry).toMatchObject({
-				request_scope: 'tts_websocket',
+				request_scope: 'api',
+				kind: 'tts_websocket',
 				model: 'tts-rt-v2',
 				input_text_tokens: textTokensForText(text),
 				output_audio_duration_ms: durationMs,

@@ -78,7 +78,7 @@ describe('validation errors', () => {
 				post('/v1/transcriptions', {
 					model: 'stt-async-v5',
 					audio_url: 'http://127.0.0.1/a.wav',
-					file_id: 'f',
+					file_id: '00000000-0000-4000-8000-000000000000',
 				}),
 			'body.payload.audio_url',
 		],
@@ -170,7 +170,7 @@ describe('validation errors', () => {
 		const { api_key } = (await (
 			await post('/v1/auth/temporary-api-key', { usage_type: 'tts_rt', expires_in_seconds: 60 })
 		).json()) as { api_key: string };
-		expect((await call('/v1/files', {}, api_key)).status).toBe(403);
+		expect((await call('/v1/files', {}, api_key)).status).toBe(401);
 	});
 });
 
@@ -269,7 +269,7 @@ describe('usage logs', () => {
 		const [entry] = ledger;
 		expect(Object.keys(entry)).toHaveLength(19);
 		expect(entry).toMatchObject({
-			request_scope: 'transcribe_async',
+			request_scope: 'api',
 			client_reference_id: 'tenant-9',
 			model: 'stt-async-v5',
 			input_audio_duration_ms: 2000,

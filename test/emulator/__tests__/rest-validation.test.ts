@@ -72,7 +72,11 @@ describe('validation errors: 400 invalid_request naming the field', () => {
 		],
 		[
 			'both audio_url and file_id',
-			() => api.post('/v1/transcriptions', { ...ASYNC, file_id: 'f' }),
+			() =>
+				api.post('/v1/transcriptions', {
+					...ASYNC,
+					file_id: '00000000-0000-4000-8000-000000000000',
+				}),
 			'body.payload.audio_url',
 		],
 		[
@@ -120,7 +124,7 @@ describe('validation errors: 400 invalid_request naming the field', () => {
 		[
 			'a context with a malformed general list',
 			() => api.post('/v1/transcriptions', { ...ASYNC, context: { general: [{ key: 'k' }] } }),
-			'body.payload.context.general',
+			'body.payload.context.general.0.value',
 		],
 		[
 			'over 100 language hints',
@@ -268,7 +272,7 @@ describe('validation errors: 400 invalid_request naming the field', () => {
 			});
 			expect(response.status).toBe(201);
 			const created = (await response.json()) as { api_key: string; expires_at: string };
-			expect(created.api_key).toMatch(/^temp:[A-Z0-9]+$/);
+			expect(created.api_key).toMatch(/^snx_temp_[\w-]+\.[\w-]+\.[\w-]+$/);
 			expect(Date.parse(created.expires_at)).toBeGreaterThan(Date.now() + expires * 1000 - 2000);
 		}
 	});
@@ -342,14 +346,14 @@ describe('authentication and missing things', () => {
 			'Incorrect API key provided. You can get an API key at https://console.soniox.com',
 		);
 		const unknownTemporary = await expectError(
-			await api.call('/v1/models', {}, 'temp:NOSUCHKEY'),
+			await api.call('/v1/models', {}, 'snx_temp_NOSUCHKEY.x.y'),
 			401,
 			'unauthenticated',
 		);
 		expect(unknownTemporary.message).toMatch(/^Invalid or expired temporary API key/);
 	});
 
-	it('refuses a temporary key on REST management calls with 403 permission_denied', async () => {
+	it('refuses a temporary key on REST management calls with 401 unauthenticated (the spec documents no 403)', async () => {
 		const { api_key } = await api.json<{ api_key: string }>(
 			api.post('/v1/auth/temporary-api-key', KEY),
 		);
@@ -359,7 +363,7 @@ describe('authentication and missing things', () => {
 			'/v1/models',
 			logsPath(Date.now() - 1000, Date.now()),
 		]) {
-			await expectError(await api.call(path, {}, api_key), 403, 'permission_denied');
+			await expectError(await api.call(path, {}, api_key), 401, 'unauthenticated');
 		}
 	});
 
@@ -385,11 +389,15 @@ describe('authentication and missing things', () => {
 			404,
 			'transcription_not_found',
 		);
-		await expectError(
+		// The spec documents no 404 for creating a transcription: an unknown file is a 400.
+		const unknownFile = await expectError(
 			await api.post('/v1/transcriptions', { model: 'stt-async-v5', file_id: id }),
-			404,
-			'file_not_found',
+			400,
+			'invalid_request',
 		);
+		expect(unknownFile.validation_errors.map((error) => error.location)).toEqual([
+			'body.payload.file_id',
+		]);
 		await expectError(await api.call(`/v1/voices/${id}`), 404, 'voice_not_found');
 	});
 

@@ -43,7 +43,11 @@ describe('SDK TTS REST', () => {
 		expect(recognizeBuffer(audio, {}).text).toBe(TEXT);
 		await new Promise((resolve) => setTimeout(resolve, 20));
 		expect(emulator.ctx.ledger).toEqual([
-			expect.objectContaining({ request_scope: 'tts_rest', client_reference_id: 'sdk-rest' }),
+			expect.objectContaining({
+				request_scope: 'api',
+				kind: 'tts_rest',
+				client_reference_id: 'sdk-rest',
+			}),
 		]);
 	});
 
@@ -93,7 +97,8 @@ describe('SDK real-time STT', () => {
 		expect(session.state).toBe('finished');
 		expect(emulator.ctx.ledger).toEqual([
 			expect.objectContaining({
-				request_scope: 'transcribe_websocket',
+				request_scope: 'api',
+				kind: 'transcribe_websocket',
 				client_reference_id: 'sdk-stt',
 				input_audio_duration_ms: 4000,
 			}),
@@ -152,7 +157,7 @@ describe('SDK real-time TTS', () => {
 			await client.tts.generate({ text: TEXT, voice: 'Adrian', audio_format: 'pcm_s16le' }),
 		);
 		expect(Buffer.concat(parts).equals(rest)).toBe(true);
-		expect(emulator.ctx.ledger.map((entry) => entry.request_scope).sort()).toEqual([
+		expect(emulator.ctx.ledger.map((entry) => entry.kind).sort()).toEqual([
 			'tts_rest',
 			'tts_websocket',
 		]);

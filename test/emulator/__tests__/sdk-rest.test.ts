@@ -30,6 +30,8 @@ afterAll(async () => {
 });
 
 beforeEach(() => emulator.reset());
+// The official client is a second real client: nothing it sends or receives may break the spec.
+afterEach(() => expect(emulator.contractViolations()).toEqual([]));
 
 const routeCalls = (route: string) =>
 	emulator.requests().filter((request) => request.route === route).length;
@@ -90,7 +92,7 @@ describe('transcriptions', () => {
 
 		expect(emulator.ledger()).toMatchObject([
 			{
-				request_scope: 'transcribe_async',
+				request_scope: 'api',
 				model: 'stt-async-v5',
 				client_reference_id: 'customer-7',
 				input_audio_duration_ms: 3000,
@@ -268,7 +270,7 @@ describe('keys, usage and limits', () => {
 			single_use: true,
 			max_session_duration_seconds: 18000,
 		});
-		expect(key.api_key).toMatch(/^temp:/);
+		expect(key.api_key).toMatch(/^snx_temp_/);
 		expect(Date.parse(key.expires_at) - Date.now()).toBeGreaterThan(55_000);
 		for (const bad of [
 			{ expires_in_seconds: 0 },

@@ -74,9 +74,9 @@ async function expectError(
 
 describe('POST /tts success', () => {
 	it.each([
-		['wav', 'audio/wav'],
+		['wav', 'application/octet-stream'],
 		['mp3', 'audio/mpeg'],
-		['aac', 'audio/aac'],
+		['aac', 'application/octet-stream'],
 		['opus', 'audio/opus'],
 		['flac', 'audio/flac'],
 		['pcm_s16le', 'audio/pcm'],
@@ -334,7 +334,8 @@ describe('POST /tts usage', () => {
 		const entry = emulator.ctx.ledger[0];
 		const durationMs = TEXT.length * 60;
 		expect(entry).toMatchObject({
-			request_scope: 'tts_rest',
+			request_scope: 'api',
+			kind: 'tts_rest',
 			model: 'tts-rt-v2',
 			client_reference_id: 'order-42',
 			input_text_tokens: textTokensForText(TEXT),

@@ -28,10 +28,30 @@ function toRecognition(
 	words: TimedWord[],
 	options: RecognizeOptions,
 ): Recognition {
-	const tokens: TranscriptToken[] = tokensFromWords(words, options, true).map(
-		({ final: _final, ...token }) => token,
+	const tokens = asyncTranscriptTokens(
+		tokensFromWords(words, options, true).map(({ final: _final, ...token }) => token),
 	);
 	return { durationMs, text: tokens.map((token) => token.text).join(''), tokens };
+}
+
+/**
+ * The async transcript's tokens (TranscriptionTranscriptToken): every token has start_ms and
+ * end_ms, a translated one the span of the sentence it translates; no source_language.
+ */
+function asyncTranscriptTokens(tokens: TranscriptToken[]): TranscriptToken[] {
+	let sentenceStart: number | undefined;
+	let lastEnd = 0;
+	let afterTranslation = false;
+	return tokens.map(({ source_language: _source, ...token }) => {
+		if (token.start_ms === undefined || token.end_ms === undefined) {
+			afterTranslation = true;
+			return { ...token, start_ms: sentenceStart ?? lastEnd, end_ms: lastEnd };
+		}
+		if (afterTranslation || sentenceStart === undefined) sentenceStart = token.start_ms;
+		afterTranslation = false;
+		lastEnd = token.end_ms;
+		return token;
+	});
 }
 
 export function recognizeBuffer(audio: Buffer, options: RecognizeOptions): Recognition {

@@ -33,14 +33,22 @@ export interface TtsFormatRule {
 const PCM_RATES = [8000, 16000, 24000, 44100, 48000] as const;
 const LOSSY_BITRATES = [32000, 64000, 96000, 128000, 192000, 256000, 320000] as const;
 
-/** The reference's format table (§6); pcm_s16be follows pcm_s16le. Defaults are assumed. */
+/**
+ * The reference's format table (§6); pcm_s16be follows pcm_s16le. Defaults are assumed. The
+ * spec's POST /tts media types are audio/pcm, mpeg, opus, flac and application/octet-stream:
+ * wav and aac, having none of their own, are sent as application/octet-stream.
+ */
 export const TTS_AUDIO_FORMATS: Record<TtsAudioFormat, TtsFormatRule> = {
 	pcm_f32le: { contentType: 'audio/pcm', sampleRates: PCM_RATES, defaultSampleRate: 24000 },
 	pcm_s16le: { contentType: 'audio/pcm', sampleRates: PCM_RATES, defaultSampleRate: 24000 },
 	pcm_s16be: { contentType: 'audio/pcm', sampleRates: PCM_RATES, defaultSampleRate: 24000 },
 	pcm_mulaw: { contentType: 'audio/pcm', sampleRates: [8000], defaultSampleRate: 8000 },
 	pcm_alaw: { contentType: 'audio/pcm', sampleRates: [8000], defaultSampleRate: 8000 },
-	wav: { contentType: 'audio/wav', sampleRates: PCM_RATES, defaultSampleRate: 24000 },
+	wav: {
+		contentType: 'application/octet-stream',
+		sampleRates: PCM_RATES,
+		defaultSampleRate: 24000,
+	},
 	flac: {
 		contentType: 'audio/flac',
 		sampleRates: [16000, 24000, 44100, 48000],
@@ -61,7 +69,7 @@ export const TTS_AUDIO_FORMATS: Record<TtsAudioFormat, TtsFormatRule> = {
 		defaultBitrate: 128000,
 	},
 	aac: {
-		contentType: 'audio/aac',
+		contentType: 'application/octet-stream',
 		sampleRates: [16000, 24000, 44100, 48000],
 		defaultSampleRate: 24000,
 		bitrates: LOSSY_BITRATES,

@@ -273,7 +273,7 @@ class SttSession {
 		this.state = 'done';
 		const audioMs = this.recognizer!.audioMs;
 		this.ctx.recordUsage({
-			requestScope: 'transcribe_websocket',
+			kind: 'transcribe_websocket',
 			model: this.config!.model,
 			startTime: this.openedAt,
 			endTime: this.ctx.now(),

@@ -235,7 +235,7 @@ class TtsConnection {
 	private finishStream(stream: Stream, synthesis: Synthesis): void {
 		if (stream.state !== 'speaking') return;
 		this.ctx.recordUsage({
-			requestScope: 'tts_websocket',
+			kind: 'tts_websocket',
 			model: stream.params.model,
 			startTime: stream.startTime,
 			endTime: this.ctx.now(),

@@ -2,9 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 
-import { conflict, invalid, notFound, problem } from '../errors';
+import { invalid, notFound, problem } from '../errors';
 import { intParam, reply, requireRestAuth, type Router } from '../http';
-import { discardUploads, readMultipart } from '../multipart';
+import { discardUploads, multipartFields, readMultipart } from '../multipart';
 import { enforceQuota } from '../quotas';
 import { publicFile } from '../records';
 import type { EmulatorState } from '../state';
@@ -12,21 +12,15 @@ import { CLIENT_REFERENCE_ID_MAX } from '../validation';
 
 const MAX_FILENAME_LENGTH = 256;
 
-/** A file a transcription still needs (queued or processing) cannot be deleted. */
-function inUse(state: EmulatorState, fileId: string) {
-	return state.transcriptions
-		.values()
-		.some(
-			(transcription) =>
-				transcription.file_id === fileId &&
-				(transcription.status === 'queued' || transcription.status === 'processing'),
-		);
-}
-
 export function registerFileRoutes(router: Router, state: EmulatorState) {
-	router.add('POST', '/v1/files', async ({ req }) => {
+	router.add('POST', '/v1/files', async ({ req, query }) => {
 		requireRestAuth(state, req);
 		const body = await readMultipart(req, state.config.storageDir, state.config.maxUploadBytes);
+		const refused = state.contract.checkRequest('POST', '/v1/files', query, multipartFields(body));
+		if (refused.length > 0) {
+			discardUploads(body);
+			throw invalid(...refused);
+		}
 		const upload = body.files.find((file) => file.field === 'file');
 		const clientReferenceId = body.fields.client_reference_id || null;
 		const problems = [];
@@ -95,12 +89,7 @@ export function registerFileRoutes(router: Router, state: EmulatorState) {
 		requireRestAuth(state, req);
 		const file = state.files.get(params.id);
 		if (!file) throw notFound.file();
-		if (inUse(state, file.id)) {
-			throw conflict(
-				'conflict',
-				'This file is used by a transcription that has not finished yet. Wait until its `status` is `completed` or `error`, then retry the delete.',
-			);
-		}
+		// A transcription that has not read the file yet then fails with file_not_found (spec).
 		state.files.delete(file.id);
 		rmSync(file.path, { force: true });
 		return reply(204);

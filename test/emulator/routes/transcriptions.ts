@@ -19,7 +19,8 @@ import { Checker, URL_PATTERN } from '../validation';
 
 /** Soniox transcribes files of at most 300 minutes. */
 const MAX_AUDIO_MS = 300 * 60 * 1000;
-const MAX_LEGACY_CONTEXT_CHARS = 10_000;
+/** Not in the OpenAPI (no maxLength); the create-transcription docs page gives 20000. */
+const MAX_LEGACY_CONTEXT_CHARS = 20_000;
 /** Webhook delivery: first try at once, then retries after these delays (2xx ends it). */
 const WEBHOOK_RETRY_DELAYS_MS = [200, 1000];
 const WEBHOOK_TIMEOUT_MS = 10_000;
@@ -249,8 +250,12 @@ function runLifecycle(state: EmulatorState, transcription: Transcription) {
 		state.generation === generation && state.transcriptions.get(transcription.id) === transcription;
 	const fail = (error: unknown) => {
 		transcription.status = 'error';
-		transcription.error_type = error instanceof JobFailure ? error.errorType : 'invalid_audio';
-		transcription.error_message = (error as Error).message;
+		const gone = (error as NodeJS.ErrnoException).code === 'ENOENT';
+		transcription.error_type =
+			error instanceof JobFailure ? error.errorType : gone ? 'file_not_found' : 'invalid_audio';
+		transcription.error_message = gone
+			? 'The file was deleted before it was transcribed.'
+			: (error as Error).message;
 		deliverWebhook(state, transcription);
 	};
 	transcription.internal.timer = state.later(timing.queuedMs, async () => {
@@ -284,7 +289,7 @@ function runLifecycle(state: EmulatorState, transcription: Transcription) {
 				transcription.status = 'completed';
 				transcription.internal.transcript = { text: heard.text, tokens: heard.tokens };
 				state.recordUsage({
-					requestScope: 'transcribe_async',
+					kind: 'transcribe_async',
 					model: transcription.model,
 					startTime: transcription.internal.startedAt ?? state.now(),
 					endTime: state.now(),
@@ -337,10 +342,10 @@ export function registerTranscriptionRoutes(router: Router, state: EmulatorState
 		const webhookHeaderName = check.string('webhook_auth_header_name', { max: 256 });
 		const webhookHeaderValue = check.string('webhook_auth_header_value', { max: 256 });
 		const clientReferenceId = check.clientReferenceId();
-		check.done();
-
 		const file = fileId ? state.files.get(fileId) : undefined;
-		if (fileId && !file) throw notFound.file();
+		// The spec documents no 404 here: an unknown file is an invalid audio source (400).
+		if (fileId && !file) check.fail('file_id', 'No file with this ID exists in your project.');
+		check.done();
 		const all = state.transcriptions.values();
 		const pending = all.filter(
 			(entry) => entry.status === 'queued' || entry.status === 'processing',

@@ -48,6 +48,16 @@ export async function ttsRoute(
 	}
 	const validated = validateTtsParams(body, ctx, true);
 	if (!validated.ok) return fail(validated.error);
+	// What the hand-written checks let through but the spec's CreateTTSPayload refuses.
+	const [problem] = ctx.checkContractRequest?.('POST', '/tts', body) ?? [];
+	if (problem) {
+		const field = problem.location.replace(/^body\.payload\.?/, '') || 'body';
+		return fail({
+			status: 400,
+			errorType: 'invalid_request',
+			message: `Invalid field '${field}': ${problem.message}.`,
+		});
+	}
 	const params = validated.value;
 
 	const release = ctx.acquireSlot('tts');
@@ -70,7 +80,7 @@ export async function ttsRoute(
 		const complete = await streamChunks(res, synthesis.chunks());
 		if (!complete) return;
 		ctx.recordUsage({
-			requestScope: 'tts_rest',
+			kind: 'tts_rest',
 			model: params.model,
 			startTime,
 			endTime: ctx.now(),

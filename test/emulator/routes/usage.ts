@@ -2,7 +2,7 @@
 // and model).
 import { invalid, invalidCursor, problem, type ValidationProblem } from '../errors';
 import { intParam, requireRestAuth, type Router } from '../http';
-import { COUNT_FIELDS, REQUEST_SCOPES, uuidToBytes, type Ledger } from '../ledger';
+import { COUNT_FIELDS, USAGE_KINDS, uuidToBytes, type Ledger } from '../ledger';
 import { formatCost, priceOf } from '../pricing';
 import type { EmulatorState } from '../state';
 import { parseTimestamp } from '../validation';
@@ -86,7 +86,7 @@ class ModelDays {
 		readonly dayCount: number,
 	) {
 		this.counts = Array.from({ length: COUNT_FIELDS.length + 1 }, () => new Float64Array(dayCount));
-		this.tokensByScope = REQUEST_SCOPES.map(() =>
+		this.tokensByScope = USAGE_KINDS.map(() =>
 			Array.from({ length: 4 }, () => new Float64Array(dayCount)),
 		);
 	}
@@ -96,7 +96,7 @@ class ModelDays {
 			this.counts[field][day] += ledger.countOf(field, row);
 		}
 		this.counts[COUNT_FIELDS.length][day] += 1;
-		const tokens = this.tokensByScope[REQUEST_SCOPES.indexOf(ledger.scopeOf(row))];
+		const tokens = this.tokensByScope[USAGE_KINDS.indexOf(ledger.kindOf(row))];
 		tokens[0][day] += ledger.countOf(COUNT_FIELDS.indexOf('inputTextTokens'), row);
 		tokens[1][day] += ledger.countOf(COUNT_FIELDS.indexOf('inputAudioTokens'), row);
 		tokens[2][day] += ledger.countOf(COUNT_FIELDS.indexOf('outputTextTokens'), row);
@@ -107,7 +107,7 @@ class ModelDays {
 	costs(): { input: bigint[]; output: bigint[] } {
 		const input = new Array<bigint>(this.dayCount).fill(0n);
 		const output = new Array<bigint>(this.dayCount).fill(0n);
-		REQUEST_SCOPES.forEach((scope, scopeIndex) => {
+		USAGE_KINDS.forEach((scope, scopeIndex) => {
 			const [inputText, inputAudio, outputText, outputAudio] = this.tokensByScope[scopeIndex];
 			const price = priceOf(this.model ?? '', scope);
 			for (let day = 0; day < this.dayCount; day++) {

@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { recognizeFile } from '../audio';
 import { conflict, invalid, notFound, problem } from '../errors';
 import { intParam, readJson, reply, requireRestAuth, type Router } from '../http';
-import { discardUploads, readMultipart } from '../multipart';
+import { discardUploads, multipartFields, readMultipart } from '../multipart';
 import { publicVoice, type StoredVoice } from '../records';
 import type { EmulatorState } from '../state';
 
@@ -32,17 +32,26 @@ function startCloning(state: EmulatorState, voice: StoredVoice, models: string[]
 	state.later(CLONING_MS, () => {
 		void recognizeFile(voice.path, {})
 			.then(
-				() => ({ ok: true as const }),
+				(heard) => ({ ok: true as const, durationMs: heard.durationMs }),
 				(error: Error) => ({ ok: false as const, message: error.message }),
 			)
 			.then((outcome) => {
 				if (state.generation !== generation || state.voices.get(voice.id) !== voice) return;
 				for (const entry of entries) {
-					entry.status = outcome.ok ? 'ready' : 'failed';
-					entry.error_type = outcome.ok ? null : 'invalid_audio';
-					entry.error_message = outcome.ok
-						? null
-						: `The reference clip could not be used: ${outcome.message}`;
+					const max = state
+						.ttsModels()
+						.find((model) => model.id === entry.model)?.voice_cloning_max_audio_duration_ms;
+					const failure = !outcome.ok
+						? ['invalid_audio', `The reference clip could not be used: ${outcome.message}`]
+						: max !== null && max !== undefined && outcome.durationMs > max
+							? [
+									'voice_audio_too_long',
+									`The reference clip is ${Math.round(outcome.durationMs / 1000)} s long; the limit is ${max / 1000} s.`,
+								]
+							: undefined;
+					entry.status = failure ? 'failed' : 'ready';
+					entry.error_type = failure?.[0] ?? null;
+					entry.error_message = failure?.[1] ?? null;
 				}
 			});
 	});
@@ -62,13 +71,23 @@ export function registerVoiceRoutes(router: Router, state: EmulatorState) {
 		return { total: state.voices.size };
 	});
 
-	router.add('POST', '/v1/voices', async ({ req }) => {
+	router.add('POST', '/v1/voices', async ({ req, query }) => {
 		requireRestAuth(state, req);
 		const { fields, files } = await readMultipart(
 			req,
 			state.config.storageDir,
 			MAX_VOICE_CLIP_BYTES,
 		);
+		const refused = state.contract.checkRequest(
+			'POST',
+			'/v1/voices',
+			query,
+			multipartFields({ fields, files }),
+		);
+		if (refused.length > 0) {
+			discardUploads({ fields, files });
+			throw invalid(...refused);
+		}
 		const clip = files.find((file) => file.field === 'file');
 		const name = (fields.name ?? '').trim();
 		const problems = [];
