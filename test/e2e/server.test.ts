@@ -161,7 +161,7 @@ describe('Soniox Trigger in an activated workflow', () => {
 				endTime: Date.now(),
 				clientReferenceId: 'globex',
 				model: 'stt-rt-v5',
-				requestScope: 'transcribe_websocket',
+				kind: 'transcribe_websocket',
 				inputAudioDurationMs: 45 * MINUTE,
 			},
 		]);
@@ -245,7 +245,8 @@ describe('transcribe incoming audio to subtitles', () => {
 
 		expect(emulator.ledger().at(-1)).toMatchObject({
 			client_reference_id: 'acme',
-			request_scope: 'transcribe_async',
+			request_scope: 'api',
+			model: expect.stringMatching(/^stt-async-/),
 		});
 		const routes = emulator.requests().map((request) => `${request.route} ${request.status}`);
 		expect(routes).toEqual(
@@ -288,7 +289,7 @@ describe('temporary key endpoint for browsers', () => {
 		expect(response.headers.get('cache-control')).toBe('no-store');
 		const body = (await response.json()) as Record<string, string>;
 		expect(Object.keys(body).sort()).toEqual(['api_key', 'expires_at', 'websocket_url']);
-		expect(body.api_key).toMatch(/^temp:/);
+		expect(body.api_key).toMatch(/^snx_temp_/);
 		expect(body.websocket_url).toBe(emulator.urls.sttWebSocket);
 		const expiresIn = Date.parse(body.expires_at) - Date.now();
 		expect(expiresIn).toBeGreaterThan(30_000);
@@ -301,7 +302,8 @@ describe('temporary key endpoint for browsers', () => {
 		const entries = emulator.ledger().slice(before);
 		expect(entries).toHaveLength(1);
 		expect(entries[0]).toMatchObject({
-			request_scope: 'transcribe_websocket',
+			request_scope: 'api',
+			model: expect.stringMatching(/^stt-rt-/),
 			client_reference_id: 'user_8f2c4b1a',
 		});
 		// Single use: a second session with the same key is refused.
@@ -326,8 +328,8 @@ describe('temporary key endpoint for browsers', () => {
 /**
  * A real-time transcription the way a browser opens it: the runtime's WebSocket, a config
  * message, the audio, an empty frame; resolves with the final text. The key goes as the
- * sub-protocol when it is a valid protocol token; a "temp:…" key is not (":" is not allowed
- * there), so it goes as `api_key` in the config message.
+ * sub-protocol when it is a valid protocol token (Soniox's snx_temp_… keys are); any other
+ * goes as `api_key` in the config message.
  */
 async function transcribeInBrowserStyle(url: string, key: string, clientReferenceId: string) {
 	const asProtocol = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(key);

@@ -826,17 +826,25 @@ const cases: BadInput[] = [
 	...(['usage.getLogs', 'usage.aggregate'] as const).map((operation) => ({
 		operation,
 		title: 'a request scope filter that is not a scope',
-		parameters: { filters: { requestScopes: '={{ "tts_rest, stt" }}' } },
+		parameters: { filters: { requestScopes: '={{ "api, tts_rest" }}' } },
 		field: 'filters.requestScopes',
+		problem: /may hold only api, playground, not "tts_rest"/,
+	})),
+	...(['usage.getLogs', 'usage.aggregate'] as const).map((operation) => ({
+		operation,
+		title: 'a request kind filter that is not a kind',
+		parameters: { filters: { requestKinds: '={{ "speech_synthesis, stt" }}' } },
+		field: 'filters.requestKinds',
 		problem:
-			/may hold only transcribe_async, transcribe_websocket, tts_rest, tts_websocket, not "stt"/,
+			/may hold only async_transcription, real_time_transcription, speech_synthesis, other, not "stt"/,
 	})),
 	{
 		operation: 'usage.aggregate',
 		title: 'a group that is not a usage field',
 		parameters: { groupBy: '={{ ["model", "customer"] }}' },
 		field: 'groupBy',
-		problem: /may hold only client_reference_id, day, model, request_scope, not "customer"/,
+		problem:
+			/may hold only client_reference_id, day, model, request_kind, request_scope, not "customer"/,
 	},
 	{
 		operation: 'usage.aggregate',
@@ -961,12 +969,12 @@ describe('Continue On Fail with a bad item between good ones', () => {
 		});
 		expect(error).toBeUndefined();
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(String(items[0].json.api_key)).toMatch(/^temp:/);
+		expect(String(items[0].json.api_key)).toMatch(/^snx_temp_/);
 		expect(items[1].json).toEqual({
 			error: expect.stringContaining('Expires In (Seconds) of item 1'),
 			details: expect.any(String),
 		});
-		expect(String(items[2].json.api_key)).toMatch(/^temp:/);
+		expect(String(items[2].json.api_key)).toMatch(/^snx_temp_/);
 		expect(route('/v1/auth/temporary-api-key').map((request) => request.status)).toEqual([
 			201, 201,
 		]);

@@ -205,7 +205,7 @@ describe('errors', () => {
 			(e: Error) => e,
 		);
 		expect(error).toMatchObject({
-			httpCode: '403',
+			httpCode: '401',
 			description: expect.stringContaining('Temporary Key → Create'),
 		});
 		expect(JSON.stringify(error)).not.toContain(key);
@@ -216,8 +216,9 @@ describe('errors', () => {
 });
 
 describe('Transcription → Transcribe in Real-Time mode', () => {
-	const ledgerOf = (scope: string) =>
-		emulator.ledger().filter((entry) => entry.request_scope === scope);
+	/** Real-time transcriptions in the usage log (a stt-rt model: Soniox logs no kind). */
+	const ledgerOf = (_kind: 'real-time transcription') =>
+		emulator.ledger().filter((entry) => entry.model.startsWith('stt-rt'));
 
 	async function audioItem(wav: Buffer = SPEECH_WAV, json = {}): Promise<INodeExecutionData> {
 		return { json, binary: { data: await storeBinary(wav, 'meeting.wav', 'audio/wav') } };
@@ -284,15 +285,15 @@ describe('Transcription → Transcribe in Real-Time mode', () => {
 			/it would stream for 317 minutes; Soniox caps a real-time session at 300/,
 		],
 	])('refuses, before connecting, a WAV with %s', async (_title, wav, problem) => {
-		const before = ledgerOf('transcribe_websocket').length;
+		const before = ledgerOf('real-time transcription').length;
 		const { error } = await transcribeNode({}, [await audioItem(wav())]);
 		expect(error?.message).toMatch(/^The audio in data of item 0 cannot be streamed: /);
 		expect(error?.message).toMatch(problem);
-		expect(ledgerOf('transcribe_websocket')).toHaveLength(before);
+		expect(ledgerOf('real-time transcription')).toHaveLength(before);
 	});
 
 	it('returns the spoken text, timed tokens and the usage under the client reference ID', async () => {
-		const before = ledgerOf('transcribe_websocket').length;
+		const before = ledgerOf('real-time transcription').length;
 		const input = await audioItem();
 		// Stored as a file, so the node reads it through n8n's binary stream, piece by piece.
 		expect(input.binary?.data.id).toEqual(expect.any(String));
@@ -314,7 +315,7 @@ describe('Transcription → Transcribe in Real-Time mode', () => {
 			true,
 		);
 		expect(tokens[tokens.length - 1].end_ms).toBeLessThanOrEqual(SPEECH_MS);
-		expect(ledgerOf('transcribe_websocket').slice(before)).toMatchObject([
+		expect(ledgerOf('real-time transcription').slice(before)).toMatchObject([
 			{ model: 'stt-rt-v5', client_reference_id: 'meeting_42', input_audio_duration_ms: SPEECH_MS },
 		]);
 	});
@@ -421,8 +422,8 @@ describe('Transcription → Transcribe in Real-Time mode', () => {
 			credentials: emulatorCredentials(emulator),
 		});
 		const apiKey = created.items[0].json.api_key as string;
-		expect(apiKey).toMatch(/^temp:/);
-		const before = ledgerOf('transcribe_websocket').length;
+		expect(apiKey).toMatch(/^snx_temp_/);
+		const before = ledgerOf('real-time transcription').length;
 		const { items, error } = await transcribeNode(
 			{
 				realtimeKeySource: 'temporaryKey',
@@ -434,7 +435,7 @@ describe('Transcription → Transcribe in Real-Time mode', () => {
 		expect(error).toBeUndefined();
 		expect(items[0].json.text).toBe(SPEECH);
 		expect(JSON.stringify(items[0].json)).not.toContain(apiKey);
-		expect(ledgerOf('transcribe_websocket').slice(before)).toMatchObject([
+		expect(ledgerOf('real-time transcription').slice(before)).toMatchObject([
 			{ client_reference_id: 'end_user_9' },
 		]);
 	});

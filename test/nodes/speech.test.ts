@@ -45,7 +45,7 @@ describe('Speech → Synthesize (REST)', () => {
 			client_reference_id: 'shop-12',
 		});
 		expect(emulator.ledger()).toMatchObject([
-			{ request_scope: 'tts_rest', client_reference_id: 'shop-12' },
+			{ request_scope: 'api', model: 'tts-rt-v2', client_reference_id: 'shop-12' },
 		]);
 	});
 
@@ -86,7 +86,7 @@ describe('Speech → Synthesize (REST)', () => {
 				.map((entry) => entry.client_reference_id)
 				.sort(),
 		).toEqual(['a', 'b', 'c']);
-		expect(emulator.ledger().every((entry) => entry.request_scope === 'tts_websocket')).toBe(true);
+		expect(emulator.ledger().every((entry) => entry.model.startsWith('tts-'))).toBe(true);
 	});
 
 	it.each([
@@ -154,7 +154,7 @@ describe('Temporary Key → Create', () => {
 			rest_url: `${emulator.urls.ttsRest}/tts`,
 			websocket_url: emulator.urls.ttsWebSocket,
 		});
-		expect(String(key.api_key)).toMatch(/^temp:/);
+		expect(String(key.api_key)).toMatch(/^snx_temp_/);
 		expect(JSON.stringify(execution)).not.toContain(emulator.apiKey);
 		const speech = await fetch(`${emulator.urls.ttsRest}/tts`, {
 			method: 'POST',

@@ -197,7 +197,7 @@ describe('Soniox Trigger: filters and outputs', () => {
 				endTime: Date.now() - 2000,
 				clientReferenceId: 'acme-2',
 				model: 'stt-rt-v5',
-				requestScope: 'transcribe_websocket',
+				kind: 'transcribe_websocket',
 			},
 			{ endTime: Date.now() - 1000, clientReferenceId: null, model: 'stt-async-v5' },
 		]);
@@ -221,14 +221,14 @@ describe('Soniox Trigger: filters and outputs', () => {
 		expect((await model.poll()).items.map((item) => item.json.model)).toEqual(['stt-rt-v5']);
 	});
 
-	it('filters by request scope, and refuses a scope that does not exist', async () => {
+	it('filters by the kind derived from the model, and refuses a kind that does not exist', async () => {
 		const realtime = trigger({
 			options: { backfillHours: 1 },
-			filters: { requestScopes: ['transcribe_websocket'] },
+			filters: { requestKinds: ['real_time_transcription'] },
 		});
 		const typo = trigger({
 			options: { backfillHours: 1 },
-			filters: { requestScopes: '={{ "transcribe_realtime" }}' },
+			filters: { requestKinds: '={{ "transcribe_realtime" }}' },
 		});
 		insertMix();
 		expect((await realtime.poll()).items.map((item) => item.json.client_reference_id)).toEqual([
@@ -237,7 +237,7 @@ describe('Soniox Trigger: filters and outputs', () => {
 		const { items, error } = await typo.poll();
 		expect(items).toEqual([]);
 		expect(error?.message).toBe(
-			'Filters: Request Scopes may hold only transcribe_async, transcribe_websocket, tts_rest, tts_websocket, not "transcribe_realtime"',
+			'Filters: Request Kinds (Derived From the Model) may hold only async_transcription, real_time_transcription, speech_synthesis, other, not "transcribe_realtime"',
 		);
 	});
 

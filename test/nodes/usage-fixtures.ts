@@ -7,7 +7,7 @@ import type { UsageLogEntry } from '../../nodes/Soniox/v1/helpers/usageLogEntry'
 export function usageEntry(overrides: Partial<UsageLogEntry> = {}): UsageLogEntry {
 	return {
 		uuid: 'u',
-		request_scope: 'transcribe_async',
+		request_scope: 'api',
 		client_reference_id: 'customer_1',
 		model: 'stt-async-v4',
 		start_time: '2026-11-24T09:00:00Z',

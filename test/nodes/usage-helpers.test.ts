@@ -130,7 +130,9 @@ describe('usage filters', () => {
 	it('matches models, scopes and a minimum cost (inclusive, exact)', () => {
 		expect(matchesUsageFilter(entry(), { models: ['stt-rt-v4', 'stt-async-v4'] })).toBe(true);
 		expect(matchesUsageFilter(entry(), { models: ['stt-rt-v4'] })).toBe(false);
-		expect(matchesUsageFilter(entry(), { requestScopes: ['tts_rest'] })).toBe(false);
+		expect(matchesUsageFilter(entry(), { requestScopes: ['playground'] })).toBe(false);
+		expect(matchesUsageFilter(entry(), { requestKinds: ['speech_synthesis'] })).toBe(false);
+		expect(matchesUsageFilter(entry(), { requestKinds: ['async_transcription'] })).toBe(true);
 		expect(matchesUsageFilter(entry(), { minCostUsd: '0.006333' })).toBe(true);
 		expect(matchesUsageFilter(entry(), { minCostUsd: '0.0063330001' })).toBe(false);
 	});

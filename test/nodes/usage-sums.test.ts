@@ -23,9 +23,9 @@ const reference = (values: Array<string | number>): Decimal =>
 	values.reduce<Decimal>((sum, value) => addDecimal(sum, value), ZERO);
 
 function sumOf(values: Array<string | number | null | undefined>, scale = 10): Decimal {
-	const sums = new DecimalSums([scale]);
-	for (const value of values) sums.add(0, value);
-	return sums.total(0);
+	const sums = new DecimalSums({ value: scale });
+	for (const value of values) sums.add('value', value);
+	return sums.total('value');
 }
 
 /** A small deterministic PRNG (mulberry32). */
@@ -79,11 +79,14 @@ describe('exact running sums', () => {
 	});
 
 	it('sums whole counts past 2^53, as Numbers or as text', () => {
-		const sums = new DecimalSums([0]);
-		for (let i = 0; i < 3; i++) sums.addUnits(0, 2 ** 52 - 1);
-		sums.addUnits(0, 2 ** 60);
-		sums.add(0, '12');
-		expect(sums.total(0)).toEqual({ units: 3n * (2n ** 52n - 1n) + 2n ** 60n + 12n, scale: 0 });
+		const sums = new DecimalSums({ tokens: 0 });
+		for (let i = 0; i < 3; i++) sums.addUnits('tokens', 2 ** 52 - 1);
+		sums.addUnits('tokens', 2 ** 60);
+		sums.add('tokens', '12');
+		expect(sums.total('tokens')).toEqual({
+			units: 3n * (2n ** 52n - 1n) + 2n ** 60n + 12n,
+			scale: 0,
+		});
 	});
 
 	it('agrees with BigInt arithmetic on 20,000 random amounts of every form', () => {

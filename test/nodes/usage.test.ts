@@ -181,11 +181,16 @@ describe('Usage → Get Logs', () => {
 			const now = Date.now();
 			const rows: Array<Omit<UsageInsert, 'endTime'>> = [
 				{ clientReferenceId: 'acme/1', model: 'stt-async-v5', inputAudioDurationMs: 60_000 },
-				{ clientReferenceId: 'acme/2', model: 'stt-rt-v5', requestScope: 'transcribe_websocket' },
+				{ clientReferenceId: 'acme/2', model: 'stt-rt-v5', kind: 'transcribe_websocket' },
 				{ clientReferenceId: 'acme', model: 'stt-async-v5', inputAudioDurationMs: 600_000 },
-				{ clientReferenceId: 'globex', model: 'tts-rt-v2', requestScope: 'tts_rest' },
+				{ clientReferenceId: 'globex', model: 'tts-rt-v2', kind: 'tts_rest' },
 				{ clientReferenceId: null, model: 'stt-async-v5', inputAudioDurationMs: 5_000 },
-				{ clientReferenceId: '', model: 'tts-rt-v2', requestScope: 'tts_websocket' },
+				{
+					clientReferenceId: '',
+					model: 'tts-rt-v2',
+					kind: 'tts_websocket',
+					requestScope: 'playground',
+				},
 			];
 			entries = insert(
 				rows.map((row, index) => ({ ...row, endTime: now - HOUR + index * MINUTE })),
@@ -229,11 +234,32 @@ describe('Usage → Get Logs', () => {
 			expect(await filtered({ clientReferenceIdMatch: 'none' })).toEqual(['', '']);
 		});
 
-		it('keeps models and request scopes', async () => {
+		it('keeps models, request scopes and the kinds derived from the model', async () => {
 			expect(await filtered({ models: 'stt-rt-v5, tts-rt-v2' })).toEqual(['acme/2', 'globex', '']);
-			expect(await filtered({ requestScopes: ['tts_rest', 'transcribe_websocket'] })).toEqual([
-				'acme/2',
-				'globex',
+			expect(await filtered({ requestScopes: ['playground'] })).toEqual(['']);
+			expect(await filtered({ requestScopes: ['api'] })).toHaveLength(5);
+			expect(await filtered({ requestKinds: ['speech_synthesis'] })).toEqual(['globex', '']);
+			expect(await filtered({ requestKinds: ['real_time_transcription'] })).toEqual(['acme/2']);
+			expect(await filtered({ requestKinds: ['async_transcription'] })).toEqual([
+				'acme/1',
+				'acme',
+				'',
+			]);
+		});
+
+		it('groups entries of all four kinds by the kind derived from the model', async () => {
+			const { items, error } = await usage({
+				operation: 'aggregate',
+				timeRange: 'last24Hours',
+				groupBy: ['request_kind'],
+				sortBy: 'groupAsc',
+			});
+			expect(error).toBeUndefined();
+			const rows = items.map(({ json }) => [json.request_kind, json.request_count]);
+			expect(rows.sort()).toEqual([
+				['async_transcription', 3],
+				['real_time_transcription', 1],
+				['speech_synthesis', 2],
 			]);
 		});
 
@@ -405,8 +431,8 @@ describe('Usage → Get Summary', () => {
 		insert([
 			{ endTime: dayMs(3) + 10 * HOUR, model: 'stt-async-v5', clientReferenceId: 'a' },
 			{ endTime: dayMs(3) + 11 * HOUR, model: 'stt-async-v5', clientReferenceId: 'b' },
-			{ endTime: dayMs(3) + 12 * HOUR, model: 'stt-rt-v5', requestScope: 'transcribe_websocket' },
-			{ endTime: dayMs(1) + 9 * HOUR, model: 'stt-rt-v5', requestScope: 'transcribe_websocket' },
+			{ endTime: dayMs(3) + 12 * HOUR, model: 'stt-rt-v5', kind: 'transcribe_websocket' },
+			{ endTime: dayMs(1) + 9 * HOUR, model: 'stt-rt-v5', kind: 'transcribe_websocket' },
 			{ endTime: dayMs(0) + 1, model: 'stt-async-v5' }, // today: outside the window
 		]);
 		window = {

@@ -149,9 +149,9 @@ export function formatDecimal(
 
 /** The exact sum of decimal strings, formatted with 10 decimals unless told otherwise. */
 export function sumDecimals(values: Array<string | number>, options: FormatOptions = {}): string {
-	const sum = new DecimalSums([SONIOX_COST_DECIMALS]);
-	for (const value of values) sum.add(0, value);
-	return formatDecimal(sum.total(0), options);
+	const sum = new DecimalSums({ amount: SONIOX_COST_DECIMALS });
+	for (const value of values) sum.add('amount', value);
+	return formatDecimal(sum.total('amount'), options);
 }
 
 /**
@@ -247,20 +247,27 @@ function fixedPointUnits(text: string, scale: number): number {
  * BigInt before it could lose a digit; anything else (more decimals, exponents, huge values)
  * is added exactly on the side.
  */
-export class DecimalSums {
-	private readonly units: number[];
-	private readonly carried: bigint[];
+export class DecimalSums<Field extends string> {
+	private readonly slot = {} as Record<Field, number>;
+	private readonly scales: number[] = [];
+	private readonly units: number[] = [];
+	private readonly carried: bigint[] = [];
 	private rest?: Decimal[];
 
-	/** One sum per scale: 10 for Soniox costs, 0 for whole counts. */
-	constructor(private readonly scales: readonly number[]) {
-		this.units = scales.map(() => 0);
-		this.carried = scales.map(() => 0n);
+	/** One sum per field, with its scale: 10 for Soniox costs, 0 for whole counts. */
+	constructor(scales: Readonly<Record<Field, number>>) {
+		for (const [field, scale] of Object.entries(scales) as Array<[Field, number]>) {
+			this.slot[field] = this.scales.length;
+			this.scales.push(scale);
+			this.units.push(0);
+			this.carried.push(0n);
+		}
 	}
 
-	/** Adds a decimal to sum `index`; null and undefined count as zero. */
-	add(index: number, value: string | number | Decimal | null | undefined): void {
+	/** Adds a decimal to the sum of `field`; null and undefined count as zero. */
+	add(field: Field, value: string | number | Decimal | null | undefined): void {
 		if (value === null || value === undefined) return;
+		const index = this.slot[field];
 		const scale = this.scales[index];
 		let units = Number.NaN;
 		if (typeof value === 'string' && scale === SONIOX_COST_DECIMALS) units = sonioxCostUnits(value);
@@ -268,15 +275,25 @@ export class DecimalSums {
 			units = fixedPointUnits(String(value), scale);
 		}
 		if (!Number.isNaN(units)) {
-			this.addUnits(index, units);
+			this.addAt(index, units);
 		} else {
 			this.rest ??= this.scales.map(() => ZERO);
 			this.rest[index] = addDecimal(this.rest[index], value);
 		}
 	}
 
-	/** Adds a whole number of 10^-scale units to sum `index`. */
-	addUnits(index: number, units: number): void {
+	/** Adds a whole number of 10^-scale units to the sum of `field`. */
+	addUnits(field: Field, units: number): void {
+		this.addAt(this.slot[field], units);
+	}
+
+	total(field: Field): Decimal {
+		const index = this.slot[field];
+		const units = this.carried[index] + BigInt(this.units[index]);
+		return addDecimal({ units, scale: this.scales[index] }, this.rest?.[index] ?? ZERO);
+	}
+
+	private addAt(index: number, units: number): void {
 		if (units > -EXACT_LIMIT && units < EXACT_LIMIT) {
 			const sum = this.units[index] + units;
 			if (sum > -EXACT_LIMIT && sum < EXACT_LIMIT) {
@@ -288,10 +305,5 @@ export class DecimalSums {
 		} else {
 			this.carried[index] += BigInt(units);
 		}
-	}
-
-	total(index: number): Decimal {
-		const units = this.carried[index] + BigInt(this.units[index]);
-		return addDecimal({ units, scale: this.scales[index] }, this.rest?.[index] ?? ZERO);
 	}
 }

@@ -14,13 +14,15 @@ import {
 	clientReferenceIdOf,
 	endTimeOf,
 	MalformedUsageEntryError,
+	requestKindOf,
 	USAGE_COST_FIELDS,
 	USAGE_COUNT_FIELDS,
 	uuidOf,
 	type UsageLogEntry,
 } from './usageLogEntry';
 
-export type UsageGroupKey = 'client_reference_id' | 'model' | 'request_scope' | 'day';
+export type UsageGroupKey =
+	'client_reference_id' | 'model' | 'request_kind' | 'request_scope' | 'day';
 
 /**
  * The group of entries sent without a client reference ID shows this as its ID, and carries
@@ -39,6 +41,8 @@ export interface UsageGroupRow extends IDataObject {
 	client_reference_id?: string;
 	model?: string;
 	request_scope?: string;
+	/** Derived from the model: see requestKindOf. */
+	request_kind?: string;
 	/** UTC day of the requests' end time, YYYY-MM-DD. */
 	day?: string;
 	/** Only on the group of requests sent without a client reference ID. */
@@ -67,8 +71,7 @@ export interface UsageGroupRow extends IDataObject {
 interface GroupTotals {
 	keys: Partial<Record<UsageGroupKey, string>>;
 	requestCount: number;
-	/** In SUMMED_FIELDS order. */
-	sums: DecimalSums;
+	sums: DecimalSums<SummedField>;
 	first?: string;
 	last?: string;
 	/** first and last are UTC times of one length, so they compare as text. */
@@ -77,11 +80,11 @@ interface GroupTotals {
 	untagged?: boolean;
 }
 
-const SUMMED_FIELDS = [...USAGE_COST_FIELDS, ...USAGE_COUNT_FIELDS];
-type SummedField = (typeof SUMMED_FIELDS)[number];
-const SCALES = SUMMED_FIELDS.map((_, index) =>
-	index < USAGE_COST_FIELDS.length ? SONIOX_COST_DECIMALS : 0,
-);
+type SummedField = (typeof USAGE_COST_FIELDS)[number] | (typeof USAGE_COUNT_FIELDS)[number];
+const SCALES = Object.fromEntries([
+	...USAGE_COST_FIELDS.map((field) => [field, SONIOX_COST_DECIMALS]),
+	...USAGE_COUNT_FIELDS.map((field) => [field, 0]),
+]) as Record<SummedField, number>;
 
 /** "2026-11-24T09:03:10Z" or with a fraction: UTC, and ordered like the time it stands for. */
 const UTC_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
@@ -95,6 +98,7 @@ export function utcDayOf(timestamp: string): string {
 function groupValue(entry: UsageLogEntry, key: UsageGroupKey): string {
 	if (key === 'client_reference_id') return clientReferenceIdOf(entry) || NO_CLIENT_REFERENCE_ID;
 	if (key === 'day') return utcDayOf(entry.end_time);
+	if (key === 'request_kind') return requestKindOf(entry);
 	return String(entry[key] ?? '');
 }
 
@@ -112,13 +116,13 @@ function emptyTotals(keys: GroupTotals['keys']): GroupTotals {
 }
 
 /** Token and millisecond counts are whole numbers (null counts as 0); anything else throws. */
-function addCount(sums: DecimalSums, index: number, value: unknown) {
-	if (typeof value === 'number' && Number.isSafeInteger(value)) return sums.addUnits(index, value);
+function addCount(sums: DecimalSums<SummedField>, field: SummedField, value: unknown) {
+	if (typeof value === 'number' && Number.isSafeInteger(value)) return sums.addUnits(field, value);
 	if (value === null || value === undefined) return;
 	const count =
 		typeof value === 'string' && /^-?\d{1,15}$/.test(value.trim()) ? Number(value) : NaN;
 	if (!Number.isSafeInteger(count)) throw new Error('not a count');
-	sums.addUnits(index, count);
+	sums.addUnits(field, count);
 }
 
 /** The first field of `entry` that cannot be summed, as an error naming the entry. */
@@ -180,22 +184,22 @@ export class UsageAggregator {
 	private addFields(entry: UsageLogEntry): void {
 		const group = this.groupOf(entry);
 		group.requestCount += 1;
-		// Field by field in SUMMED_FIELDS order: named reads are much faster than a loop over
-		// names, and this runs for every entry of a month.
+		// Field by field: named reads of the entry are much faster than a loop over names, and
+		// this runs for every entry of a month.
 		const sums = group.sums;
-		sums.add(0, entry.cost_usd);
-		sums.add(1, entry.input_cost_usd);
-		sums.add(2, entry.output_cost_usd);
-		sums.add(3, entry.input_text_cost_usd);
-		sums.add(4, entry.input_audio_cost_usd);
-		sums.add(5, entry.output_text_cost_usd);
-		sums.add(6, entry.output_audio_cost_usd);
-		addCount(sums, 7, entry.input_text_tokens);
-		addCount(sums, 8, entry.input_audio_tokens);
-		addCount(sums, 9, entry.input_audio_duration_ms);
-		addCount(sums, 10, entry.output_text_tokens);
-		addCount(sums, 11, entry.output_audio_tokens);
-		addCount(sums, 12, entry.output_audio_duration_ms);
+		sums.add('cost_usd', entry.cost_usd);
+		sums.add('input_cost_usd', entry.input_cost_usd);
+		sums.add('output_cost_usd', entry.output_cost_usd);
+		sums.add('input_text_cost_usd', entry.input_text_cost_usd);
+		sums.add('input_audio_cost_usd', entry.input_audio_cost_usd);
+		sums.add('output_text_cost_usd', entry.output_text_cost_usd);
+		sums.add('output_audio_cost_usd', entry.output_audio_cost_usd);
+		addCount(sums, 'input_text_tokens', entry.input_text_tokens);
+		addCount(sums, 'input_audio_tokens', entry.input_audio_tokens);
+		addCount(sums, 'input_audio_duration_ms', entry.input_audio_duration_ms);
+		addCount(sums, 'output_text_tokens', entry.output_text_tokens);
+		addCount(sums, 'output_audio_tokens', entry.output_audio_tokens);
+		addCount(sums, 'output_audio_duration_ms', entry.output_audio_duration_ms);
 		extendSpan(group, entry.end_time);
 	}
 
@@ -228,7 +232,7 @@ export class UsageAggregator {
 }
 
 function toRow(group: GroupTotals): UsageGroupRow {
-	const total = (field: SummedField) => group.sums.total(SUMMED_FIELDS.indexOf(field));
+	const total = (field: SummedField) => group.sums.total(field);
 	const cost = (field: SummedField) => formatDecimal(total(field));
 	const count = (field: SummedField) => Number(total(field).units);
 	const minutes = (field: SummedField) =>

@@ -24,6 +24,25 @@ export interface UsageLogEntry extends IDataObject {
 	output_audio_cost_usd: string;
 }
 
+/**
+ * What an entry was for, derived from its model: Soniox's own request_scope says only where the
+ * request came from (api or playground). Async and real-time transcription models are named
+ * stt-async-… and stt-rt-…; speech synthesis is a tts-… model, or any entry with output audio.
+ * Speech over REST and over the WebSocket log alike, so they are one kind.
+ */
+export type RequestKind =
+	'async_transcription' | 'real_time_transcription' | 'speech_synthesis' | 'other';
+
+export function requestKindOf(entry: Pick<UsageLogEntry, 'model' | 'output_audio_duration_ms'>) {
+	const model = typeof entry.model === 'string' ? entry.model : '';
+	if (model.startsWith('tts-') || Number(entry.output_audio_duration_ms) > 0) {
+		return 'speech_synthesis';
+	}
+	if (model.startsWith('stt-async')) return 'async_transcription';
+	if (model.startsWith('stt-rt')) return 'real_time_transcription';
+	return 'other';
+}
+
 /** The cost fields of an entry, each a decimal string in USD. */
 export const USAGE_COST_FIELDS = [
 	'cost_usd',

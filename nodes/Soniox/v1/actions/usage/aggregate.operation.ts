@@ -35,7 +35,8 @@ const GROUP_BY_OPTIONS = [
 	{ name: 'Client Reference ID', value: 'client_reference_id' },
 	{ name: 'Day (UTC)', value: 'day' },
 	{ name: 'Model', value: 'model' },
-	{ name: 'Request Scope', value: 'request_scope' },
+	{ name: 'Request Kind (Derived From the Model)', value: 'request_kind' },
+	{ name: 'Request Scope (API or Playground)', value: 'request_scope' },
 ] as const satisfies ReadonlyArray<{ name: string; value: UsageGroupKey }>;
 
 const SORT_OPTIONS = [

@@ -14,7 +14,9 @@ import {
 import {
 	clientReferenceIdOf,
 	MalformedUsageEntryError,
+	requestKindOf,
 	uuidOf,
+	type RequestKind,
 	type UsageLogEntry,
 } from '../../helpers/usageLogEntry';
 
@@ -39,13 +41,19 @@ const CLIENT_REFERENCE_ID_MATCH_OPTIONS = [
 /** A minimum cost is an amount in USD, as exact as Soniox's costs (10 decimals). */
 const MIN_COST_RULE = { min: 0, max: 1_000_000_000, maxDecimals: 10 };
 
-/** The request scopes of usage-log entries, one per billed API. */
+/** Soniox's request_scope of an entry: where the request came from. */
 const REQUEST_SCOPE_OPTIONS = [
-	{ name: 'Async Transcription', value: 'transcribe_async' },
-	{ name: 'Real-Time Transcription', value: 'transcribe_websocket' },
-	{ name: 'Text-to-Speech (REST)', value: 'tts_rest' },
-	{ name: 'Text-to-Speech (WebSocket)', value: 'tts_websocket' },
+	{ name: 'API', value: 'api', description: 'Requests made with an API key' },
+	{ name: 'Playground', value: 'playground', description: 'Requests made in the Soniox Console' },
 ] as const;
+
+/** What a request was for, derived from its model (Soniox logs no such field). */
+export const REQUEST_KIND_OPTIONS = [
+	{ name: 'Async Transcription', value: 'async_transcription' },
+	{ name: 'Real-Time Transcription', value: 'real_time_transcription' },
+	{ name: 'Speech Synthesis (REST or WebSocket)', value: 'speech_synthesis' },
+	{ name: 'Other', value: 'other' },
+] as const satisfies ReadonlyArray<{ name: string; value: RequestKind }>;
 
 export type ClientReferenceIdMatch = 'any' | 'exact' | 'prefix' | 'none';
 
@@ -56,6 +64,8 @@ export interface UsageFilter {
 	models?: string[];
 	/** Keep entries of these request scopes only. Empty or absent: every scope. */
 	requestScopes?: string[];
+	/** Keep entries of these derived kinds only. Empty or absent: every kind. */
+	requestKinds?: RequestKind[];
 	/** Keep entries whose cost_usd is at least this decimal amount. */
 	minCostUsd?: string;
 }
@@ -68,6 +78,9 @@ export function matchesUsageFilter(entry: UsageLogEntry, filter: UsageFilter): b
 	if (idFilter?.mode === 'none' && id !== '') return false;
 	if (filter.models?.length && !filter.models.includes(entry.model)) return false;
 	if (filter.requestScopes?.length && !filter.requestScopes.includes(entry.request_scope)) {
+		return false;
+	}
+	if (filter.requestKinds?.length && !filter.requestKinds.includes(requestKindOf(entry))) {
 		return false;
 	}
 	if (filter.minCostUsd !== undefined) {
@@ -90,6 +103,7 @@ export function isEmptyUsageFilter(filter: UsageFilter): boolean {
 		(filter.clientReferenceId === undefined || filter.clientReferenceId.mode === 'any') &&
 		!filter.models?.length &&
 		!filter.requestScopes?.length &&
+		!filter.requestKinds?.length &&
 		filter.minCostUsd === undefined
 	);
 }
@@ -139,11 +153,21 @@ export function usageFiltersCollection(): INodeProperties {
 				description: 'Keep only entries of these models. Separate several model IDs with commas.',
 			},
 			{
+				displayName: 'Request Kinds (Derived From the Model)',
+				name: 'requestKinds',
+				type: 'multiOptions',
+				default: [],
+				description:
+					"Keep only entries of these kinds. Soniox logs no kind: it is derived from each entry's model (stt-async-…, stt-rt-…, tts-…).",
+				options: [...REQUEST_KIND_OPTIONS],
+			},
+			{
 				displayName: 'Request Scopes',
 				name: 'requestScopes',
 				type: 'multiOptions',
 				default: [],
-				description: 'Keep only entries of requests served by these APIs',
+				description:
+					"Keep only entries of these request scopes (Soniox's request_scope: API or the Console's playground)",
 				options: [...REQUEST_SCOPE_OPTIONS],
 			},
 		],
@@ -212,6 +236,14 @@ export function readUsageFilter(
 		optionValues(REQUEST_SCOPE_OPTIONS),
 	);
 	if (scopes.length > 0) filter.requestScopes = scopes;
+	const kinds = checkChoices(
+		context,
+		itemIndex,
+		'Filters: Request Kinds (Derived From the Model)',
+		raw.requestKinds,
+		optionValues(REQUEST_KIND_OPTIONS),
+	);
+	if (kinds.length > 0) filter.requestKinds = kinds;
 
 	if (raw.minCostUsd !== undefined && raw.minCostUsd !== '' && raw.minCostUsd !== null) {
 		const minCost = checkAmount(

@@ -51,7 +51,7 @@ export function isTimeout(value: unknown): value is typeof TIMED_OUT {
 /**
  * One WebSocket connection to Soniox on the runtime's own WebSocket (Node.js 22+, no
  * dependency). The key travels as the `soniox-api-key` sub-protocol; keys that are not
- * valid protocol tokens (older `temp:` keys) must go in the first message instead, which
+ * valid protocol tokens (a key with ":" or "/", say) go in the first message instead, which
  * `keyInMessage` tells the caller.
  */
 export class SonioxSocket {
