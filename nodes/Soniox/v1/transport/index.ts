@@ -1,4 +1,3 @@
-import { sleep } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -9,11 +8,18 @@ import type {
 } from 'n8n-workflow';
 
 import { resolveEndpoints, type SonioxEndpoints } from './endpoints';
-import { networkErrorCode, sonioxApiError, sonioxNetworkError } from './errors';
+import {
+	networkErrorCode,
+	sonioxApiError,
+	sonioxCancelledError,
+	sonioxNetworkError,
+	sonioxRedirectError,
+} from './errors';
 import {
 	DEFAULT_RETRY_POLICY,
 	isRetriable,
 	parseRetryAfter,
+	pause,
 	retryDelayMs,
 	type RetryPolicy,
 } from './retry';
@@ -38,10 +44,7 @@ export interface SonioxRequest {
 	/** For long requests (uploads, synthesis): wait at least this long, whatever the credential says. */
 	minTimeoutMs?: number;
 	retryPolicy?: RetryPolicy;
-	/**
-	 * For large streamed bodies: no redirects. Following them makes the HTTP client keep a
-	 * copy of the whole body in memory to replay it, which defeats streaming.
-	 */
+	/** @deprecated No request follows a redirect any more; kept so that callers still compile. */
 	noRedirects?: boolean;
 }
 
@@ -59,16 +62,23 @@ function describe(request: SonioxRequest) {
 	return `calling ${request.method} ${request.path}`;
 }
 
-/** A JSON endpoint that answered 2xx with something that is not JSON (a cut or garbled body). */
+/**
+ * A JSON endpoint that answered 2xx with something other than a JSON object: a cut or garbled
+ * body, or JSON such as null, a number or a list where every Soniox answer is an object.
+ */
 function isGarbled(request: SonioxRequest, response: SonioxResponse<unknown>) {
 	if (request.encoding || response.statusCode === 204) return false;
-	return typeof response.body === 'string' && response.body.trim() !== '';
+	const { body } = response;
+	if (body === undefined || body === '') return false;
+	return body === null || typeof body !== 'object' || Array.isArray(body);
 }
 
 /**
  * The one way this package calls Soniox over HTTP: authenticates through n8n's credential
  * helper, retries what is safe to retry (honouring Retry-After), and turns every failure into
- * an error that names the cause and never carries the API key.
+ * an error that names the cause and never carries the API key. Never follows a redirect
+ * (Soniox does not redirect, and n8n would resend the API key to wherever one points), bounds
+ * each attempt as a whole by its timeout, and ends as soon as the execution is stopped.
  */
 export async function sonioxApiResponse<T = IDataObject>(
 	this: SonioxContext,
@@ -77,6 +87,9 @@ export async function sonioxApiResponse<T = IDataObject>(
 	const endpoints = await getEndpoints.call(this);
 	const policy = request.retryPolicy ?? DEFAULT_RETRY_POLICY;
 	const idempotent = request.idempotent ?? ['GET', 'DELETE', 'HEAD'].includes(request.method);
+	const cancel = executionCancelSignal(this);
+	const action = describe(request);
+	const timeoutMs = Math.max(request.minTimeoutMs ?? 0, endpoints.requestTimeoutMs);
 	const startedAt = Date.now();
 	const options: IHttpRequestOptions = {
 		method: request.method,
@@ -87,26 +100,28 @@ export async function sonioxApiResponse<T = IDataObject>(
 		headers: request.headers,
 		json: request.encoding === undefined,
 		encoding: request.encoding,
-		timeout: Math.max(request.minTimeoutMs ?? 0, endpoints.requestTimeoutMs),
+		timeout: timeoutMs,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		...(request.noRedirects ? { disableFollowRedirect: true } : {}),
+		disableFollowRedirect: true,
 	};
 
 	for (let attempt = 1; ; attempt++) {
-		let response: SonioxResponse<T> | undefined;
-		let networkCode: string | undefined;
-		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
-				...options,
-			})) as SonioxResponse<T>;
-		} catch (error) {
-			networkCode = networkErrorCode(error) ?? 'EUNKNOWN';
+		throwIfCancelled(this, cancel, action);
+		const { response, networkCode } = await sendOnce.call(this, options, {
+			timeoutMs,
+			cancel,
+			action,
+			mayHaveActed: !idempotent,
+		});
+		if (response && isRedirect(response.statusCode)) {
+			await drain(response);
+			throw sonioxRedirectError(this.getNode(), response.statusCode, action);
 		}
 
 		const garbled =
 			response !== undefined && response.statusCode < 300 && isGarbled(request, response);
-		if (response && response.statusCode < 300 && !garbled) return response;
+		if (response && response.statusCode < 300 && !garbled) return response as SonioxResponse<T>;
 
 		const failure = { statusCode: response?.statusCode, network: !response || garbled };
 		const retryAfterMs = parseRetryAfter(response?.headers?.['retry-after']);
@@ -114,24 +129,126 @@ export async function sonioxApiResponse<T = IDataObject>(
 		const withinBudget = Date.now() - startedAt + delayMs <= policy.maxTotalMs;
 		if (attempt < policy.maxAttempts && withinBudget && isRetriable(failure, idempotent)) {
 			await drain(response);
-			await sleep(delayMs);
+			await pause(delayMs, cancel);
 			continue;
 		}
 
 		if (!response) {
-			throw sonioxNetworkError(this.getNode(), networkCode, describe(request), {
-				timeoutMs: options.timeout,
+			throw sonioxNetworkError(this.getNode(), networkCode, action, {
+				timeoutMs,
 				mayHaveActed: !idempotent,
 			});
 		}
 		if (garbled) {
 			throw sonioxApiError(this.getNode(), 502, {
 				error_type: 'invalid_response',
-				message: `Soniox sent a response that is not valid JSON while ${describe(request)}.`,
+				message: `Soniox sent a response that is not a JSON object while ${action}.`,
 			});
 		}
 		throw sonioxApiError(this.getNode(), response.statusCode, await readErrorBody(response));
 	}
+}
+
+const isRedirect = (statusCode: number) => statusCode >= 300 && statusCode < 400;
+
+/** The execution's Stop signal: absent outside executions (polls, dropdowns) and in old n8n. */
+export function executionCancelSignal(context: SonioxContext): AbortSignal | undefined {
+	const execution = context as Partial<Pick<IExecuteFunctions, 'getExecutionCancelSignal'>>;
+	return typeof execution.getExecutionCancelSignal === 'function'
+		? execution.getExecutionCancelSignal()
+		: undefined;
+}
+
+/** Ends the node with a clear error once the execution has been stopped. */
+export function throwIfCancelled(
+	context: SonioxContext,
+	cancel: AbortSignal | undefined,
+	action: string,
+	mayHaveActed = false,
+) {
+	if (cancel?.aborted) throw sonioxCancelledError(context.getNode(), action, mayHaveActed);
+}
+
+interface Attempt {
+	response?: SonioxResponse<unknown>;
+	networkCode?: string;
+}
+
+/**
+ * One request, aborted when the execution is stopped or when `timeoutMs` has passed since it
+ * started. The client's own timeout only measures silence, so a server sending a byte now and
+ * then would otherwise hold the request forever. A streamed body stays under the same bound
+ * until it has been read.
+ */
+async function sendOnce(
+	this: SonioxContext,
+	options: IHttpRequestOptions,
+	bounds: { timeoutMs: number; cancel?: AbortSignal; action: string; mayHaveActed: boolean },
+): Promise<Attempt> {
+	const deadline = AbortSignal.timeout(bounds.timeoutMs);
+	const signal = bounds.cancel ? AbortSignal.any([bounds.cancel, deadline]) : deadline;
+	let response: SonioxResponse<unknown>;
+	try {
+		response = (await this.helpers.httpRequestWithAuthentication.call(
+			withCancelSignal(this, signal),
+			CREDENTIAL_TYPE,
+			{ ...options, abortSignal: signal },
+		)) as SonioxResponse<unknown>;
+	} catch (error) {
+		throwIfCancelled(this, bounds.cancel, bounds.action, bounds.mayHaveActed);
+		if (deadline.aborted) return { networkCode: 'ETIMEDOUT' };
+		return { networkCode: networkErrorCode(error) ?? 'EUNKNOWN' };
+	}
+	if (isStream(response.body)) {
+		failStreamOnAbort(response.body, deadline, () =>
+			sonioxNetworkError(this.getNode(), 'ETIMEDOUT', bounds.action, {
+				timeoutMs: bounds.timeoutMs,
+			}),
+		);
+		if (bounds.cancel) {
+			failStreamOnAbort(response.body, bounds.cancel, () =>
+				sonioxCancelledError(this.getNode(), bounds.action, bounds.mayHaveActed),
+			);
+		}
+	}
+	return { response };
+}
+
+/**
+ * n8n's request helper replaces a request's abortSignal with the execution's cancel signal
+ * whenever the calling context has one, which would drop the request's own deadline. The
+ * helper is therefore called on a view of the context whose cancel signal includes it.
+ */
+function withCancelSignal<C extends SonioxContext>(context: C, signal: AbortSignal): C {
+	return Object.create(context, {
+		getExecutionCancelSignal: { value: () => signal },
+	}) as C;
+}
+
+interface BodyStream {
+	destroy(error?: Error): void;
+	once(event: 'close', listener: () => void): void;
+	destroyed?: boolean;
+}
+
+function isStream(body: unknown): body is BodyStream {
+	return (
+		typeof (body as BodyStream | undefined)?.destroy === 'function' &&
+		typeof (body as BodyStream).once === 'function'
+	);
+}
+
+/**
+ * Ends a streamed body with a clear error when `signal` aborts before it has been read. A
+ * signal's own listeners run before those of signals derived from it, so this error reaches
+ * the reader before the HTTP client's generic "canceled".
+ */
+function failStreamOnAbort(body: BodyStream, signal: AbortSignal, error: () => Error) {
+	const onAbort = () => {
+		if (!body.destroyed) body.destroy(error());
+	};
+	signal.addEventListener('abort', onAbort, { once: true });
+	body.once('close', () => signal.removeEventListener('abort', onAbort));
 }
 
 /** A JSON request: the parsed body of a 2xx answer (an empty object for 204). */
@@ -140,7 +257,8 @@ export async function sonioxApiRequest(
 	request: SonioxRequest,
 ): Promise<IDataObject> {
 	const response = await sonioxApiResponse.call(this, request);
-	return (response.body as IDataObject | undefined) ?? {};
+	const body = response.body as IDataObject | '' | undefined;
+	return body || {};
 }
 
 /** Error bodies of streamed or binary requests arrive raw; parse them like JSON ones. */
