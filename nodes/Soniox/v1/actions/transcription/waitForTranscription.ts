@@ -1,7 +1,8 @@
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { sonioxApiRequest } from '../../transport';
+import { executionCancelSignal, sonioxApiRequest, throwIfCancelled } from '../../transport';
+import { pause } from '../../transport/retry';
 import { forecastProcessingMs, rememberProcessing } from '../../helpers/processingForecast';
 
 /**
@@ -72,6 +73,7 @@ class JobWatch {
 /**
  * Polls a transcription until it completes. Fails with the transcription's own error when it
  * ends in status "error", and with a clear timeout error (naming the ID) when it takes too long.
+ * Stopping the execution ends the wait at once; the job itself goes on at Soniox.
  */
 export async function waitForTranscription(
 	this: IExecuteFunctions,
@@ -81,13 +83,19 @@ export async function waitForTranscription(
 ): Promise<IDataObject> {
 	const deadline = Date.now() + timeoutMs;
 	const watch = new JobWatch(Date.now());
+	const cancel = executionCancelSignal(this);
+	const waiting = `waiting for transcription ${id} (it goes on at Soniox)`;
 	let delayMs = POLL_SCHEDULE.firstMs;
 	for (;;) {
-		await sleep(Math.min(delayMs, Math.max(0, deadline - Date.now())));
-		const transcription = await sonioxApiRequest.call(this, {
-			method: 'GET',
-			path: `/v1/transcriptions/${id}`,
-		});
+		await pause(Math.min(delayMs, Math.max(0, deadline - Date.now())), cancel);
+		throwIfCancelled(this, cancel, waiting);
+		const transcription = await sonioxApiRequest
+			.call(this, { method: 'GET', path: `/v1/transcriptions/${encodeURIComponent(id)}` })
+			.catch((error: unknown) => {
+				// Stopped during a check: the same error as when stopped between checks.
+				throwIfCancelled(this, cancel, waiting);
+				throw error;
+			});
 		if (transcription.status === 'completed') {
 			watch.learn(transcription, Date.now());
 			return transcription;
