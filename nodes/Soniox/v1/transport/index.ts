@@ -12,6 +12,7 @@ import {
 	networkErrorCode,
 	sonioxApiError,
 	sonioxCancelledError,
+	sonioxInvalidResponseError,
 	sonioxNetworkError,
 	sonioxRedirectError,
 } from './errors';
@@ -293,9 +294,45 @@ export interface ListPage<T> {
 	nextCursor: string | null;
 }
 
+/** Pages in a row that are empty yet point to another page, before the listing is given up. */
+export const MAX_EMPTY_PAGES_IN_ROW = 20;
+
+/** The list `key` of one page answered for `path`, or a clear error when it is not a list. */
+export function listField<T>(
+	context: SonioxContext,
+	page: IDataObject,
+	key: string,
+	path: string,
+): T[] {
+	const value = page[key];
+	if (Array.isArray(value)) return value as T[];
+	throw sonioxInvalidResponseError(
+		context.getNode(),
+		`Soniox's answer to GET ${path} has no "${key}" list (it is ${describeValue(value)})`,
+	);
+}
+
+function describeValue(value: unknown) {
+	if (value === undefined) return 'missing';
+	if (value === null) return 'null';
+	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** The next page's cursor, or undefined on the last page. */
+function nextCursorOf(context: SonioxContext, page: IDataObject, path: string) {
+	const cursor = page.next_page_cursor;
+	if (cursor === undefined || cursor === null || cursor === '') return undefined;
+	if (typeof cursor === 'string') return cursor;
+	throw sonioxInvalidResponseError(
+		context.getNode(),
+		`Soniox's answer to GET ${path} has a next_page_cursor that is ${describeValue(cursor)}, not a string`,
+	);
+}
+
 /**
  * Walks a cursor-paginated list (files, transcriptions, voices, usage logs) page by page.
- * Stops after `limit` items when given, or when Soniox returns a null cursor.
+ * Stops after `limit` items when given, or when Soniox returns a null cursor. A cursor seen
+ * before, or a long run of empty pages that keep pointing on, would never end: both fail.
  */
 export async function* paginate<T = IDataObject>(
 	this: SonioxContext,
@@ -304,6 +341,8 @@ export async function* paginate<T = IDataObject>(
 	qs: IDataObject = {},
 	limit?: number,
 ): AsyncGenerator<T[]> {
+	const seen = new Set<string>();
+	let emptyInRow = 0;
 	let cursor: string | undefined;
 	let remaining = limit ?? Infinity;
 	do {
@@ -313,10 +352,24 @@ export async function* paginate<T = IDataObject>(
 			path,
 			qs: { ...qs, limit: pageSize, ...(cursor ? { cursor } : {}) },
 		});
-		const items = ((page[listKey] as T[] | undefined) ?? []).slice(0, remaining);
+		const items = listField<T>(this, page, listKey, path).slice(0, remaining);
 		remaining -= items.length;
 		yield items;
-		cursor = (page.next_page_cursor as string | null | undefined) ?? undefined;
+		cursor = nextCursorOf(this, page, path);
+		emptyInRow = items.length === 0 ? emptyInRow + 1 : 0;
+		if (cursor && seen.has(cursor)) {
+			throw sonioxInvalidResponseError(
+				this.getNode(),
+				`Soniox returned a page cursor it had returned before while listing ${path}, so the list would never end`,
+			);
+		}
+		if (cursor && emptyInRow >= MAX_EMPTY_PAGES_IN_ROW) {
+			throw sonioxInvalidResponseError(
+				this.getNode(),
+				`Soniox returned ${emptyInRow} empty pages in a row, each pointing to another, while listing ${path}`,
+			);
+		}
+		if (cursor) seen.add(cursor);
 	} while (cursor && remaining > 0);
 }
 
