@@ -38,21 +38,31 @@ const HINTS: Record<string, string> = {
 	service_unavailable: 'Soniox is temporarily unavailable. Run again in a moment.',
 };
 
+const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+
 function describeValidation(body: SonioxErrorBody): string {
-	const problems = (body.validation_errors ?? []).map(
-		(problem) => `${problem.location ?? 'request'}: ${problem.message ?? problem.error_type ?? ''}`,
-	);
+	const list: unknown[] = Array.isArray(body.validation_errors) ? body.validation_errors : [];
+	const problems = list.map((entry) => {
+		const problem = (entry && typeof entry === 'object' ? entry : {}) as Record<string, unknown>;
+		return `${text(problem.location) ?? 'request'}: ${text(problem.message) ?? text(problem.error_type) ?? ''}`;
+	});
 	return problems.length > 0 ? `Problems: ${problems.join('; ')}. ` : '';
+}
+
+/** Whatever an error answer held (an object, text, null, a list), as Soniox's error fields. */
+function asErrorBody(body: unknown): SonioxErrorBody {
+	if (body && typeof body === 'object' && !Array.isArray(body)) return body as SonioxErrorBody;
+	return typeof body === 'string' && body.trim() !== '' ? { message: body.slice(0, 500) } : {};
 }
 
 /** Turns a Soniox error response into an n8n error that says what happened and what to do. */
 export function sonioxApiError(node: INode, statusCode: number, body: unknown): NodeApiError {
-	const error: SonioxErrorBody =
-		body && typeof body === 'object' ? (body as SonioxErrorBody) : { message: String(body ?? '') };
-	const errorType = error.error_type ?? (statusCode >= 500 ? 'internal_error' : 'http_error');
-	const message = error.message ?? error.error_message ?? `Soniox answered with HTTP ${statusCode}`;
-	const hint = HINTS[errorType] ?? '';
-	const requestId = error.request_id ? ` Request ID: ${error.request_id}.` : '';
+	const error = asErrorBody(body);
+	const errorType = text(error.error_type) ?? (statusCode >= 500 ? 'internal_error' : 'http_error');
+	const message =
+		text(error.message) ?? text(error.error_message) ?? `Soniox answered with HTTP ${statusCode}`;
+	const hint = Object.hasOwn(HINTS, errorType) ? HINTS[errorType] : '';
+	const requestId = text(error.request_id) ? ` Request ID: ${error.request_id}.` : '';
 	return new NodeApiError(node, { ...error, error_type: errorType } as JsonObject, {
 		httpCode: String(statusCode),
 		message: `Soniox ${errorType}: ${message}`,

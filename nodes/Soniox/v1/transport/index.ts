@@ -98,9 +98,11 @@ export async function sonioxApiResponse<T = IDataObject>(
 		url: request.path,
 		qs: request.qs,
 		body: request.body,
-		headers: request.headers,
-		json: request.encoding === undefined,
-		encoding: request.encoding,
+		headers: request.encoding
+			? request.headers
+			: { Accept: 'application/json', ...request.headers },
+		// JSON arrives as a stream too, and is read here, so that its size can be bounded.
+		encoding: request.encoding ?? 'stream',
 		timeout: timeoutMs,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
@@ -114,9 +116,10 @@ export async function sonioxApiResponse<T = IDataObject>(
 			cancel,
 			action,
 			mayHaveActed: !idempotent,
+			json: request.encoding === undefined,
 		});
 		if (response && isRedirect(response.statusCode)) {
-			await drain(response);
+			discard(response);
 			throw sonioxRedirectError(this.getNode(), response.statusCode, action);
 		}
 
@@ -129,7 +132,7 @@ export async function sonioxApiResponse<T = IDataObject>(
 		const delayMs = retryDelayMs(attempt, retryAfterMs, policy);
 		const withinBudget = Date.now() - startedAt + delayMs <= policy.maxTotalMs;
 		if (attempt < policy.maxAttempts && withinBudget && isRetriable(failure, idempotent)) {
-			await drain(response);
+			discard(response);
 			await pause(delayMs, cancel);
 			continue;
 		}
@@ -184,7 +187,14 @@ interface Attempt {
 async function sendOnce(
 	this: SonioxContext,
 	options: IHttpRequestOptions,
-	bounds: { timeoutMs: number; cancel?: AbortSignal; action: string; mayHaveActed: boolean },
+	bounds: {
+		timeoutMs: number;
+		cancel?: AbortSignal;
+		action: string;
+		mayHaveActed: boolean;
+		/** Read the body as JSON here, under the same bounds, rather than hand back the stream. */
+		json: boolean;
+	},
 ): Promise<Attempt> {
 	const deadline = AbortSignal.timeout(bounds.timeoutMs);
 	const signal = bounds.cancel ? AbortSignal.any([bounds.cancel, deadline]) : deadline;
@@ -195,8 +205,15 @@ async function sendOnce(
 			CREDENTIAL_TYPE,
 			{ ...options, abortSignal: signal },
 		)) as SonioxResponse<unknown>;
+		if (bounds.json) response = { ...response, body: await readJsonBody(response.body) };
 	} catch (error) {
 		throwIfCancelled(this, bounds.cancel, bounds.action, bounds.mayHaveActed);
+		if (error instanceof BodyTooLarge) {
+			throw sonioxInvalidResponseError(
+				this.getNode(),
+				`Soniox sent an answer larger than ${MAX_JSON_BYTES / 2 ** 20} MB while ${bounds.action}`,
+			);
+		}
 		if (deadline.aborted) return { networkCode: 'ETIMEDOUT' };
 		return { networkCode: networkErrorCode(error) ?? 'EUNKNOWN' };
 	}
@@ -262,9 +279,34 @@ export async function sonioxApiRequest(
 	return body || {};
 }
 
+/**
+ * The largest JSON answer read: far above any real one (a page of 1,000 usage entries, the
+ * transcript of hours of audio, are a few MB), low enough that a runaway body cannot fill
+ * n8n's memory.
+ */
+export const MAX_JSON_BYTES = 64 * 2 ** 20;
+/** Of an error body, only the start is read: enough for Soniox's message. */
+const MAX_ERROR_BODY_BYTES = 64 * 2 ** 10;
+
+class BodyTooLarge extends Error {}
+
+/** A JSON body: parsed, or the raw text when it is not JSON (isGarbled decides what that means). */
+async function readJsonBody(body: unknown): Promise<unknown> {
+	const { text, complete } = await readText(body, MAX_JSON_BYTES);
+	if (!complete) throw new BodyTooLarge();
+	if (typeof text !== 'string') return text;
+	const json = text.replace(/^\uFEFF/, '');
+	if (json.trim() === '') return '';
+	try {
+		return JSON.parse(json) as unknown;
+	} catch {
+		return json;
+	}
+}
+
 /** Error bodies of streamed or binary requests arrive raw; parse them like JSON ones. */
 async function readErrorBody(response: SonioxResponse<unknown>): Promise<unknown> {
-	const raw = await readRaw(response.body);
+	const { text: raw } = await readText(response.body, MAX_ERROR_BODY_BYTES);
 	if (typeof raw !== 'string') return raw;
 	try {
 		return JSON.parse(raw);
@@ -273,20 +315,44 @@ async function readErrorBody(response: SonioxResponse<unknown>): Promise<unknown
 	}
 }
 
-async function readRaw(body: unknown): Promise<unknown> {
-	if (Buffer.isBuffer(body)) return body.toString('utf8');
-	if (body instanceof ArrayBuffer) return Buffer.from(body).toString('utf8');
-	if (body && typeof (body as AsyncIterable<Buffer>)[Symbol.asyncIterator] === 'function') {
-		const chunks: Buffer[] = [];
-		for await (const chunk of body as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
-		return Buffer.concat(chunks).toString('utf8');
-	}
-	return body;
+interface Readable {
+	[Symbol.asyncIterator](): AsyncIterator<Buffer>;
+	destroy?(): void;
 }
 
-/** A streamed body that is not used must still be read, or its socket stays busy. */
-async function drain(response: SonioxResponse<unknown> | undefined) {
-	if (response) await readRaw(response.body);
+/**
+ * A body as text, read up to `maxBytes` (the rest is not read: the connection is closed).
+ * Anything that is not raw bytes (already parsed, or absent) is returned as it is.
+ */
+async function readText(
+	body: unknown,
+	maxBytes: number,
+): Promise<{ text: unknown; complete: boolean }> {
+	if (Buffer.isBuffer(body)) return { text: body.toString('utf8'), complete: true };
+	if (body instanceof ArrayBuffer)
+		return { text: Buffer.from(body).toString('utf8'), complete: true };
+	if (!body || typeof (body as Readable)[Symbol.asyncIterator] !== 'function') {
+		return { text: body, complete: true };
+	}
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of body as Readable) {
+		const bytes = Buffer.from(chunk);
+		if (size + bytes.length > maxBytes) {
+			chunks.push(bytes.subarray(0, maxBytes - size));
+			(body as Readable).destroy?.();
+			return { text: Buffer.concat(chunks).toString('utf8'), complete: false };
+		}
+		chunks.push(bytes);
+		size += bytes.length;
+	}
+	return { text: Buffer.concat(chunks).toString('utf8'), complete: true };
+}
+
+/** A streamed body that is not used is closed, or its socket stays busy. */
+function discard(response: SonioxResponse<unknown> | undefined) {
+	const body = response?.body as Readable | undefined;
+	if (body && typeof body.destroy === 'function') body.destroy();
 }
 
 export interface ListPage<T> {
