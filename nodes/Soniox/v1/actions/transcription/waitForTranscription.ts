@@ -19,6 +19,15 @@ export const POLL_SCHEDULE = {
 	overrun: 0.25,
 };
 
+/** Longer than any audio Soniox accepts: such a duration is garbage, not a sample to learn. */
+const MAX_PLAUSIBLE_AUDIO_MS = 7 * 24 * 3600_000;
+
+/** The job's audio duration, or 0 when unknown or implausible. */
+function audioDurationMs(transcription: IDataObject) {
+	const audioMs = Number(transcription.audio_duration_ms);
+	return audioMs > 0 && audioMs <= MAX_PLAUSIBLE_AUDIO_MS ? audioMs : 0;
+}
+
 /**
  * One wait's view of a job. Soniox reports audio_duration_ms once processing begins, so from
  * then on the job's end can be forecast; until then (or for a model not seen yet) it backs off.
@@ -42,7 +51,7 @@ class JobWatch {
 			this.processingSince = (this.lastQueuedAt + at) / 2;
 			this.startUncertainty = (at - this.lastQueuedAt) / 2;
 		}
-		const audioMs = Number(transcription.audio_duration_ms) || 0;
+		const audioMs = audioDurationMs(transcription);
 		if (this.forecastEnd === undefined && this.processingSince !== undefined && audioMs > 0) {
 			const forecast = forecastProcessingMs(String(transcription.model), audioMs);
 			if (forecast !== undefined) this.forecastEnd = this.processingSince + forecast;
@@ -54,12 +63,17 @@ class JobWatch {
 			return this.backoffMs;
 		}
 		const left = this.forecastEnd - at;
-		return Math.min(ceilingMs, Math.max(nearMs, left > 0 ? left * approach : -left * overrun));
+		const delayMs = Math.min(
+			ceilingMs,
+			Math.max(nearMs, left > 0 ? left * approach : -left * overrun),
+		);
+		// An absurd audio_duration_ms (1e308) makes the forecast NaN: never check without pause.
+		return Number.isFinite(delayMs) ? delayMs : ceilingMs;
 	}
 
 	/** Teaches the forecast how long this job took, once it has completed. */
 	learn(transcription: IDataObject, at: number) {
-		const audioMs = Number(transcription.audio_duration_ms) || 0;
+		const audioMs = audioDurationMs(transcription);
 		if (this.processingSince === undefined || audioMs <= 0) return;
 		const uncertainty = Math.max(1, this.startUncertainty + (at - this.lastCheckAt) / 2);
 		rememberProcessing(String(transcription.model), {
