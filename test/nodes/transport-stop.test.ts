@@ -1,10 +1,13 @@
 // Stop means stop: pressing Stop in the editor aborts n8n's execution cancel signal, and the
 // node must end at once, whether it is waiting for a job, backing off before a retry or
 // reading a streamed answer, and send nothing more to Soniox.
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import type { IRun } from 'n8n-workflow';
 
-import { startEmulator, type Emulator } from '../emulator';
-import { emulatorCredentials } from '../harness';
+import { makeWav, startEmulator, type Emulator } from '../emulator';
+import { emulatorCredentials, storeBinary } from '../harness';
 import { startLoopbackServer, type LoopbackServer } from '../harness/loopback';
 import { startNode } from '../harness/stoppable';
 
@@ -80,6 +83,55 @@ describe('Stop', () => {
 		expect(count('POST /v1/transcriptions')).toBe(1);
 		expect(nodeError(ended)?.message).toBe(
 			'The execution was stopped while calling POST /v1/transcriptions',
+		);
+	});
+
+	it('ends a long upload mid-body and hangs up', async () => {
+		// A server that reads an upload slowly: one chunk, then a pause, ... (a slow link).
+		let upload: IncomingMessage | undefined;
+		let uploadEnded: IRun | undefined;
+		let bytesRead = 0;
+		const hungUp = new Promise<void>((resolve) => {
+			const server = createServer((req) => {
+				upload = req;
+				req.on('data', (chunk: Buffer) => {
+					bytesRead += chunk.length;
+					// Once the node has ended, what the kernel still buffers is read at once.
+					if (uploadEnded) return;
+					req.pause();
+					setTimeout(() => req.resume(), 200);
+				});
+				req.on('close', () => {
+					server.close();
+					resolve();
+				});
+			});
+			server.listen(0, '127.0.0.1', () => {
+				const { port } = server.address() as AddressInfo;
+				const data = storeBinary(
+					makeWav({ text: 'a long upload', durationMs: 300_000 }),
+					'long.wav',
+					'audio/wav',
+				);
+				void data.then(async (binary) => {
+					const run = startNode({
+						parameters: { resource: 'file', operation: 'upload' },
+						credentials: { ...emulatorCredentials(emulator), restUrl: `http://127.0.0.1:${port}` },
+						items: [{ json: {}, binary: { data: binary } }],
+					});
+					await until(() => bytesRead > 0);
+					run.stop();
+					uploadEnded = await run.ended;
+				});
+			});
+		});
+		await hungUp;
+		await until(() => uploadEnded !== undefined);
+
+		expect(upload?.complete).toBe(false);
+		expect(bytesRead).toBeLessThan(Number(upload?.headers['content-length']));
+		expect(nodeError(uploadEnded as IRun)?.message).toBe(
+			'The execution was stopped while calling POST /v1/files',
 		);
 	});
 
