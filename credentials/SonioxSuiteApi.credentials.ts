@@ -130,6 +130,8 @@ export class SonioxSuiteApi implements ICredentialType {
 		request: {
 			baseURL: REST_BASE_URL_EXPRESSION,
 			url: '/v1/models',
+			// Soniox does not redirect: a redirect must never carry the key to another host.
+			disableFollowRedirect: true,
 		},
 		rules: [
 			{

@@ -6,7 +6,9 @@ import type { AddressInfo } from 'node:net';
 
 import { makeWav, startEmulator, type Emulator, type FaultSpec } from '../emulator';
 import { emulatorCredentials, runNode, storeBinary } from '../harness';
+import { startLoopbackServer, trickle, type LoopbackServer } from '../harness/loopback';
 import { TriggerHarness } from '../harness/poll';
+import { startNode } from '../harness/stoppable';
 
 let emulator: Emulator;
 let audioServer: Server;
@@ -14,7 +16,15 @@ let audioUrl: string;
 const SPEECH = 'Faults are part of every network.';
 const outcomes: Array<[operation: string, fault: string, outcome: string]> = [];
 
+/** Stands in for a misbehaving Custom URL: answers with whatever `misbehave` does. */
+let impostor: LoopbackServer;
+let misbehave: Parameters<typeof startLoopbackServer>[0] = (_req, res) => res.end();
+/** Another host (another origin) that a redirect may point to. */
+let otherHost: LoopbackServer;
+
 beforeAll(async () => {
+	impostor = await startLoopbackServer((req, res) => misbehave(req, res));
+	otherHost = await startLoopbackServer((_req, res) => res.end('{}'), '127.0.0.2');
 	emulator = await startEmulator({ transcription: { queuedMs: 10, processingBaseMs: 20 } });
 	const wav = makeWav({ text: SPEECH, durationMs: 2000 });
 	audioServer = createServer((_req, res) => res.end(wav));
@@ -23,15 +33,28 @@ beforeAll(async () => {
 });
 afterAll(async () => {
 	await emulator.close();
+	await impostor.close();
+	await otherHost.close();
 	audioServer.close();
 	const rows = outcomes.map(
 		([operation, fault, outcome]) => `| ${operation} | ${fault} | ${outcome} |`,
 	);
 	console.log(['| Operation | Fault | Outcome |', '|---|---|---|', ...rows].join('\n'));
 });
-beforeEach(() => emulator.reset());
+beforeEach(() => {
+	emulator.reset();
+	impostor.received.length = 0;
+	otherHost.received.length = 0;
+});
 
 const credentials = () => emulatorCredentials(emulator);
+/** Every REST and TTS URL pointing at the impostor. */
+const impostorCredentials = () => ({
+	...credentials(),
+	restUrl: impostor.url,
+	ttsRestUrl: impostor.url,
+	requestTimeoutSeconds: 1,
+});
 /** A one-second request timeout, so a "slow response past the timeout" takes seconds. */
 const impatient = () => ({ ...credentials(), requestTimeoutSeconds: 1 });
 const SLOW_MS = 2500;
@@ -61,10 +84,10 @@ async function uploadFile() {
 	});
 }
 
-async function synthesize() {
+async function synthesize(credentialData = credentials()) {
 	return await runNode({
 		parameters: { resource: 'speech', operation: 'synthesize', text: SPEECH, audioFormat: 'wav' },
-		credentials: credentials(),
+		credentials: credentialData,
 	});
 }
 
@@ -356,6 +379,73 @@ describe('fault matrix', () => {
 			return 'restarted on a new connection; billed once';
 		},
 	);
+	for (const status of [302, 307]) {
+		cell('Transcribe, Synthesize (REST)', `${status} to another host`, [], async () => {
+			misbehave = (req, res) => {
+				res.writeHead(status, { Location: `${otherHost.url}${req.url}` });
+				res.end();
+			};
+			for (const { error } of [
+				await transcribeUrl(impostorCredentials()),
+				await synthesize(impostorCredentials()),
+			]) {
+				expect(error?.message).toContain('Soniox does not redirect');
+			}
+			expect(otherHost.received).toEqual([]);
+			return 'clear error (check the credential URL); not followed, the key never leaves';
+		});
+	}
+	cell('Transcribe (wait)', 'answer trickled a byte at a time on create', [], async () => {
+		misbehave = (_req, res) => {
+			res.writeHead(200, { 'Content-Type': 'application/json' });
+			trickle(res, JSON.stringify({ id: 'slow', status: 'queued', padding: 'x'.repeat(40) }), 100);
+		};
+		const { error } = await transcribeUrl(impostorCredentials());
+		expect(error?.message).toContain('did not answer within 1 seconds');
+		expect(impostor.received).toHaveLength(1);
+		return 'clear timeout error after Request Timeout; not resent';
+	});
+	cell('Transcribe (wait)', '200 with JSON null on create', [], async () => {
+		misbehave = (_req, res) => res.end('null');
+		const { error } = await transcribeUrl(impostorCredentials());
+		expect(error?.message).toContain('invalid_response');
+		expect(impostor.received).toHaveLength(1);
+		return 'clear error (invalid_response); not resent';
+	});
+	cell('File → Get Many', 'a page cursor that repeats', [], async () => {
+		misbehave = (_req, res) => res.end(JSON.stringify({ files: [], next_page_cursor: 'again' }));
+		const { error } = await runNode({
+			parameters: { resource: 'file', operation: 'getMany', returnAll: true },
+			credentials: impostorCredentials(),
+		});
+		expect(error?.message).toContain('listing /v1/files, so the list would never end');
+		expect(impostor.received).toHaveLength(2);
+		return 'clear error naming the path; two requests';
+	});
+	cell('Transcribe (wait)', 'Stop pressed mid-wait', [], async () => {
+		emulator.config.transcription.queuedMs = 3_600_000;
+		const run = startNode({
+			parameters: {
+				resource: 'transcription',
+				operation: 'transcribe',
+				audioSource: 'url',
+				audioUrl,
+			},
+			credentials: credentials(),
+		});
+		while (count('GET /v1/transcriptions/:id') < 2) await pause(20);
+		const stoppedAt = Date.now();
+		run.stop();
+		const ended = await run.ended;
+		emulator.config.transcription.queuedMs = 10;
+		await pause(6000);
+		const after = emulator.requests().filter((request) => Date.parse(request.at) > stoppedAt);
+		expect(after).toEqual([]);
+		expect(ended.data.resultData.runData.Soniox?.[0]?.error?.message).toContain(
+			'The execution was stopped',
+		);
+		return 'ends at once with a clear error; no request after Stop';
+	});
 });
 
 function pause(ms: number) {

@@ -259,6 +259,36 @@ const cases: BadInput[] = [
 	},
 	{
 		operation: 'transcription.transcribe (async, binary)',
+		title: 'context text that is an object (it would be sent as "[object Object]")',
+		parameters: { options: { contextText: '={{ { agenda: "Q3" } }}' } },
+		field: 'options.contextText',
+		problem: /must be text, not an object/,
+	},
+	{
+		operation: 'transcription.transcribe (async, binary)',
+		title: 'a context topic whose value is an object',
+		parameters: {
+			options: { contextGeneral: { entries: [{ key: 'domain', value: '={{ { a: 1 } }}' }] } },
+		},
+		field: 'options.contextGeneral',
+		problem: /Context Topics: Value of item 0 must be text, not an object/,
+	},
+	{
+		operation: 'transcription.transcribe (async, binary)',
+		title: 'a target language without a translation type',
+		parameters: { options: { translationTargetLanguage: 'fr' } },
+		field: 'options.translationType',
+		problem: /Translation of item 0 is None, but languages to translate are set/,
+	},
+	{
+		operation: 'transcription.transcribe (real-time)',
+		title: 'an unknown translation type',
+		parameters: { options: { translationType: 'three_way' } },
+		field: 'options.translationType',
+		problem: /must be none, one_way or two_way, not "three_way"/,
+	},
+	{
+		operation: 'transcription.transcribe (async, binary)',
 		title: 'a webhook URL without a scheme',
 		parameters: { webhookUrl: 'my-n8n.example.com/webhook' },
 		field: 'webhookUrl',

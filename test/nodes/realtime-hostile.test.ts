@@ -186,7 +186,9 @@ describe('real-time synthesis against a hostile server', () => {
 		await new Promise((resolve) => setTimeout(resolve, 100));
 		stop.abort();
 		const [outcome] = await running;
-		expect((outcome as Error).message).toBe('The execution was stopped');
+		expect((outcome as Error).message).toBe(
+			'The execution was stopped while a real-time session was open',
+		);
 		await waitFor(() => closed === 1);
 	});
 });

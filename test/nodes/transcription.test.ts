@@ -187,6 +187,44 @@ describe('Transcription → Transcribe (async)', () => {
 		expect(entry.input_text_tokens).toBeGreaterThan(0);
 	});
 
+	const soniox = async (path: string, init: RequestInit = {}) =>
+		await fetch(`${emulator.baseUrl}${path}`, {
+			...init,
+			headers: { Authorization: `Bearer ${emulator.apiKey}` },
+		});
+	const countOf = async (collection: 'files' | 'transcriptions') =>
+		((await (await soniox(`/v1/${collection}/count`)).json()) as { total: number }).total;
+
+	it('deletes the file it uploaded when Soniox refuses the transcription', async () => {
+		emulator.faults.arm({ route: 'POST /v1/transcriptions', statuses: [400] });
+		const { error } = await transcribe({ cleanup: ['file'] }, [await audioItem()]);
+		expect(error).toBeDefined();
+		expect(await countOf('files')).toBe(0);
+	});
+
+	it('deletes the file and the transcription when the transcription ends in error', async () => {
+		emulator.config.transcription.queuedMs = 2000;
+		try {
+			const running = transcribe({ cleanup: ['file', 'transcription'] }, [await audioItem()]);
+			// While it waits in the queue, its file goes: Soniox then fails it with file_not_found.
+			const deadline = Date.now() + 10_000;
+			let files: Array<{ id: string }> = [];
+			while (files.length === 0 && Date.now() < deadline) {
+				files = ((await (await soniox('/v1/files')).json()) as { files: typeof files }).files;
+				if (files.length === 0 || (await countOf('transcriptions')) === 0) {
+					files = [];
+					await new Promise((resolve) => setTimeout(resolve, 20));
+				}
+			}
+			await soniox(`/v1/files/${files[0].id}`, { method: 'DELETE' });
+			const { error } = await running;
+			expect(error?.message).toMatch(/failed: file_not_found/);
+			expect(await countOf('transcriptions')).toBe(0);
+		} finally {
+			emulator.config.transcription.queuedMs = 20;
+		}
+	});
+
 	it('returns the queued transcription when not waiting', async () => {
 		const { items } = await transcribe({ audioSource: 'url', audioUrl, waitForCompletion: false });
 		expect(items[0].json).toMatchObject({ status: 'queued', audio_url: audioUrl });

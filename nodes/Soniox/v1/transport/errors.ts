@@ -1,4 +1,4 @@
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
 /** REST errors carry status_code/message; TTS errors carry error_code/error_message. */
@@ -38,21 +38,31 @@ const HINTS: Record<string, string> = {
 	service_unavailable: 'Soniox is temporarily unavailable. Run again in a moment.',
 };
 
+const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+
 function describeValidation(body: SonioxErrorBody): string {
-	const problems = (body.validation_errors ?? []).map(
-		(problem) => `${problem.location ?? 'request'}: ${problem.message ?? problem.error_type ?? ''}`,
-	);
+	const list: unknown[] = Array.isArray(body.validation_errors) ? body.validation_errors : [];
+	const problems = list.map((entry) => {
+		const problem = (entry && typeof entry === 'object' ? entry : {}) as Record<string, unknown>;
+		return `${text(problem.location) ?? 'request'}: ${text(problem.message) ?? text(problem.error_type) ?? ''}`;
+	});
 	return problems.length > 0 ? `Problems: ${problems.join('; ')}. ` : '';
+}
+
+/** Whatever an error answer held (an object, text, null, a list), as Soniox's error fields. */
+function asErrorBody(body: unknown): SonioxErrorBody {
+	if (body && typeof body === 'object' && !Array.isArray(body)) return body as SonioxErrorBody;
+	return typeof body === 'string' && body.trim() !== '' ? { message: body.slice(0, 500) } : {};
 }
 
 /** Turns a Soniox error response into an n8n error that says what happened and what to do. */
 export function sonioxApiError(node: INode, statusCode: number, body: unknown): NodeApiError {
-	const error: SonioxErrorBody =
-		body && typeof body === 'object' ? (body as SonioxErrorBody) : { message: String(body ?? '') };
-	const errorType = error.error_type ?? (statusCode >= 500 ? 'internal_error' : 'http_error');
-	const message = error.message ?? error.error_message ?? `Soniox answered with HTTP ${statusCode}`;
-	const hint = HINTS[errorType] ?? '';
-	const requestId = error.request_id ? ` Request ID: ${error.request_id}.` : '';
+	const error = asErrorBody(body);
+	const errorType = text(error.error_type) ?? (statusCode >= 500 ? 'internal_error' : 'http_error');
+	const message =
+		text(error.message) ?? text(error.error_message) ?? `Soniox answered with HTTP ${statusCode}`;
+	const hint = Object.hasOwn(HINTS, errorType) ? HINTS[errorType] : '';
+	const requestId = text(error.request_id) ? ` Request ID: ${error.request_id}.` : '';
 	return new NodeApiError(node, { ...error, error_type: errorType } as JsonObject, {
 		httpCode: String(statusCode),
 		message: `Soniox ${errorType}: ${message}`,
@@ -104,5 +114,37 @@ export function sonioxNetworkError(
 	return new NodeApiError(node, { network_error: code ?? 'unknown' } as JsonObject, {
 		message: `Soniox request failed while ${action}: ${reason}`,
 		description: advice.filter(Boolean).join(' ') || undefined,
+	});
+}
+
+/**
+ * A 3xx. Soniox never redirects, so one means the credential points somewhere else (a
+ * proxy, a captive portal, a typo): following it would hand the API key to that other host.
+ */
+export function sonioxRedirectError(node: INode, statusCode: number, action: string) {
+	return new NodeApiError(node, { redirect_status: statusCode } as JsonObject, {
+		httpCode: String(statusCode),
+		message: `Soniox request was redirected while ${action} (HTTP ${statusCode}), and Soniox does not redirect: the redirect was not followed and the API key was not sent on`,
+		description:
+			'Check the Region and the URLs in the Soniox credential: they must point straight at Soniox (or at a proxy that forwards without redirecting).',
+	});
+}
+
+/** A 2xx whose body breaks the API's shape (not an object, a list that is not a list, ...). */
+export function sonioxInvalidResponseError(node: INode, message: string) {
+	return new NodeApiError(node, { error_type: 'invalid_response' } as JsonObject, {
+		httpCode: '502',
+		message: `Soniox invalid_response: ${message}.`,
+		description:
+			'Soniox or a proxy in between sent an answer this node cannot use. Run again; if it persists, check the URLs in the Soniox credential.',
+	});
+}
+
+/** The execution was stopped: the node ends at once and sends nothing more. */
+export function sonioxCancelledError(node: INode, action: string, mayHaveActed = false) {
+	return new NodeOperationError(node, `The execution was stopped while ${action}`, {
+		description: mayHaveActed
+			? 'Soniox may have carried out the request before it was stopped: check (for example with Get Many) before running it again.'
+			: 'Nothing more was sent to Soniox.',
 	});
 }

@@ -1,4 +1,3 @@
-import { sleep } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -9,11 +8,19 @@ import type {
 } from 'n8n-workflow';
 
 import { resolveEndpoints, type SonioxEndpoints } from './endpoints';
-import { networkErrorCode, sonioxApiError, sonioxNetworkError } from './errors';
+import {
+	networkErrorCode,
+	sonioxApiError,
+	sonioxCancelledError,
+	sonioxInvalidResponseError,
+	sonioxNetworkError,
+	sonioxRedirectError,
+} from './errors';
 import {
 	DEFAULT_RETRY_POLICY,
 	isRetriable,
 	parseRetryAfter,
+	pause,
 	retryDelayMs,
 	type RetryPolicy,
 } from './retry';
@@ -38,11 +45,6 @@ export interface SonioxRequest {
 	/** For long requests (uploads, synthesis): wait at least this long, whatever the credential says. */
 	minTimeoutMs?: number;
 	retryPolicy?: RetryPolicy;
-	/**
-	 * For large streamed bodies: no redirects. Following them makes the HTTP client keep a
-	 * copy of the whole body in memory to replay it, which defeats streaming.
-	 */
-	noRedirects?: boolean;
 }
 
 export interface SonioxResponse<T> {
@@ -59,16 +61,23 @@ function describe(request: SonioxRequest) {
 	return `calling ${request.method} ${request.path}`;
 }
 
-/** A JSON endpoint that answered 2xx with something that is not JSON (a cut or garbled body). */
+/**
+ * A JSON endpoint that answered 2xx with something other than a JSON object: a cut or garbled
+ * body, or JSON such as null, a number or a list where every Soniox answer is an object.
+ */
 function isGarbled(request: SonioxRequest, response: SonioxResponse<unknown>) {
 	if (request.encoding || response.statusCode === 204) return false;
-	return typeof response.body === 'string' && response.body.trim() !== '';
+	const { body } = response;
+	if (body === undefined || body === '') return false;
+	return body === null || typeof body !== 'object' || Array.isArray(body);
 }
 
 /**
  * The one way this package calls Soniox over HTTP: authenticates through n8n's credential
  * helper, retries what is safe to retry (honouring Retry-After), and turns every failure into
- * an error that names the cause and never carries the API key.
+ * an error that names the cause and never carries the API key. Never follows a redirect
+ * (Soniox does not redirect, and n8n would resend the API key to wherever one points), bounds
+ * each attempt as a whole by its timeout, and ends as soon as the execution is stopped.
  */
 export async function sonioxApiResponse<T = IDataObject>(
 	this: SonioxContext,
@@ -77,6 +86,9 @@ export async function sonioxApiResponse<T = IDataObject>(
 	const endpoints = await getEndpoints.call(this);
 	const policy = request.retryPolicy ?? DEFAULT_RETRY_POLICY;
 	const idempotent = request.idempotent ?? ['GET', 'DELETE', 'HEAD'].includes(request.method);
+	const cancel = executionCancelSignal(this);
+	const action = describe(request);
+	const timeoutMs = Math.max(request.minTimeoutMs ?? 0, endpoints.requestTimeoutMs);
 	const startedAt = Date.now();
 	const options: IHttpRequestOptions = {
 		method: request.method,
@@ -84,54 +96,175 @@ export async function sonioxApiResponse<T = IDataObject>(
 		url: request.path,
 		qs: request.qs,
 		body: request.body,
-		headers: request.headers,
-		json: request.encoding === undefined,
-		encoding: request.encoding,
-		timeout: Math.max(request.minTimeoutMs ?? 0, endpoints.requestTimeoutMs),
+		headers: request.encoding
+			? request.headers
+			: { Accept: 'application/json', ...request.headers },
+		// JSON arrives as a stream too, and is read here, so that its size can be bounded.
+		encoding: request.encoding ?? 'stream',
+		timeout: timeoutMs,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		...(request.noRedirects ? { disableFollowRedirect: true } : {}),
+		disableFollowRedirect: true,
 	};
 
 	for (let attempt = 1; ; attempt++) {
-		let response: SonioxResponse<T> | undefined;
-		let networkCode: string | undefined;
-		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
-				...options,
-			})) as SonioxResponse<T>;
-		} catch (error) {
-			networkCode = networkErrorCode(error) ?? 'EUNKNOWN';
+		throwIfCancelled(this, cancel, action);
+		const { response, networkCode } = await sendOnce.call(this, options, {
+			timeoutMs,
+			cancel,
+			action,
+			mayHaveActed: !idempotent,
+			json: request.encoding === undefined,
+		});
+		if (response && isRedirect(response.statusCode)) {
+			discard(response);
+			throw sonioxRedirectError(this.getNode(), response.statusCode, action);
 		}
 
 		const garbled =
 			response !== undefined && response.statusCode < 300 && isGarbled(request, response);
-		if (response && response.statusCode < 300 && !garbled) return response;
+		if (response && response.statusCode < 300 && !garbled) return response as SonioxResponse<T>;
 
 		const failure = { statusCode: response?.statusCode, network: !response || garbled };
 		const retryAfterMs = parseRetryAfter(response?.headers?.['retry-after']);
 		const delayMs = retryDelayMs(attempt, retryAfterMs, policy);
 		const withinBudget = Date.now() - startedAt + delayMs <= policy.maxTotalMs;
 		if (attempt < policy.maxAttempts && withinBudget && isRetriable(failure, idempotent)) {
-			await drain(response);
-			await sleep(delayMs);
+			discard(response);
+			await pause(delayMs, cancel);
 			continue;
 		}
 
 		if (!response) {
-			throw sonioxNetworkError(this.getNode(), networkCode, describe(request), {
-				timeoutMs: options.timeout,
+			throw sonioxNetworkError(this.getNode(), networkCode, action, {
+				timeoutMs,
 				mayHaveActed: !idempotent,
 			});
 		}
 		if (garbled) {
 			throw sonioxApiError(this.getNode(), 502, {
 				error_type: 'invalid_response',
-				message: `Soniox sent a response that is not valid JSON while ${describe(request)}.`,
+				message: `Soniox sent a response that is not a JSON object while ${action}.`,
 			});
 		}
 		throw sonioxApiError(this.getNode(), response.statusCode, await readErrorBody(response));
 	}
+}
+
+const isRedirect = (statusCode: number) => statusCode >= 300 && statusCode < 400;
+
+/** The execution's Stop signal: absent outside executions (polls, dropdowns) and in old n8n. */
+export function executionCancelSignal(context: SonioxContext): AbortSignal | undefined {
+	const execution = context as Partial<Pick<IExecuteFunctions, 'getExecutionCancelSignal'>>;
+	return typeof execution.getExecutionCancelSignal === 'function'
+		? execution.getExecutionCancelSignal()
+		: undefined;
+}
+
+/** Ends the node with a clear error once the execution has been stopped. */
+export function throwIfCancelled(
+	context: SonioxContext,
+	cancel: AbortSignal | undefined,
+	action: string,
+	mayHaveActed = false,
+) {
+	if (cancel?.aborted) throw sonioxCancelledError(context.getNode(), action, mayHaveActed);
+}
+
+interface Attempt {
+	response?: SonioxResponse<unknown>;
+	networkCode?: string;
+}
+
+/**
+ * One request, aborted when the execution is stopped or when `timeoutMs` has passed since it
+ * started. The client's own timeout only measures silence, so a server sending a byte now and
+ * then would otherwise hold the request forever. A streamed body stays under the same bound
+ * until it has been read.
+ */
+async function sendOnce(
+	this: SonioxContext,
+	options: IHttpRequestOptions,
+	bounds: {
+		timeoutMs: number;
+		cancel?: AbortSignal;
+		action: string;
+		mayHaveActed: boolean;
+		/** Read the body as JSON here, under the same bounds, rather than hand back the stream. */
+		json: boolean;
+	},
+): Promise<Attempt> {
+	const deadline = AbortSignal.timeout(bounds.timeoutMs);
+	const signal = bounds.cancel ? AbortSignal.any([bounds.cancel, deadline]) : deadline;
+	let response: SonioxResponse<unknown>;
+	try {
+		response = (await this.helpers.httpRequestWithAuthentication.call(
+			withCancelSignal(this, signal),
+			CREDENTIAL_TYPE,
+			{ ...options, abortSignal: signal },
+		)) as SonioxResponse<unknown>;
+		if (bounds.json) response = { ...response, body: await readJsonBody(response.body) };
+	} catch (error) {
+		throwIfCancelled(this, bounds.cancel, bounds.action, bounds.mayHaveActed);
+		if (error instanceof BodyTooLarge) {
+			throw sonioxInvalidResponseError(
+				this.getNode(),
+				`Soniox sent an answer larger than ${MAX_JSON_BYTES / 2 ** 20} MB while ${bounds.action}`,
+			);
+		}
+		if (deadline.aborted) return { networkCode: 'ETIMEDOUT' };
+		return { networkCode: networkErrorCode(error) ?? 'EUNKNOWN' };
+	}
+	if (isStream(response.body)) {
+		failStreamOnAbort(response.body, deadline, () =>
+			sonioxNetworkError(this.getNode(), 'ETIMEDOUT', bounds.action, {
+				timeoutMs: bounds.timeoutMs,
+			}),
+		);
+		if (bounds.cancel) {
+			failStreamOnAbort(response.body, bounds.cancel, () =>
+				sonioxCancelledError(this.getNode(), bounds.action, bounds.mayHaveActed),
+			);
+		}
+	}
+	return { response };
+}
+
+/**
+ * n8n's request helper replaces a request's abortSignal with the execution's cancel signal
+ * whenever the calling context has one, which would drop the request's own deadline. The
+ * helper is therefore called on a view of the context whose cancel signal includes it.
+ */
+function withCancelSignal<C extends SonioxContext>(context: C, signal: AbortSignal): C {
+	return Object.create(context, {
+		getExecutionCancelSignal: { value: () => signal },
+	}) as C;
+}
+
+interface BodyStream {
+	destroy(error?: Error): void;
+	once(event: 'close', listener: () => void): void;
+	destroyed?: boolean;
+}
+
+function isStream(body: unknown): body is BodyStream {
+	return (
+		typeof (body as BodyStream | undefined)?.destroy === 'function' &&
+		typeof (body as BodyStream).once === 'function'
+	);
+}
+
+/**
+ * Ends a streamed body with a clear error when `signal` aborts before it has been read. A
+ * signal's own listeners run before those of signals derived from it, so this error reaches
+ * the reader before the HTTP client's generic "canceled".
+ */
+function failStreamOnAbort(body: BodyStream, signal: AbortSignal, error: () => Error) {
+	const onAbort = () => {
+		if (!body.destroyed) body.destroy(error());
+	};
+	signal.addEventListener('abort', onAbort, { once: true });
+	body.once('close', () => signal.removeEventListener('abort', onAbort));
 }
 
 /** A JSON request: the parsed body of a 2xx answer (an empty object for 204). */
@@ -140,12 +273,38 @@ export async function sonioxApiRequest(
 	request: SonioxRequest,
 ): Promise<IDataObject> {
 	const response = await sonioxApiResponse.call(this, request);
-	return (response.body as IDataObject | undefined) ?? {};
+	const body = response.body as IDataObject | '' | undefined;
+	return body || {};
+}
+
+/**
+ * The largest JSON answer read: far above any real one (a page of 1,000 usage entries, the
+ * transcript of hours of audio, are a few MB), low enough that a runaway body cannot fill
+ * n8n's memory.
+ */
+export const MAX_JSON_BYTES = 64 * 2 ** 20;
+/** Of an error body, only the start is read: enough for Soniox's message. */
+const MAX_ERROR_BODY_BYTES = 64 * 2 ** 10;
+
+class BodyTooLarge extends Error {}
+
+/** A JSON body: parsed, or the raw text when it is not JSON (isGarbled decides what that means). */
+async function readJsonBody(body: unknown): Promise<unknown> {
+	const { text, complete } = await readText(body, MAX_JSON_BYTES);
+	if (!complete) throw new BodyTooLarge();
+	if (typeof text !== 'string') return text;
+	const json = text.replace(/^\uFEFF/, '');
+	if (json.trim() === '') return '';
+	try {
+		return JSON.parse(json) as unknown;
+	} catch {
+		return json;
+	}
 }
 
 /** Error bodies of streamed or binary requests arrive raw; parse them like JSON ones. */
 async function readErrorBody(response: SonioxResponse<unknown>): Promise<unknown> {
-	const raw = await readRaw(response.body);
+	const { text: raw } = await readText(response.body, MAX_ERROR_BODY_BYTES);
 	if (typeof raw !== 'string') return raw;
 	try {
 		return JSON.parse(raw);
@@ -154,20 +313,44 @@ async function readErrorBody(response: SonioxResponse<unknown>): Promise<unknown
 	}
 }
 
-async function readRaw(body: unknown): Promise<unknown> {
-	if (Buffer.isBuffer(body)) return body.toString('utf8');
-	if (body instanceof ArrayBuffer) return Buffer.from(body).toString('utf8');
-	if (body && typeof (body as AsyncIterable<Buffer>)[Symbol.asyncIterator] === 'function') {
-		const chunks: Buffer[] = [];
-		for await (const chunk of body as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
-		return Buffer.concat(chunks).toString('utf8');
-	}
-	return body;
+interface Readable {
+	[Symbol.asyncIterator](): AsyncIterator<Buffer>;
+	destroy?(): void;
 }
 
-/** A streamed body that is not used must still be read, or its socket stays busy. */
-async function drain(response: SonioxResponse<unknown> | undefined) {
-	if (response) await readRaw(response.body);
+/**
+ * A body as text, read up to `maxBytes` (the rest is not read: the connection is closed).
+ * Anything that is not raw bytes (already parsed, or absent) is returned as it is.
+ */
+async function readText(
+	body: unknown,
+	maxBytes: number,
+): Promise<{ text: unknown; complete: boolean }> {
+	if (Buffer.isBuffer(body)) return { text: body.toString('utf8'), complete: true };
+	if (body instanceof ArrayBuffer)
+		return { text: Buffer.from(body).toString('utf8'), complete: true };
+	if (!body || typeof (body as Readable)[Symbol.asyncIterator] !== 'function') {
+		return { text: body, complete: true };
+	}
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of body as Readable) {
+		const bytes = Buffer.from(chunk);
+		if (size + bytes.length > maxBytes) {
+			chunks.push(bytes.subarray(0, maxBytes - size));
+			(body as Readable).destroy?.();
+			return { text: Buffer.concat(chunks).toString('utf8'), complete: false };
+		}
+		chunks.push(bytes);
+		size += bytes.length;
+	}
+	return { text: Buffer.concat(chunks).toString('utf8'), complete: true };
+}
+
+/** A streamed body that is not used is closed, or its socket stays busy. */
+function discard(response: SonioxResponse<unknown> | undefined) {
+	const body = response?.body as Readable | undefined;
+	if (body && typeof body.destroy === 'function') body.destroy();
 }
 
 export interface ListPage<T> {
@@ -175,9 +358,45 @@ export interface ListPage<T> {
 	nextCursor: string | null;
 }
 
+/** Pages in a row that are empty yet point to another page, before the listing is given up. */
+export const MAX_EMPTY_PAGES_IN_ROW = 20;
+
+/** The list `key` of one page answered for `path`, or a clear error when it is not a list. */
+export function listField<T>(
+	context: SonioxContext,
+	page: IDataObject,
+	key: string,
+	path: string,
+): T[] {
+	const value = page[key];
+	if (Array.isArray(value)) return value as T[];
+	throw sonioxInvalidResponseError(
+		context.getNode(),
+		`Soniox's answer to GET ${path} has no "${key}" list (it is ${describeValue(value)})`,
+	);
+}
+
+function describeValue(value: unknown) {
+	if (value === undefined) return 'missing';
+	if (value === null) return 'null';
+	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** The next page's cursor, or undefined on the last page. */
+function nextCursorOf(context: SonioxContext, page: IDataObject, path: string) {
+	const cursor = page.next_page_cursor;
+	if (cursor === undefined || cursor === null || cursor === '') return undefined;
+	if (typeof cursor === 'string') return cursor;
+	throw sonioxInvalidResponseError(
+		context.getNode(),
+		`Soniox's answer to GET ${path} has a next_page_cursor that is ${describeValue(cursor)}, not a string`,
+	);
+}
+
 /**
  * Walks a cursor-paginated list (files, transcriptions, voices, usage logs) page by page.
- * Stops after `limit` items when given, or when Soniox returns a null cursor.
+ * Stops after `limit` items when given, or when Soniox returns a null cursor. A cursor seen
+ * before, or a long run of empty pages that keep pointing on, would never end: both fail.
  */
 export async function* paginate<T = IDataObject>(
 	this: SonioxContext,
@@ -186,6 +405,8 @@ export async function* paginate<T = IDataObject>(
 	qs: IDataObject = {},
 	limit?: number,
 ): AsyncGenerator<T[]> {
+	const seen = new Set<string>();
+	let emptyInRow = 0;
 	let cursor: string | undefined;
 	let remaining = limit ?? Infinity;
 	do {
@@ -195,10 +416,24 @@ export async function* paginate<T = IDataObject>(
 			path,
 			qs: { ...qs, limit: pageSize, ...(cursor ? { cursor } : {}) },
 		});
-		const items = ((page[listKey] as T[] | undefined) ?? []).slice(0, remaining);
+		const items = listField<T>(this, page, listKey, path).slice(0, remaining);
 		remaining -= items.length;
 		yield items;
-		cursor = (page.next_page_cursor as string | null | undefined) ?? undefined;
+		cursor = nextCursorOf(this, page, path);
+		emptyInRow = items.length === 0 ? emptyInRow + 1 : 0;
+		if (cursor && seen.has(cursor)) {
+			throw sonioxInvalidResponseError(
+				this.getNode(),
+				`Soniox returned a page cursor it had returned before while listing ${path}, so the list would never end`,
+			);
+		}
+		if (cursor && emptyInRow >= MAX_EMPTY_PAGES_IN_ROW) {
+			throw sonioxInvalidResponseError(
+				this.getNode(),
+				`Soniox returned ${emptyInRow} empty pages in a row, each pointing to another, while listing ${path}`,
+			);
+		}
+		if (cursor) seen.add(cursor);
 	} while (cursor && remaining > 0);
 }
 

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { sonioxApiRequest, type SonioxContext } from './';
+import { listField, sonioxApiRequest, type SonioxContext } from './';
 
 export interface SttModel extends IDataObject {
 	id: string;
@@ -22,12 +22,12 @@ export async function fetchSttModels(
 	this: SonioxContext,
 	mode?: 'async' | 'real_time',
 ): Promise<SttModel[]> {
-	const { models } = await sonioxApiRequest.call(this, { method: 'GET', path: '/v1/models' });
-	const all = (models as SttModel[] | undefined) ?? [];
+	const page = await sonioxApiRequest.call(this, { method: 'GET', path: '/v1/models' });
+	const all = listField<SttModel>(this, page, 'models', '/v1/models');
 	return mode ? all.filter((model) => model.transcription_mode === mode) : all;
 }
 
 export async function fetchTtsModels(this: SonioxContext): Promise<TtsModel[]> {
-	const { models } = await sonioxApiRequest.call(this, { method: 'GET', path: '/v1/tts-models' });
-	return (models as TtsModel[] | undefined) ?? [];
+	const page = await sonioxApiRequest.call(this, { method: 'GET', path: '/v1/tts-models' });
+	return listField<TtsModel>(this, page, 'models', '/v1/tts-models');
 }

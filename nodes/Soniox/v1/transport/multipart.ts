@@ -1,8 +1,14 @@
 // Multipart uploads of an item's audio. When n8n keeps the binary in a file on disk
 // (filesystem mode) the body is streamed from it, never read whole; otherwise it is a buffer.
-import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 
 import { assertAudio, AUDIO_SIGNATURE_BYTES, getInputBinary } from '../helpers/audioInput';
+import { sonioxApiRequest } from './index';
 
 // Large reads: each one allocates a fresh buffer, and fewer of them cost less CPU and GC.
 const CHUNK_BYTES = 1024 * 1024;
@@ -38,7 +44,7 @@ export async function multipartBody(
 		binaryPropertyName: string;
 		fileName?: string;
 	},
-): Promise<{ body: IHttpRequestOptions['body']; headers: Record<string, string> }> {
+): Promise<{ body: IHttpRequestOptions['body']; headers: Record<string, string>; bytes: number }> {
 	const binary = getInputBinary(context, itemIndex, options.binaryPropertyName);
 	const data = onDisk(binary)
 		? undefined
@@ -58,10 +64,8 @@ export async function multipartBody(
 	const contentType = `multipart/form-data; boundary=${boundary}`;
 
 	if (data) {
-		return {
-			body: Buffer.concat([preamble, data, epilogue]),
-			headers: { 'Content-Type': contentType },
-		};
+		const body = Buffer.concat([preamble, data, epilogue]);
+		return { body, headers: { 'Content-Type': contentType }, bytes: body.length };
 	}
 	const id = binary.id as string;
 	const { fileSize } = await context.helpers.getBinaryMetadata(id);
@@ -80,5 +84,34 @@ export async function multipartBody(
 	return {
 		body: streamed as unknown as IHttpRequestOptions['body'],
 		headers: { 'Content-Type': contentType },
+		bytes: streamed.size,
 	};
+}
+
+/** An upload may take an hour, and longer for a file that needs more at 256 KiB a second. */
+const UPLOAD_MIN_TIMEOUT_MS = 60 * 60 * 1000;
+const UPLOAD_MIN_BYTES_PER_SECOND = 256 * 1024;
+
+/** Uploads the item's audio as a Soniox file (POST /v1/files) and returns the file. */
+export async function uploadFile(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	options: { binaryPropertyName: string; clientReferenceId?: string; fileName?: string },
+): Promise<IDataObject> {
+	const upload = await multipartBody(context, itemIndex, {
+		fields: { client_reference_id: options.clientReferenceId },
+		fileField: 'file',
+		binaryPropertyName: options.binaryPropertyName,
+		fileName: options.fileName,
+	});
+	return await sonioxApiRequest.call(context, {
+		method: 'POST',
+		path: '/v1/files',
+		body: upload.body,
+		headers: upload.headers,
+		minTimeoutMs: Math.max(
+			UPLOAD_MIN_TIMEOUT_MS,
+			(upload.bytes / UPLOAD_MIN_BYTES_PER_SECOND) * 1000,
+		),
+	});
 }

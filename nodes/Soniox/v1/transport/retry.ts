@@ -1,4 +1,5 @@
 // When a failed request may be sent again, and how long to wait first.
+import { sleep } from 'n8n-workflow';
 
 export interface RetryPolicy {
 	maxAttempts: number;
@@ -48,4 +49,29 @@ export function retryDelayMs(
 	if (retryAfterMs !== undefined) return retryAfterMs;
 	const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
 	return Math.round(exponential * (0.75 + Math.random() * 0.5));
+}
+
+/** A long wait is slept in slices, so that a stopped wait leaves no long timer behind. */
+const PAUSE_SLICE_MS = 1000;
+
+/**
+ * Waits `ms`, or less when `signal` aborts first (the caller then checks the signal). n8n's
+ * `sleep` cannot be interrupted, so each slice races the signal.
+ */
+export async function pause(ms: number, signal?: AbortSignal) {
+	const end = Date.now() + ms;
+	for (let left = ms; left > 0 && !signal?.aborted; left = end - Date.now()) {
+		await sleepOrAbort(Math.min(left, PAUSE_SLICE_MS), signal);
+	}
+}
+
+function sleepOrAbort(ms: number, signal?: AbortSignal) {
+	return new Promise<void>((resolve) => {
+		const done = () => {
+			signal?.removeEventListener('abort', done);
+			resolve();
+		};
+		signal?.addEventListener('abort', done, { once: true });
+		void sleep(ms).then(done);
+	});
 }

@@ -1,10 +1,9 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { multipartBody } from '../../transport/multipart';
+import { uploadFile } from '../../transport/multipart';
 import { getClientReferenceId } from '../../helpers/clientReferenceId';
 import { checkText } from '../../helpers/parameterValues';
-import { sonioxApiRequest } from '../../transport';
 import {
 	clientReferenceIdField,
 	inputBinaryField,
@@ -31,10 +30,9 @@ export async function execute(
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
 	const clientReferenceId = getClientReferenceId.call(this, itemIndex);
-	const upload = await multipartBody(this, itemIndex, {
-		fields: { client_reference_id: clientReferenceId },
-		fileField: 'file',
+	const file = await uploadFile(this, itemIndex, {
 		binaryPropertyName: readInputBinaryField(this, itemIndex),
+		clientReferenceId,
 		fileName: checkText(
 			this,
 			itemIndex,
@@ -44,14 +42,6 @@ export async function execute(
 				hint: "Give a name such as call.mp3, or leave it empty to keep the binary's own name.",
 			},
 		).trim(),
-	});
-	const file = await sonioxApiRequest.call(this, {
-		method: 'POST',
-		path: '/v1/files',
-		body: upload.body,
-		headers: upload.headers,
-		minTimeoutMs: 60 * 60 * 1000,
-		noRedirects: true,
 	});
 	return [{ json: file }];
 }

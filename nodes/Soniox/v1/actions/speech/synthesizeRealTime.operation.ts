@@ -5,6 +5,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { readNumber } from '../../helpers/parameterValues';
+import { executionCancelSignal } from '../../transport';
 import { getRealtimeAccess, type RealtimeAccess } from '../../transport/realtime/access';
 import {
 	MAX_STREAMS_PER_CONNECTION,
@@ -92,7 +93,7 @@ export async function executeShared(
 			speeches: positions.map((position) => items[position].prepared.speech),
 			maxStreams: first.parallelStreams,
 			stopOnError,
-			signal: this.getExecutionCancelSignal?.(),
+			signal: executionCancelSignal(this),
 		});
 		for (const [index, result] of results.entries()) {
 			const position = positions[index];

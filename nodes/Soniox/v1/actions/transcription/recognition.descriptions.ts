@@ -3,6 +3,21 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { checkText, readChoice } from '../../helpers/parameterValues';
+
+const translationTypeField: INodeProperties = {
+	displayName: 'Translation',
+	name: 'translationType',
+	type: 'options',
+	options: [
+		{ name: 'None', value: 'none' },
+		{ name: 'One-Way (Into One Language)', value: 'one_way' },
+		{ name: 'Two-Way (Between Two Languages)', value: 'two_way' },
+	],
+	default: 'none',
+	description: 'Whether to translate, and how: choose this first, then the languages',
+};
+
 export const recognitionOptionsField: INodeProperties = {
 	displayName: 'Options',
 	name: 'options',
@@ -110,32 +125,44 @@ export const recognitionOptionsField: INodeProperties = {
 			placeholder: 'e.g. fr',
 			description: 'For one-way translation: the ISO 639-1 code of the target language',
 		},
-		{
-			displayName: 'Translation',
-			name: 'translationType',
-			type: 'options',
-			options: [
-				{ name: 'None', value: 'none' },
-				{ name: 'One-Way (Into One Language)', value: 'one_way' },
-				{ name: 'Two-Way (Between Two Languages)', value: 'two_way' },
-			],
-			default: 'none',
-		},
+		translationTypeField,
 	],
 };
 
-const listOf = (value: unknown) =>
-	String(value ?? '')
+const listOf = (value: string) =>
+	value
 		.split(',')
 		.map((part) => part.trim())
 		.filter(Boolean);
 
 /** The recognition config both operations send, in the API's names; checked before any request. */
 export function recognitionConfig(this: IExecuteFunctions, itemIndex: number): IDataObject {
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const raw = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const config: IDataObject = {};
 	const fail = (message: string, description: string) => {
 		throw new NodeOperationError(this.getNode(), message, { itemIndex, description });
+	};
+	// Every text option is text before anything is sent: an object would reach Soniox as
+	// "[object Object]", after a binary's upload was already paid for.
+	const text = (name: string) => {
+		const field = (recognitionOptionsField.options as INodeProperties[]).find(
+			(option) => option.name === name,
+		);
+		return checkText(this, itemIndex, field?.displayName ?? name, raw[name], {
+			hint: 'Enter text, or map a text value.',
+		});
+	};
+	const options: IDataObject &
+		Record<'languageHints' | 'contextTerms' | 'contextText', string> & {
+			translationTargetLanguage: string;
+			translationLanguagePair: string;
+		} = {
+		...raw,
+		languageHints: text('languageHints'),
+		contextTerms: text('contextTerms'),
+		contextText: text('contextText'),
+		translationTargetLanguage: text('translationTargetLanguage'),
+		translationLanguagePair: text('translationLanguagePair'),
 	};
 	const hints = listOf(options.languageHints);
 	if (hints.some((hint) => !/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/.test(hint))) {
@@ -153,26 +180,50 @@ export function recognitionConfig(this: IExecuteFunctions, itemIndex: number): I
 	const general =
 		((options.contextGeneral as IDataObject | undefined)?.entries as IDataObject[] | undefined) ??
 		[];
-	if (general.length) context.general = general.map(({ key, value }) => ({ key, value }));
+	const entryText = (label: string, value: unknown) =>
+		checkText(this, itemIndex, label, value, { hint: 'Enter text, or map a text value.' });
+	if (general.length) {
+		context.general = general.map(({ key, value }) => ({
+			key: entryText('Context Topics: Key', key),
+			value: entryText('Context Topics: Value', value),
+		}));
+	}
 	if (options.contextText) context.text = String(options.contextText);
 	if (listOf(options.contextTerms).length) context.terms = listOf(options.contextTerms);
 	const translationTerms =
 		((options.contextTranslationTerms as IDataObject | undefined)?.entries as
 			IDataObject[] | undefined) ?? [];
 	if (translationTerms.length) {
-		context.translation_terms = translationTerms.map(({ source, target }) => ({ source, target }));
+		context.translation_terms = translationTerms.map(({ source, target }) => ({
+			source: entryText('Context Translation Terms: Source', source),
+			target: entryText('Context Translation Terms: Target', target),
+		}));
 	}
 	if (Object.keys(context).length) config.context = context;
 
-	if (options.translationType === 'one_way') {
-		const target = String(options.translationTargetLanguage ?? '').trim();
+	const translation = readChoice(
+		this,
+		itemIndex,
+		translationTypeField,
+		raw.translationType ?? 'none',
+	);
+	const targets =
+		options.translationTargetLanguage.trim() || options.translationLanguagePair.trim();
+	if (translation === 'none' && targets) {
+		fail(
+			`Translation of item ${itemIndex} is None, but languages to translate are set`,
+			'Choose One-Way or Two-Way under Translation, or remove Translate Into and Translate Between.',
+		);
+	}
+	if (translation === 'one_way') {
+		const target = options.translationTargetLanguage.trim();
 		if (!target)
 			fail(
 				`Translate Into of item ${itemIndex} is empty`,
 				'Give the language code to translate into, e.g. fr.',
 			);
 		config.translation = { type: 'one_way', target_language: target };
-	} else if (options.translationType === 'two_way') {
+	} else if (translation === 'two_way') {
 		const pair = listOf(options.translationLanguagePair);
 		if (pair.length !== 2)
 			fail(

@@ -17,7 +17,7 @@ import {
 } from '../../helpers/parameterValues';
 import type { TranscriptToken } from '../../helpers/transcriptFormat';
 import { CREDENTIAL_TYPE, sonioxApiRequest } from '../../transport';
-import { multipartBody } from '../../transport/multipart';
+import { uploadFile } from '../../transport/multipart';
 import {
 	clientReferenceIdField,
 	inputBinaryField,
@@ -26,9 +26,8 @@ import {
 import { fileIdField } from '../collections';
 import { recognitionConfig, recognitionOptionsField } from './recognition.descriptions';
 import { outputFormatFields, readTranscriptOutput, transcriptOutput } from './transcriptOutput';
-import { waitForTranscription } from './waitForTranscription';
+import { TranscriptionFailedError, waitForTranscription } from './waitForTranscription';
 
-const UPLOAD_TIMEOUT_MS = 60 * 60 * 1000;
 const HTTP_URL = /^https?:\/\/\S+$/;
 
 type CleanupTarget = 'file' | 'transcription';
@@ -178,7 +177,8 @@ async function webhookConfig(this: IExecuteFunctions, itemIndex: number): Promis
 	};
 }
 
-async function transcribeAsync(this: IExecuteFunctions, itemIndex: number, config: IDataObject) {
+/** The model, webhook and audio source of the request; a binary is uploaded as a file first. */
+async function prepareRequest(this: IExecuteFunctions, itemIndex: number, config: IDataObject) {
 	const source = this.getNodeParameter('audioSource', itemIndex) as 'binary' | 'url' | 'fileId';
 	const model = checkText(
 		this,
@@ -192,8 +192,6 @@ async function transcribeAsync(this: IExecuteFunctions, itemIndex: number, confi
 		},
 	);
 	const body: IDataObject = { model, ...config, ...(await webhookConfig.call(this, itemIndex)) };
-
-	let uploadedFileId: string | undefined;
 	if (source === 'url') {
 		const hint = 'Give a full URL such as https://example.com/call.mp3.';
 		const url = checkText(
@@ -201,46 +199,30 @@ async function transcribeAsync(this: IExecuteFunctions, itemIndex: number, confi
 			itemIndex,
 			'Audio URL',
 			this.getNodeParameter('audioUrl', itemIndex),
-			{
-				required: true,
-				maxLength: 4096,
-				hint,
-			},
+			{ required: true, maxLength: 4096, hint },
 		).trim();
 		if (!HTTP_URL.test(url))
 			fail(this, itemIndex, `Audio URL of item ${itemIndex} is not an http(s) URL: "${url}"`, hint);
 		body.audio_url = url;
-	} else if (source === 'fileId') {
-		body.file_id = readResourceId(this, itemIndex, fileIdField);
-	} else {
-		const upload = await multipartBody(this, itemIndex, {
-			fields: { client_reference_id: config.client_reference_id as string | undefined },
-			fileField: 'file',
-			binaryPropertyName: readInputBinaryField(this, itemIndex),
-		});
-		const file = await sonioxApiRequest.call(this, {
-			method: 'POST',
-			path: '/v1/files',
-			body: upload.body,
-			headers: upload.headers,
-			minTimeoutMs: UPLOAD_TIMEOUT_MS,
-			noRedirects: true,
-		});
-		uploadedFileId = String(file.id);
-		body.file_id = uploadedFileId;
+		return { body };
 	}
-	const created = await sonioxApiRequest.call(this, {
-		method: 'POST',
-		path: '/v1/transcriptions',
-		body,
+	if (source === 'fileId') {
+		body.file_id = readResourceId(this, itemIndex, fileIdField);
+		return { body };
+	}
+	const file = await uploadFile(this, itemIndex, {
+		binaryPropertyName: readInputBinaryField(this, itemIndex),
+		clientReferenceId: config.client_reference_id as string | undefined,
 	});
-	return { created, uploadedFileId };
+	body.file_id = String(file.id);
+	return { body, uploadedFileId: body.file_id as string };
 }
 
+/** Deletes what the user asked to, and says how each deletion went; never throws. */
 async function cleanUp(
 	this: IExecuteFunctions,
 	targets: CleanupTarget[],
-	transcriptionId: string,
+	transcriptionId: string | undefined,
 	fileId: string | undefined,
 ) {
 	const done: IDataObject = {};
@@ -252,7 +234,7 @@ async function cleanUp(
 			done[name] = `not deleted: ${(error as Error).message}`;
 		}
 	};
-	if (targets.includes('transcription'))
+	if (targets.includes('transcription') && transcriptionId)
 		await remove('transcription', `/v1/transcriptions/${transcriptionId}`);
 	if (targets.includes('file') && fileId) await remove('file', `/v1/files/${fileId}`);
 	return Object.keys(done).length ? { cleanup: done } : {};
@@ -269,15 +251,25 @@ export async function execute(
 	const timeoutMinutes = wait ? readNumber(this, itemIndex, waitTimeoutField) : 0;
 	const output = wait ? readTranscriptOutput.call(this, itemIndex) : undefined;
 	const cleanupTargets = wait ? readChoices<CleanupTarget>(this, itemIndex, cleanupField) : [];
-	const { created, uploadedFileId } = await transcribeAsync.call(this, itemIndex, config);
+	const { body, uploadedFileId } = await prepareRequest.call(this, itemIndex, config);
+	// A refused or failed transcription still gets the clean-up asked for: the file the node
+	// uploaded must not stay behind at Soniox (a project holds at most 1,000).
+	const created = await sonioxApiRequest
+		.call(this, { method: 'POST', path: '/v1/transcriptions', body })
+		.catch(async (error: unknown) => {
+			await cleanUp.call(this, cleanupTargets, undefined, uploadedFileId);
+			throw error;
+		});
 	const id = String(created.id);
 	if (!output) return [{ json: created }];
-	const transcription = await waitForTranscription.call(
-		this,
-		id,
-		timeoutMinutes * 60_000,
-		itemIndex,
-	);
+	const transcription = await waitForTranscription
+		.call(this, id, timeoutMinutes * 60_000, itemIndex)
+		.catch(async (error: unknown) => {
+			if (error instanceof TranscriptionFailedError) {
+				await cleanUp.call(this, cleanupTargets, id, uploadedFileId);
+			}
+			throw error;
+		});
 	const transcript = await sonioxApiRequest.call(this, {
 		method: 'GET',
 		path: `/v1/transcriptions/${id}/transcript`,

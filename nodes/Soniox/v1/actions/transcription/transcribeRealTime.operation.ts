@@ -23,6 +23,7 @@ import { bufferSource, readHead, streamSource, type AudioSource } from '../../he
 import { getClientReferenceId } from '../../helpers/clientReferenceId';
 import { checkText, readChoice, readNumber } from '../../helpers/parameterValues';
 import type { TranscriptToken } from '../../helpers/transcriptFormat';
+import { executionCancelSignal } from '../../transport';
 import { getRealtimeAccess } from '../../transport/realtime/access';
 import { transcribeInRealTime } from '../../transport/realtime/transcribeSession';
 import {
@@ -204,7 +205,7 @@ export async function execute(
 		layout,
 		pace,
 		maxResumes,
-		signal: this.getExecutionCancelSignal?.(),
+		signal: executionCancelSignal(this),
 	});
 	return await transcriptOutput.call(
 		this,

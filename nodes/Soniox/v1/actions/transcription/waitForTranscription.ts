@@ -1,7 +1,8 @@
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { sonioxApiRequest } from '../../transport';
+import { executionCancelSignal, sonioxApiRequest, throwIfCancelled } from '../../transport';
+import { pause } from '../../transport/retry';
 import { processingForecast } from '../../helpers/processingForecast';
 
 /**
@@ -17,6 +18,15 @@ export const POLL_SCHEDULE = {
 	approach: 0.85,
 	overrun: 0.25,
 };
+
+/** Longer than any audio Soniox accepts: such a duration is garbage, not a sample to learn. */
+const MAX_PLAUSIBLE_AUDIO_MS = 7 * 24 * 3600_000;
+
+/** The job's audio duration, or 0 when unknown or implausible. */
+function audioDurationMs(transcription: IDataObject) {
+	const audioMs = Number(transcription.audio_duration_ms);
+	return audioMs > 0 && audioMs <= MAX_PLAUSIBLE_AUDIO_MS ? audioMs : 0;
+}
 
 /**
  * One wait's view of a job. Soniox reports audio_duration_ms once processing begins, so from
@@ -41,7 +51,7 @@ class JobWatch {
 			this.processingSince = (this.lastQueuedAt + at) / 2;
 			this.startUncertainty = (at - this.lastQueuedAt) / 2;
 		}
-		const audioMs = Number(transcription.audio_duration_ms) || 0;
+		const audioMs = audioDurationMs(transcription);
 		if (this.forecastEnd === undefined && this.processingSince !== undefined && audioMs > 0) {
 			const forecast = processingForecast.forecastMs(String(transcription.model), audioMs);
 			if (forecast !== undefined) this.forecastEnd = this.processingSince + forecast;
@@ -53,12 +63,17 @@ class JobWatch {
 			return this.backoffMs;
 		}
 		const left = this.forecastEnd - at;
-		return Math.min(ceilingMs, Math.max(nearMs, left > 0 ? left * approach : -left * overrun));
+		const delayMs = Math.min(
+			ceilingMs,
+			Math.max(nearMs, left > 0 ? left * approach : -left * overrun),
+		);
+		// An absurd audio_duration_ms (1e308) makes the forecast NaN: never check without pause.
+		return Number.isFinite(delayMs) ? delayMs : ceilingMs;
 	}
 
 	/** Teaches the forecast how long this job took, once it has completed. */
 	learn(transcription: IDataObject, at: number) {
-		const audioMs = Number(transcription.audio_duration_ms) || 0;
+		const audioMs = audioDurationMs(transcription);
 		if (this.processingSince === undefined || audioMs <= 0) return;
 		const uncertainty = Math.max(1, this.startUncertainty + (at - this.lastCheckAt) / 2);
 		processingForecast.remember(String(transcription.model), {
@@ -72,7 +87,11 @@ class JobWatch {
 /**
  * Polls a transcription until it completes. Fails with the transcription's own error when it
  * ends in status "error", and with a clear timeout error (naming the ID) when it takes too long.
+ * Stopping the execution ends the wait at once; the job itself goes on at Soniox.
  */
+/** Soniox finished the transcription with an error (not a timeout or a Stop). */
+export class TranscriptionFailedError extends NodeOperationError {}
+
 export async function waitForTranscription(
 	this: IExecuteFunctions,
 	id: string,
@@ -81,19 +100,25 @@ export async function waitForTranscription(
 ): Promise<IDataObject> {
 	const deadline = Date.now() + timeoutMs;
 	const watch = new JobWatch(Date.now());
+	const cancel = executionCancelSignal(this);
+	const waiting = `waiting for transcription ${id} (it goes on at Soniox)`;
 	let delayMs = POLL_SCHEDULE.firstMs;
 	for (;;) {
-		await sleep(Math.min(delayMs, Math.max(0, deadline - Date.now())));
-		const transcription = await sonioxApiRequest.call(this, {
-			method: 'GET',
-			path: `/v1/transcriptions/${id}`,
-		});
+		await pause(Math.min(delayMs, Math.max(0, deadline - Date.now())), cancel);
+		throwIfCancelled(this, cancel, waiting);
+		const transcription = await sonioxApiRequest
+			.call(this, { method: 'GET', path: `/v1/transcriptions/${encodeURIComponent(id)}` })
+			.catch((error: unknown) => {
+				// Stopped during a check: the same error as when stopped between checks.
+				throwIfCancelled(this, cancel, waiting);
+				throw error;
+			});
 		if (transcription.status === 'completed') {
 			watch.learn(transcription, Date.now());
 			return transcription;
 		}
 		if (transcription.status === 'error') {
-			throw new NodeOperationError(
+			throw new TranscriptionFailedError(
 				this.getNode(),
 				`Transcription ${id} failed: ${String(transcription.error_type ?? 'error')}: ${String(transcription.error_message ?? 'no details')}`,
 				{ itemIndex, description: 'Check that the audio is reachable and in a supported format.' },

@@ -4,7 +4,7 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 
-import { sonioxApiError } from '../errors';
+import { sonioxApiError, sonioxCancelledError } from '../errors';
 
 export interface SocketErrorMessage {
 	error_code: number;
@@ -98,11 +98,9 @@ export function parseServerMessage(node: INode, data: string): IDataObject {
 	return message as IDataObject;
 }
 
-/** Stop in the editor (or a cancelled execution) ended the work. */
+/** Stop in the editor (or a cancelled execution) ended a session: its connection is closed. */
 export function cancelledError(node: INode): NodeOperationError {
-	return new NodeOperationError(node, 'The execution was stopped', {
-		description: 'The real-time connection was closed; nothing more is sent.',
-	});
+	return sonioxCancelledError(node, 'a real-time session was open');
 }
 
 export function throwIfCancelled(node: INode, signal: AbortSignal | undefined) {
