@@ -231,6 +231,56 @@ describe('Voice, Account and Model', () => {
 		});
 	});
 
+	it('counts files, transcriptions and voices, and recomputes a voice for a model', async () => {
+		const clip = await storeBinary(
+			makeWav({ text: 'This is my voice.', durationMs: 3000 }),
+			'me.wav',
+			'audio/wav',
+		);
+		const created = await run('voice', 'create', { name: 'Counted' }, [
+			{ json: {}, binary: { data: clip } },
+		]);
+		const id = String(created.items[0].json.id);
+		for (const [resource, total] of [
+			['file', 0],
+			['transcription', 0],
+			['voice', 1],
+		] as const) {
+			const { items, error } = await run(resource, 'count', {});
+			expect(error).toBeUndefined();
+			expect(items[0].json).toMatchObject({ total });
+		}
+		const all = await run('voice', 'recompute', { voiceId: id, model: '' });
+		expect(all.error).toBeUndefined();
+		expect(all.items[0].json.id).toBe(id);
+		const one = await run('voice', 'recompute', { voiceId: id, model: 'tts-rt-v2' });
+		expect(one.error).toBeUndefined();
+		expect(emulator.contractViolations()).toEqual([]);
+		await run('voice', 'delete', { voiceId: id });
+	});
+
+	it('lists shared voices of a model by filter, page by page', async () => {
+		const every = await run('voice', 'getManyShared', { model: 'tts-rt-v2', returnAll: true });
+		expect(every.error).toBeUndefined();
+		expect(every.items.length).toBeGreaterThan(1);
+		const female = await run('voice', 'getManyShared', {
+			model: 'tts-rt-v2',
+			returnAll: true,
+			filters: { gender: 'female' },
+		});
+		expect(female.items.length).toBeGreaterThan(0);
+		expect(female.items.length).toBeLessThan(every.items.length);
+		expect(female.items.every((item) => item.json.gender === 'female')).toBe(true);
+		const two = await run('voice', 'getManyShared', { model: 'tts-rt-v2', limit: 2 });
+		expect(two.items).toHaveLength(2);
+		expect(emulator.contractViolations()).toEqual([]);
+		const wrong = await run('voice', 'getManyShared', {
+			model: 'tts-rt-v2',
+			filters: { gender: 'robot' },
+		});
+		expect(wrong.error?.message).toMatch(/^Gender of item 0 must be /);
+	});
+
 	it('reads concurrency limits and history, and refuses a reversed window', async () => {
 		const limits = await run('account', 'getConcurrencyLimits', {});
 		expect(limits.items[0].json).toHaveProperty('organization.limits.transcribe_concurrent', 10);

@@ -497,7 +497,11 @@ describe("Soniox Trigger: anchored on Soniox's clock", () => {
 		emulator.insertUsage([{ endTime: sonioxNow() - MINUTE }]);
 		const poller = trigger({ options: { lookBackMinutes: 15 } });
 		expect((await poller.poll()).items).toEqual([]);
-		const fresh = emulator.insertUsage([{ endTime: sonioxNow() }, { endTime: sonioxNow() + 1 }]);
+		// Both already ended on Soniox's clock: one in the future would not be visible yet.
+		const fresh = emulator.insertUsage([
+			{ endTime: sonioxNow() - 2 },
+			{ endTime: sonioxNow() - 1 },
+		]);
 		expect(uuids((await poller.poll()).items)).toEqual(fresh.map((entry) => entry.uuid));
 		expect((await poller.poll()).items).toEqual([]);
 	});

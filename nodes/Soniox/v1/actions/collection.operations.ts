@@ -1,5 +1,5 @@
 // What every Soniox collection (files, transcriptions, voices) offers: get one, delete one,
-// list. Each operation file of those resources is one of these, named for its resource.
+// list, count. Each operation file of those resources is one of these, named for its resource.
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
@@ -54,6 +54,20 @@ export function getManyOperation(collection: SonioxCollection): ItemOperation {
 			const limit = readLimit.call(this, itemIndex);
 			const entries = await listItems.call(this, collection.path, collection.listKey, {}, limit);
 			return entries.map((json) => ({ json }));
+		},
+	};
+}
+
+/** How many the project holds, split by where they came from (public API or playground). */
+export function countOperation(collection: SonioxCollection): ItemOperation {
+	return {
+		description: [],
+		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+			const json = await sonioxApiRequest.call(this, {
+				method: 'GET',
+				path: `${collection.path}/count`,
+			});
+			return [{ json }];
 		},
 	};
 }

@@ -32,6 +32,12 @@ export async function getTtsModels(this: ILoadOptionsFunctions): Promise<INodePr
 	}));
 }
 
+export async function getTtsModelsOrAll(
+	this: ILoadOptionsFunctions,
+): Promise<INodePropertyOptions[]> {
+	return [{ name: 'Every Model Not Ready Yet', value: '' }, ...(await getTtsModels.call(this))];
+}
+
 async function chosenTtsModel(this: ILoadOptionsFunctions) {
 	const models = await fetchTtsModels.call(this);
 	const chosen = this.getCurrentNodeParameter('model') as string | undefined;
@@ -48,13 +54,18 @@ export async function getTtsLanguages(
 	}));
 }
 
-/** The model's built-in voices, then the project's cloned voices. */
+/** Soniox's shared voices of the model with their descriptions, then the project's cloned voices. */
 export async function getTtsVoices(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const model = await chosenTtsModel.call(this);
-	const builtIn = (model?.voices ?? []).map((voice) => ({
-		name: voice.id,
-		value: voice.id,
-		description: `${voice.description} (${voice.gender})`,
+	const shared = model
+		? await listItems.call(this, '/v1/shared-voices', 'voices', { model: model.id }, 200, 200)
+		: [];
+	const builtIn = shared.map((voice) => ({
+		name: String(voice.id),
+		value: String(voice.id),
+		description: [voice.gender, voice.age, voice.accent, voice.description]
+			.filter((part) => typeof part === 'string' && part !== '')
+			.join(' · '),
 	}));
 	const cloned = (await listItems.call(this, '/v1/voices', 'voices', {})).map((voice) => ({
 		name: `${String(voice.name)} (cloned)`,

@@ -404,13 +404,14 @@ export async function* paginate<T = IDataObject>(
 	listKey: string,
 	qs: IDataObject = {},
 	limit?: number,
+	maxPageSize = 1000,
 ): AsyncGenerator<T[]> {
 	const seen = new Set<string>();
 	let emptyInRow = 0;
 	let cursor: string | undefined;
 	let remaining = limit ?? Infinity;
 	do {
-		const pageSize = Math.min(1000, remaining);
+		const pageSize = Math.min(maxPageSize, remaining);
 		const page: IDataObject = await sonioxApiRequest.call(this, {
 			method: 'GET',
 			path,
@@ -443,9 +444,10 @@ export async function listItems(
 	listKey: string,
 	qs: IDataObject,
 	limit?: number,
+	maxPageSize?: number,
 ): Promise<IDataObject[]> {
 	const all: IDataObject[] = [];
-	for await (const page of paginate.call(this, path, listKey, qs, limit)) {
+	for await (const page of paginate.call(this, path, listKey, qs, limit, maxPageSize)) {
 		all.push(...(page as IDataObject[]));
 	}
 	return all;

@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import type { SonioxResourceModule } from '../node.type';
 import * as deleteFile from './delete.operation';
 import * as get from './get.operation';
+import * as count from './count.operation';
 import * as getMany from './getMany.operation';
 import * as upload from './upload.operation';
 
@@ -13,6 +14,7 @@ export const resource: SonioxResourceModule['resource'] = {
 };
 
 export const operations: SonioxResourceModule['operations'] = {
+	count,
 	upload,
 	get,
 	getMany,
@@ -27,6 +29,12 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['file'] } },
 		options: [
+			{
+				name: 'Count',
+				value: 'count',
+				description: 'How many files the project holds (Soniox caps a project), by source',
+				action: 'Count files',
+			},
 			{
 				name: 'Delete',
 				value: 'delete',

@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import type { SonioxResourceModule } from '../node.type';
 import * as deleteTranscription from './delete.operation';
 import * as get from './get.operation';
+import * as count from './count.operation';
 import * as getMany from './getMany.operation';
 import * as getTranscript from './getTranscript.operation';
 import * as transcribe from './transcribe.operation';
@@ -15,6 +16,7 @@ export const resource: SonioxResourceModule['resource'] = {
 };
 
 export const operations: SonioxResourceModule['operations'] = {
+	count,
 	transcribe,
 	transcribeRealTime,
 	get,
@@ -31,6 +33,12 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['transcription'] } },
 		options: [
+			{
+				name: 'Count',
+				value: 'count',
+				description: 'How many transcriptions the project holds (Soniox caps a project), by source',
+				action: 'Count transcriptions',
+			},
 			{
 				name: 'Delete',
 				value: 'delete',

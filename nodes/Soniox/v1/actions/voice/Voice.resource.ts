@@ -4,7 +4,10 @@ import type { SonioxResourceModule } from '../node.type';
 import * as create from './create.operation';
 import * as deleteVoice from './delete.operation';
 import * as get from './get.operation';
+import * as count from './count.operation';
 import * as getMany from './getMany.operation';
+import * as getManyShared from './getManyShared.operation';
+import * as recompute from './recompute.operation';
 
 export const resource: SonioxResourceModule['resource'] = {
 	name: 'Voice',
@@ -13,9 +16,12 @@ export const resource: SonioxResourceModule['resource'] = {
 };
 
 export const operations: SonioxResourceModule['operations'] = {
+	count,
 	create,
 	get,
 	getMany,
+	getManyShared,
+	recompute,
 	delete: deleteVoice,
 };
 
@@ -27,6 +33,12 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['voice'] } },
 		options: [
+			{
+				name: 'Count',
+				value: 'count',
+				description: 'How many cloned voices the project holds (Soniox caps a project), by source',
+				action: 'Count cloned voices',
+			},
 			{
 				name: 'Create',
 				value: 'create',
@@ -51,11 +63,25 @@ export const description: INodeProperties[] = [
 				description: 'List cloned voices',
 				action: 'Get many voices',
 			},
+			{
+				name: 'Get Many Shared',
+				value: 'getManyShared',
+				description: "List Soniox's voices of a model, by gender, age, accent, use case or style",
+				action: 'Get many shared voices',
+			},
+			{
+				name: 'Recompute',
+				value: 'recompute',
+				description: 'Prepare a cloned voice for models released after it was made',
+				action: 'Recompute a voice',
+			},
 		],
 		default: 'create',
 	},
 	...create.description,
 	...get.description,
 	...getMany.description,
+	...getManyShared.description,
+	...recompute.description,
 	...deleteVoice.description,
 ];
