@@ -229,3 +229,14 @@ export function emulatorCredentials(emulator: {
 }
 
 export { core };
+
+/**
+ * Every request the node sent conformed to Soniox's published OpenAPI document (the emulator
+ * checks each one, and refuses what the spec refuses). For the node test files' afterEach.
+ */
+export function expectRequestsToConform(emulator: {
+	contractViolations(): Array<{ method: string; path: string; problem: string }>;
+}) {
+	const sent = emulator.contractViolations().filter((v) => v.problem.startsWith('request '));
+	expect(sent).toEqual([]);
+}

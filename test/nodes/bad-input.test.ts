@@ -4,7 +4,13 @@ import type { INodeExecutionData, INodeParameters, INodeProperties } from 'n8n-w
 
 import { versionProperties } from '../../nodes/Soniox/v1/actions/versionDescription';
 import { makeWav, startEmulator, type Emulator } from '../emulator';
-import { emulatorCredentials, runNode, storeBinary, useBinaryDataMode } from '../harness';
+import {
+	emulatorCredentials,
+	runNode,
+	storeBinary,
+	useBinaryDataMode,
+	expectRequestsToConform,
+} from '../harness';
 
 // Stored binaries live on disk (streamed by the node); `inline` ones sit in the item as base64.
 useBinaryDataMode('filesystem');
@@ -13,6 +19,7 @@ let emulator: Emulator;
 beforeAll(async () => {
 	emulator = await startEmulator({ transcription: { queuedMs: 10, processingBaseMs: 20 } });
 });
+afterEach(() => expectRequestsToConform(emulator));
 afterAll(() => emulator.close());
 beforeEach(() => emulator.reset());
 

@@ -5,7 +5,7 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { startEmulator, type Emulator } from '../emulator';
-import { emulatorCredentials, readBinary, runNode } from '../harness';
+import { emulatorCredentials, readBinary, runNode, expectRequestsToConform } from '../harness';
 import {
 	synthesizeInRealTime,
 	type SpeechRequest,
@@ -24,6 +24,7 @@ beforeAll(async () => {
 	emulator = await startEmulator({ realtimeIdleTimeoutMs: 3000 });
 	proxy = await countingProxy(emulator.urls.ttsWebSocket);
 });
+afterEach(() => expectRequestsToConform(emulator));
 afterAll(async () => {
 	await proxy.close();
 	await emulator.close();

@@ -6,7 +6,13 @@ import { Readable } from 'node:stream';
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { makeWav, startEmulator, type Emulator } from '../emulator';
-import { emulatorCredentials, runNode, storeBinary, useBinaryDataMode } from '../harness';
+import {
+	emulatorCredentials,
+	runNode,
+	storeBinary,
+	useBinaryDataMode,
+	expectRequestsToConform,
+} from '../harness';
 import { autoLayout, rawLayout } from '../../nodes/Soniox/v1/helpers/audioLayout';
 import {
 	bufferSource,
@@ -34,6 +40,7 @@ let emulator: Emulator;
 beforeAll(async () => {
 	emulator = await startEmulator({ realtimeIdleTimeoutMs: 3000 });
 });
+afterEach(() => expectRequestsToConform(emulator));
 afterAll(async () => await emulator.close());
 afterEach(() => {
 	emulator.faults.clear();

@@ -1,10 +1,17 @@
 import { makeWav, startEmulator, type Emulator } from '../emulator';
-import { emulatorCredentials, readBinary, runNode, storeBinary } from '../harness';
+import {
+	emulatorCredentials,
+	readBinary,
+	runNode,
+	storeBinary,
+	expectRequestsToConform,
+} from '../harness';
 
 let emulator: Emulator;
 beforeAll(async () => {
 	emulator = await startEmulator();
 });
+afterEach(() => expectRequestsToConform(emulator));
 afterAll(() => emulator.close());
 beforeEach(() => emulator.reset());
 

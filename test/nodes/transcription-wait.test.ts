@@ -3,7 +3,7 @@
 // or at most the schedule's ceiling, never an unbounded wait.
 import { POLL_SCHEDULE } from '../../nodes/Soniox/v1/actions/transcription/waitForTranscription';
 import { makeWav, startEmulator, type Emulator } from '../emulator';
-import { emulatorCredentials, runNode } from '../harness';
+import { emulatorCredentials, runNode, expectRequestsToConform } from '../harness';
 
 let emulator: Emulator;
 /** Uploaded once per length, so that no download adds to a job's processing time. */
@@ -25,6 +25,7 @@ beforeAll(async () => {
 		fileIds.set(seconds, String(((await response.json()) as { id: string }).id));
 	}
 });
+afterEach(() => expectRequestsToConform(emulator));
 afterAll(() => emulator.close());
 
 /**

@@ -2,7 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { makeWav, startEmulator, type Emulator } from '../emulator';
-import { emulatorCredentials, readBinary, runNode, storeBinary } from '../harness';
+import {
+	emulatorCredentials,
+	readBinary,
+	runNode,
+	storeBinary,
+	expectRequestsToConform,
+} from '../harness';
 
 let emulator: Emulator;
 let audioServer: Server;
@@ -16,6 +22,7 @@ beforeAll(async () => {
 	await new Promise<void>((resolve) => audioServer.listen(0, '127.0.0.1', resolve));
 	audioUrl = `http://127.0.0.1:${(audioServer.address() as AddressInfo).port}/review.wav`;
 });
+afterEach(() => expectRequestsToConform(emulator));
 afterAll(async () => {
 	await emulator.close();
 	audioServer.close();

@@ -1,5 +1,5 @@
 import { startEmulator, type Emulator } from '../emulator';
-import { emulatorCredentials } from '../harness';
+import { emulatorCredentials, expectRequestsToConform } from '../harness';
 import { TriggerHarness } from '../harness/poll';
 import { startUsageRewritingProxy } from './usage-fixtures';
 
@@ -7,6 +7,7 @@ let emulator: Emulator;
 beforeAll(async () => {
 	emulator = await startEmulator();
 });
+afterEach(() => expectRequestsToConform(emulator));
 afterAll(() => emulator.close());
 beforeEach(() => {
 	emulator.reset();

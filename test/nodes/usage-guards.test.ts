@@ -4,7 +4,7 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import { startEmulator, type Emulator } from '../emulator';
-import { emulatorCredentials, runNode } from '../harness';
+import { emulatorCredentials, runNode, expectRequestsToConform } from '../harness';
 import { startUsageRewritingProxy } from './usage-fixtures';
 
 const MINUTE = 60_000;
@@ -14,6 +14,7 @@ let emulator: Emulator;
 beforeAll(async () => {
 	emulator = await startEmulator();
 });
+afterEach(() => expectRequestsToConform(emulator));
 afterAll(() => emulator.close());
 beforeEach(() => emulator.reset());
 

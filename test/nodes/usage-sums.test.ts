@@ -15,7 +15,7 @@ import type { UsageLogEntry } from '../../nodes/Soniox/v1/helpers/usageLogEntry'
 import { streamUsageLogs } from '../../nodes/Soniox/v1/transport/usageLogs';
 import type { SonioxContext } from '../../nodes/Soniox/v1/transport';
 import { startEmulator, type Emulator } from '../emulator';
-import { emulatorCredentials } from '../harness';
+import { emulatorCredentials, expectRequestsToConform } from '../harness';
 import { usageEntry } from './usage-fixtures';
 
 /** The sum through the general parser, one BigInt addition at a time. */
@@ -216,6 +216,7 @@ describe('usage-log stream', () => {
 			Array.from({ length: 3 * PAGE }, (_, index) => ({ endTime: now - HOUR + index * 100 })),
 		);
 	});
+	afterEach(() => expectRequestsToConform(emulator));
 	afterAll(() => emulator.close());
 	afterEach(() => emulator.faults.clear());
 

@@ -2,7 +2,7 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { presetWindow, type TimeRangePreset } from '../../nodes/Soniox/v1/helpers/timeRange';
 import { startEmulator, type Emulator, type UsageInsert } from '../emulator';
-import { emulatorCredentials, runNode } from '../harness';
+import { emulatorCredentials, runNode, expectRequestsToConform } from '../harness';
 
 type Entry = ReturnType<Emulator['ledger']>[number];
 
@@ -25,6 +25,7 @@ beforeAll(async () => {
 	emulator = await startEmulator();
 });
 
+afterEach(() => expectRequestsToConform(emulator));
 afterAll(async () => {
 	await emulator.close();
 });
