@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { CLIENT_REFERENCE_ID_MAX_LENGTH } from '../helpers/clientReferenceId';
-import { checkText, readNumber } from '../helpers/parameterValues';
+import { checkText, readBoolean, readNumber } from '../helpers/parameterValues';
 
 /** The binary field an operation reads its audio from. */
 export const inputBinaryField: INodeProperties = {
@@ -33,20 +33,19 @@ const limitField: INodeProperties = {
 	displayOptions: { show: { returnAll: [false] } },
 };
 
-export const returnAllFields: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	limitField,
-];
+const returnAllField: INodeProperties = {
+	displayName: 'Return All',
+	name: 'returnAll',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to return all results or only up to a given limit',
+};
+
+export const returnAllFields: INodeProperties[] = [returnAllField, limitField];
 
 /** The Limit of one item, or undefined with Return All. */
 export function readLimit(this: IExecuteFunctions, itemIndex: number): number | undefined {
-	if (this.getNodeParameter('returnAll', itemIndex, false) === true) return undefined;
+	if (readBoolean(this, itemIndex, returnAllField)) return undefined;
 	return readNumber(this, itemIndex, limitField);
 }
 

@@ -125,6 +125,43 @@ export function checkAmount(
 	);
 }
 
+/**
+ * A yes/no field: true or false (their text too, as an expression may give it); absent is false.
+ * Anything else is refused, rather than silently read as false.
+ */
+export function checkBoolean(
+	context: CheckContext,
+	itemIndex: number | undefined,
+	label: string,
+	value: unknown,
+): boolean {
+	if (typeof value === 'boolean') return value;
+	if (value === undefined || value === null || value === '') return false;
+	if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) {
+		return value.trim().toLowerCase() === 'true';
+	}
+	throw new NodeOperationError(
+		context.getNode(),
+		`${label}${ofItem(itemIndex)} must be true or false, not ${shown(value)}`,
+		{ itemIndex, description: `Switch ${label} on or off, or map true or false.` },
+	);
+}
+
+/** A boolean field of the item, or the value given (a field inside a collection). */
+export function readBoolean(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	field: INodeProperties,
+	...value: [unknown?]
+): boolean {
+	return checkBoolean(
+		context,
+		itemIndex,
+		field.displayName,
+		valueOf(context, itemIndex, field, value),
+	);
+}
+
 /** The values an options field offers, as checkChoice and checkChoices take them. */
 export function optionValues<T extends string>(options: ReadonlyArray<{ value: T }>): T[] {
 	return options.map((option) => option.value);

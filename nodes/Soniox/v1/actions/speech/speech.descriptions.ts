@@ -5,7 +5,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { AUDIO_FORMAT_OPTIONS, AUDIO_FORMATS } from '../../helpers/audioFormats';
 import { getClientReferenceId } from '../../helpers/clientReferenceId';
-import { checkText, readChoice, readNumber } from '../../helpers/parameterValues';
+import { checkBoolean, checkText, readChoice, readNumber } from '../../helpers/parameterValues';
 import { clientReferenceIdField } from '../common.descriptions';
 
 export const MAX_TEXT_CHARACTERS = 5000;
@@ -205,7 +205,9 @@ export function prepareSpeech(
 	if (options.speed !== undefined) {
 		config.speed = readNumber(this, itemIndex, speedField, options.speed);
 	}
-	if (options.reduceSilence === true) config.reduce_silence = true;
+	if (checkBoolean(this, itemIndex, 'Reduce Silence', options.reduceSilence)) {
+		config.reduce_silence = true;
+	}
 	const clientReferenceId = getClientReferenceId.call(this, itemIndex);
 	if (clientReferenceId && !billedByTemporaryKey) config.client_reference_id = clientReferenceId;
 	return {
@@ -214,6 +216,12 @@ export function prepareSpeech(
 		config,
 		fileName: String(options.fileName || `speech.${rule.extension}`),
 		mimeType: rule.mimeType,
-		binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string,
+		binaryPropertyName: checkText(
+			this,
+			itemIndex,
+			'Put Audio in Field',
+			this.getNodeParameter('binaryPropertyName', itemIndex, 'data'),
+			{ required: true, hint: 'Name the binary field for the audio, e.g. data.' },
+		),
 	};
 }

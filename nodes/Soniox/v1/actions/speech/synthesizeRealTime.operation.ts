@@ -4,7 +4,7 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { readNumber } from '../../helpers/parameterValues';
+import { readBoolean, readNumber } from '../../helpers/parameterValues';
 import { executionCancelSignal } from '../../transport';
 import { getRealtimeAccess, type RealtimeAccess } from '../../transport/realtime/access';
 import {
@@ -21,6 +21,15 @@ import {
 	type PreparedSpeech,
 } from './speech.descriptions';
 
+const timestampsField: INodeProperties = {
+	displayName: 'Character Timestamps',
+	name: 'returnTimestamps',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to add when each character is spoken (in seconds from the start) to the output, for captions or lip sync',
+};
+
 const parallelStreamsField: INodeProperties = {
 	displayName: 'Items Spoken in Parallel',
 	name: 'parallelStreams',
@@ -34,14 +43,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['speech'], operation: ['synthesizeRealTime'] } },
 	[
 		...speechFields('longer text is sent in pieces, up to about 2 minutes of speech per item'),
-		{
-			displayName: 'Character Timestamps',
-			name: 'returnTimestamps',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether to add when each character is spoken (in seconds from the start) to the output, for captions or lip sync',
-		},
+		timestampsField,
 		parallelStreamsField,
 		...realtimeKeyFields('tts_rt'),
 	],
@@ -63,7 +65,7 @@ export async function prepare(
 	const speech = prepareSpeech.call(this, itemIndex, {
 		billedByTemporaryKey: keySource === 'temporaryKey',
 	});
-	if (this.getNodeParameter('returnTimestamps', itemIndex, false) === true) {
+	if (readBoolean(this, itemIndex, timestampsField)) {
 		speech.config = { ...speech.config, return_timestamps: true };
 	}
 	return { access, speech, parallelStreams };

@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { getClientReferenceId } from '../../helpers/clientReferenceId';
-import { readChoice, readNumber } from '../../helpers/parameterValues';
+import { checkBoolean, readChoice, readNumber } from '../../helpers/parameterValues';
 import { getEndpoints, sonioxApiRequest } from '../../transport';
 import { clientReferenceIdField } from '../common.descriptions';
 
@@ -96,7 +96,7 @@ export async function execute(
 			options.maxSessionDurationSeconds,
 		);
 	}
-	if (options.singleUse === true) body.single_use = true;
+	if (checkBoolean(this, itemIndex, 'Single Use', options.singleUse)) body.single_use = true;
 	const clientReferenceId = getClientReferenceId.call(this, itemIndex);
 	if (clientReferenceId) body.client_reference_id = clientReferenceId;
 

@@ -3,7 +3,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { checkText, readChoice } from '../../helpers/parameterValues';
+import { checkText, readBoolean, readChoice } from '../../helpers/parameterValues';
 
 const translationTypeField: INodeProperties = {
 	displayName: 'Translation',
@@ -135,6 +135,14 @@ const listOf = (value: string) =>
 		.map((part) => part.trim())
 		.filter(Boolean);
 
+function optionField(name: string): INodeProperties {
+	const field = (recognitionOptionsField.options as INodeProperties[]).find(
+		(option) => option.name === name,
+	);
+	if (!field) throw new Error(`Options has no field ${name}`);
+	return field;
+}
+
 /** The recognition config both operations send, in the API's names; checked before any request. */
 export function recognitionConfig(this: IExecuteFunctions, itemIndex: number): IDataObject {
 	const raw = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
@@ -144,14 +152,10 @@ export function recognitionConfig(this: IExecuteFunctions, itemIndex: number): I
 	};
 	// Every text option is text before anything is sent: an object would reach Soniox as
 	// "[object Object]", after a binary's upload was already paid for.
-	const text = (name: string) => {
-		const field = (recognitionOptionsField.options as INodeProperties[]).find(
-			(option) => option.name === name,
-		);
-		return checkText(this, itemIndex, field?.displayName ?? name, raw[name], {
+	const text = (name: string) =>
+		checkText(this, itemIndex, optionField(name).displayName, raw[name], {
 			hint: 'Enter text, or map a text value.',
 		});
-	};
 	const options: IDataObject &
 		Record<'languageHints' | 'contextTerms' | 'contextText', string> & {
 			translationTargetLanguage: string;
@@ -172,9 +176,10 @@ export function recognitionConfig(this: IExecuteFunctions, itemIndex: number): I
 		);
 	}
 	if (hints.length) config.language_hints = hints;
-	if (options.languageHintsStrict === true) config.language_hints_strict = true;
-	if (options.enableSpeakerDiarization === true) config.enable_speaker_diarization = true;
-	if (options.enableLanguageIdentification === true) config.enable_language_identification = true;
+	const flag = (name: string) => readBoolean(this, itemIndex, optionField(name), raw[name]);
+	if (flag('languageHintsStrict')) config.language_hints_strict = true;
+	if (flag('enableSpeakerDiarization')) config.enable_speaker_diarization = true;
+	if (flag('enableLanguageIdentification')) config.enable_language_identification = true;
 
 	const context: IDataObject = {};
 	const general =

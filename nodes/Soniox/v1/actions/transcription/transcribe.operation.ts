@@ -10,6 +10,7 @@ import { getClientReferenceId } from '../../helpers/clientReferenceId';
 import { readResourceId } from '../../helpers/resourceId';
 import {
 	checkText,
+	readBoolean,
 	readChoice,
 	readChoices,
 	readNumber,
@@ -44,6 +45,27 @@ const cleanupField: INodeProperties = {
 	description: 'What to delete from Soniox once the transcript is fetched',
 };
 
+const audioSourceField: INodeProperties = {
+	displayName: 'Audio Source',
+	name: 'audioSource',
+	type: 'options',
+	options: [
+		{ name: 'Binary Field of the Input Item', value: 'binary' },
+		{ name: 'URL', value: 'url' },
+		{ name: 'Uploaded File', value: 'fileId' },
+	],
+	default: 'binary',
+};
+
+const waitField: INodeProperties = {
+	displayName: 'Wait for Completion',
+	name: 'waitForCompletion',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether to wait for the transcript; if off, the node returns the queued transcription (use a webhook or Get Transcript later)',
+};
+
 const webhookAuthenticationField: INodeProperties = {
 	displayName: 'Webhook Authentication',
 	name: 'webhookAuthentication',
@@ -73,17 +95,7 @@ const waitTimeoutField: INodeProperties = {
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['transcription'], operation: ['transcribe'] } },
 	[
-		{
-			displayName: 'Audio Source',
-			name: 'audioSource',
-			type: 'options',
-			options: [
-				{ name: 'Binary Field of the Input Item', value: 'binary' },
-				{ name: 'URL', value: 'url' },
-				{ name: 'Uploaded File ID', value: 'fileId' },
-			],
-			default: 'binary',
-		},
+		audioSourceField,
 		{ ...inputBinaryField, displayOptions: { show: { audioSource: ['binary'] } } },
 		{
 			displayName: 'Audio URL',
@@ -107,14 +119,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 		},
 		clientReferenceIdField('transcription'),
 		recognitionOptionsField,
-		{
-			displayName: 'Wait for Completion',
-			name: 'waitForCompletion',
-			type: 'boolean',
-			default: true,
-			description:
-				'Whether to wait for the transcript; if off, the node returns the queued transcription (use a webhook or Get Transcript later)',
-		},
+		waitField,
 		{ ...waitTimeoutField, displayOptions: { show: { waitForCompletion: [true] } } },
 		...outputFormatFields.map((field) => ({
 			...field,
@@ -179,7 +184,7 @@ async function webhookConfig(this: IExecuteFunctions, itemIndex: number): Promis
 
 /** The model, webhook and audio source of the request; a binary is uploaded as a file first. */
 async function prepareRequest(this: IExecuteFunctions, itemIndex: number, config: IDataObject) {
-	const source = this.getNodeParameter('audioSource', itemIndex) as 'binary' | 'url' | 'fileId';
+	const source = readChoice<'binary' | 'url' | 'fileId'>(this, itemIndex, audioSourceField);
 	const model = checkText(
 		this,
 		itemIndex,
@@ -247,7 +252,7 @@ export async function execute(
 	const config = recognitionConfig.call(this, itemIndex);
 	const clientReferenceId = getClientReferenceId.call(this, itemIndex);
 	if (clientReferenceId) config.client_reference_id = clientReferenceId;
-	const wait = this.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
+	const wait = readBoolean(this, itemIndex, waitField);
 	const timeoutMinutes = wait ? readNumber(this, itemIndex, waitTimeoutField) : 0;
 	const output = wait ? readTranscriptOutput.call(this, itemIndex) : undefined;
 	const cleanupTargets = wait ? readChoices<CleanupTarget>(this, itemIndex, cleanupField) : [];

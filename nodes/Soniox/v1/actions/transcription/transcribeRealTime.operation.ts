@@ -21,7 +21,7 @@ import {
 } from '../../helpers/audioLayout';
 import { bufferSource, readHead, streamSource, type AudioSource } from '../../helpers/audioSource';
 import { getClientReferenceId } from '../../helpers/clientReferenceId';
-import { checkText, readChoice, readNumber } from '../../helpers/parameterValues';
+import { checkText, readBoolean, readChoice, readNumber } from '../../helpers/parameterValues';
 import type { TranscriptToken } from '../../helpers/transcriptFormat';
 import { executionCancelSignal } from '../../transport';
 import { getRealtimeAccess } from '../../transport/realtime/access';
@@ -101,6 +101,15 @@ const paceField: INodeProperties = {
 	default: 'realTime',
 };
 
+const endpointDetectionField: INodeProperties = {
+	displayName: 'Endpoint Detection',
+	name: 'enableEndpointDetection',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether Soniox should detect when a speaker has finished an utterance, so its words are final sooner',
+};
+
 const endpointDelayField: INodeProperties = {
 	displayName: 'Max Endpoint Delay (Ms)',
 	name: 'maxEndpointDelayMs',
@@ -145,14 +154,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 			...recognitionOptionsField,
 			options: [
 				...(recognitionOptionsField.options as INodeProperties[]),
-				{
-					displayName: 'Endpoint Detection',
-					name: 'enableEndpointDetection',
-					type: 'boolean',
-					default: false,
-					description:
-						'Whether Soniox should detect when a speaker has finished an utterance, so its words are final sooner',
-				},
+				endpointDetectionField,
 				endpointDelayField,
 				maxResumesField,
 			],
@@ -232,7 +234,7 @@ function realtimeConfig(this: IExecuteFunctions, itemIndex: number): IDataObject
 	);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const config: IDataObject = { model };
-	if (options.enableEndpointDetection === true) {
+	if (readBoolean(this, itemIndex, endpointDetectionField, options.enableEndpointDetection)) {
 		config.enable_endpoint_detection = true;
 		if (options.maxEndpointDelayMs !== undefined) {
 			config.max_endpoint_delay_ms = readNumber(
