@@ -35,8 +35,9 @@ export class SonioxTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ "New usage: " + $parameter["output"] }}',
+		// n8n's nodes panel shows this text for the whole Soniox app, beside the node's actions.
 		description:
-			'Starts the workflow for new Soniox usage: per entry, as a digest, or as a spend alert',
+			'Transcribe audio and synthesize speech with Soniox; this trigger starts a workflow on new usage, as entries, a digest or a spend alert',
 		defaults: { name: 'Soniox Trigger' },
 		polling: true,
 		inputs: [],

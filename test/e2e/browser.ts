@@ -123,6 +123,9 @@ export class Browser {
 				this.pending.delete(message.id);
 				if (message.error) waiter?.reject(new Error(message.error.message));
 				else waiter?.resolve(message.result ?? {});
+			} else if (message.method === 'Page.javascriptDialogOpening') {
+				// "Leave the page? Changes you made may not be saved": tests leave, as a user would.
+				void this.send('Page.handleJavaScriptDialog', { accept: true });
 			} else if (message.method) {
 				for (const listener of this.listeners) listener(message.method, message.params ?? {});
 			}
@@ -143,17 +146,23 @@ export class Browser {
 		await this.send('Network.setCookie', { url, name, value: rest.join('=') });
 	}
 
-	async goto(url: string) {
-		const loaded = new Promise<void>((resolve) => {
+	async goto(url: string, timeoutMs = 60_000) {
+		let timer: NodeJS.Timeout | undefined;
+		const loaded = new Promise<void>((resolve, reject) => {
 			const listener = (method: string) => {
 				if (method !== 'Page.loadEventFired') return;
 				this.listeners.splice(this.listeners.indexOf(listener), 1);
 				resolve();
 			};
 			this.listeners.push(listener);
+			timer = setTimeout(() => reject(new Error(`${url} did not load in time`)), timeoutMs);
 		});
-		await this.send('Page.navigate', { url });
-		await loaded;
+		try {
+			await this.send('Page.navigate', { url });
+			await loaded;
+		} finally {
+			clearTimeout(timer);
+		}
 	}
 
 	/** Evaluates an expression in the page (promises awaited); returns its JSON value. */

@@ -70,6 +70,8 @@ async function transcribeUrl(credentialData = credentials()) {
 			operation: 'transcribe',
 			audioSource: 'url',
 			audioUrl,
+			// Kept at Soniox, so each cell can count the transcriptions its fault left behind.
+			cleanup: [],
 		},
 		credentials: credentialData,
 	});

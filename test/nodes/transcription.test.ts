@@ -202,6 +202,14 @@ describe('Transcription → Transcribe (async)', () => {
 	const countOf = async (collection: 'files' | 'transcriptions') =>
 		((await (await soniox(`/v1/${collection}/count`)).json()) as { total: number }).total;
 
+	it('by default leaves nothing behind at Soniox (a project holds at most 1,000 files)', async () => {
+		const { items, error } = await transcribe({}, [await audioItem()]);
+		expect(error).toBeUndefined();
+		expect(items[0].json.cleanup).toEqual({ transcription: 'deleted', file: 'deleted' });
+		expect(await countOf('files')).toBe(0);
+		expect(await countOf('transcriptions')).toBe(0);
+	});
+
 	it('deletes the file it uploaded when Soniox refuses the transcription', async () => {
 		emulator.faults.arm({ route: 'POST /v1/transcriptions', statuses: [400] });
 		const { error } = await transcribe({ cleanup: ['file'] }, [await audioItem()]);
@@ -338,7 +346,12 @@ describe('Transcription → Transcribe (async)', () => {
 
 describe('Transcription → Get, Get Many, Get Transcript, Delete', () => {
 	it('works on existing transcriptions', async () => {
-		const created = await transcribe({ audioSource: 'url', audioUrl, outputFormat: 'json' });
+		const created = await transcribe({
+			audioSource: 'url',
+			audioUrl,
+			outputFormat: 'json',
+			cleanup: [],
+		});
 		const id = String(created.items[0].json.id);
 		expect((created.items[0].json.tokens as unknown[]).length).toBeGreaterThan(5);
 

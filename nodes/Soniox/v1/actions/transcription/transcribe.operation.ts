@@ -41,8 +41,9 @@ const cleanupField: INodeProperties = {
 		{ name: 'Delete the Uploaded File', value: 'file' },
 		{ name: 'Delete the Transcription', value: 'transcription' },
 	] satisfies Array<{ name: string; value: CleanupTarget }>,
-	default: [],
-	description: 'What to delete from Soniox once the transcript is fetched',
+	default: ['file', 'transcription'],
+	description:
+		'What to delete from Soniox once the transcript is fetched (also when Soniox refuses or fails it). Soniox keeps at most 1,000 files and 2,000 transcriptions per project, so a scheduled workflow that keeps them fills up.',
 };
 
 const audioSourceField: INodeProperties = {
@@ -113,12 +114,11 @@ export const description: INodeProperties[] = updateDisplayOptions(
 			name: 'model',
 			type: 'options',
 			typeOptions: { loadOptionsMethod: 'getAsyncModels' },
-			default: 'stt-async-v5',
+			default: 'stt-async-v6',
 			description:
 				'The async speech-to-text model. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		},
 		clientReferenceIdField('transcription'),
-		recognitionOptionsField,
 		waitField,
 		{ ...waitTimeoutField, displayOptions: { show: { waitForCompletion: [true] } } },
 		...outputFormatFields.map((field) => ({
@@ -139,6 +139,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 		},
 		webhookAuthenticationField,
 		{ ...cleanupField, displayOptions: { show: { waitForCompletion: [true] } } },
+		recognitionOptionsField,
 	],
 );
 
@@ -193,7 +194,7 @@ async function prepareRequest(this: IExecuteFunctions, itemIndex: number, config
 		{
 			required: true,
 			maxLength: 32,
-			hint: 'Choose a model from the list, or map its ID, e.g. stt-async-v5.',
+			hint: 'Choose a model from the list, or map its ID, e.g. stt-async-v6.',
 		},
 	);
 	const body: IDataObject = { model, ...config, ...(await webhookConfig.call(this, itemIndex)) };

@@ -139,7 +139,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 			name: 'realtimeModel',
 			type: 'options',
 			typeOptions: { loadOptionsMethod: 'getRealtimeModels' },
-			default: 'stt-rt-v5',
+			default: 'stt-rt-v6',
 			description:
 				'Real-time speech-to-text model. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		},
@@ -230,7 +230,7 @@ function realtimeConfig(this: IExecuteFunctions, itemIndex: number): IDataObject
 		itemIndex,
 		'Model Name or ID',
 		this.getNodeParameter('realtimeModel', itemIndex),
-		{ required: true, hint: 'Choose a model from the list, or map its ID, e.g. stt-rt-v5.' },
+		{ required: true, hint: 'Choose a model from the list, or map its ID, e.g. stt-rt-v6.' },
 	);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const config: IDataObject = { model };
