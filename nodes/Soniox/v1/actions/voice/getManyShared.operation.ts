@@ -39,10 +39,11 @@ const ageField: INodeProperties = {
 	default: '',
 };
 
+/** The text filters: the field, its label, and the query parameter Soniox takes. */
 const TEXT_FILTERS = [
-	['accent', 'Accent', 'e.g. british'],
-	['useCase', 'Use Cases', 'e.g. narration, customer_support'],
-	['style', 'Styles', 'e.g. warm, calm'],
+	['accent', 'Accent', 'accent'],
+	['useCase', 'Use Cases', 'use_case'],
+	['style', 'Styles', 'style'],
 ] as const;
 
 export const description: INodeProperties[] = updateDisplayOptions(
@@ -117,12 +118,12 @@ export async function execute(
 	const age = readChoice(this, itemIndex, ageField, filters.age ?? '');
 	if (gender) qs.gender = gender;
 	if (age) qs.age = age;
-	for (const [name, label] of TEXT_FILTERS) {
+	for (const [name, label, parameter] of TEXT_FILTERS) {
 		const value = checkText(this, itemIndex, `Filters: ${label}`, filters[name], {
 			maxLength: 200,
 			hint: 'Enter text, several values separated by commas.',
 		}).trim();
-		if (value) qs[name === 'useCase' ? 'use_case' : name] = value;
+		if (value) qs[parameter] = value;
 	}
 	const limit = readLimit.call(this, itemIndex);
 	const voices = await listItems.call(
