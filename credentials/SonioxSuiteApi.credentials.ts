@@ -1,16 +1,9 @@
-import type {
-	IAuthenticateGeneric,
-	Icon,
-	ICredentialTestRequest,
-	ICredentialType,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IAuthenticateGeneric, Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { REGION_DOMAINS, SONIOX_REGIONS } from './regions';
+import { SONIOX_REGIONS } from './regions';
 
-// The credential test runs before any node code, so it resolves the REST base URL with an
-// expression that mirrors nodes/Soniox/v1/transport/endpoints.ts.
-const REST_BASE_URL_EXPRESSION = `={{ $credentials.region === "custom" ? ($credentials.restUrl || "https://api." + $credentials.baseDomain) : "https://api." + (${JSON.stringify(REGION_DOMAINS)})[$credentials.region] }}`;
+// The Test button runs sonioxSuiteApiTest (nodes/Soniox/v1/methods/credentialTest.ts): it
+// tries every URL the credential resolves to, not only the REST one.
 
 const customOnly = { show: { region: ['custom'] } };
 
@@ -124,32 +117,5 @@ export class SonioxSuiteApi implements ICredentialType {
 				Authorization: '=Bearer {{$credentials.apiKey}}',
 			},
 		},
-	};
-
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: REST_BASE_URL_EXPRESSION,
-			url: '/v1/models',
-			// Soniox does not redirect: a redirect must never carry the key to another host.
-			disableFollowRedirect: true,
-		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message:
-						'Soniox rejected the API key. Copy the whole key from the Soniox Console, and check that the region matches the project the key belongs to.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message:
-						'The API key works but may not read models. Give it access in the Soniox Console (API Keys → permissions).',
-				},
-			},
-		],
 	};
 }

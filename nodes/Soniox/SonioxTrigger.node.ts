@@ -23,6 +23,7 @@ import { DAY_MS, FUTURE_READ_ALLOWANCE_MS } from './v1/helpers/timeRange';
 import type { UsageLogEntry } from './v1/helpers/usageLogEntry';
 import { matchesUsageFilter, usageFiltersCollection } from './v1/actions/usage/usageFilters';
 import { usageEntryFailure } from './v1/actions/usage/usageParameters';
+import { credentialTest } from './v1/methods';
 import { streamUsageLogs } from './v1/transport/usageLogs';
 
 const TEST_EVENT_COUNT = 5;
@@ -42,7 +43,7 @@ export class SonioxTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'sonioxSuiteApi', required: true }],
+		credentials: [{ name: 'sonioxSuiteApi', required: true, testedBy: 'sonioxSuiteApiTest' }],
 		properties: [
 			{
 				displayName:
@@ -115,6 +116,8 @@ export class SonioxTrigger implements INodeType {
 			},
 		],
 	};
+
+	methods = { credentialTest };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		// Every parameter is checked before anything is read or remembered.

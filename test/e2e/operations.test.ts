@@ -110,6 +110,8 @@ function defineWorkflows() {
 						audioSource: 'fileId',
 						fileId: first('Upload file'),
 						outputFormat: 'text',
+						// Kept, for the Get, Get Transcript and Delete nodes after it.
+						cleanup: [],
 					},
 					once,
 				),

@@ -400,3 +400,45 @@ async function serveOnce(audio: Buffer) {
 		close: () => new Promise<void>((resolve) => audioServer.close(() => resolve())),
 	};
 }
+
+describe('the credential test (the Test button)', () => {
+	/** POST /rest/credentials/test, as the editor sends it for the saved Soniox credential. */
+	async function testCredential(data: Record<string, unknown>) {
+		return await server.rest<{ status: string; message: string }>('POST', '/credentials/test', {
+			credentials: { ...EXAMPLE_CREDENTIAL, type: 'sonioxSuiteApi', data },
+		});
+	}
+
+	test('passes when all four URLs answer, and says in words which one fails and why', async () => {
+		const good = emulatorCredentialData(emulator);
+		expect(await testCredential(good)).toEqual({
+			status: 'OK',
+			message: 'Connection successful: the key works, and all four Soniox URLs answer.',
+		});
+		expect(await testCredential({ ...good, apiKey: 'not-the-key' })).toEqual({
+			status: 'Error',
+			message:
+				'Soniox rejected the API key. Copy the whole key from the Soniox Console, and check that its project is in the credential.',
+		});
+		expect(
+			await testCredential({ ...good, sttWebSocketUrl: 'ws://127.0.0.1:9/transcribe-websocket' }),
+		).toEqual({
+			status: 'Error',
+			message:
+				'The Real-Time Speech-to-Text WebSocket URL ws://127.0.0.1:9/transcribe-websocket could not be opened: nothing answers there as a WebSocket.',
+		});
+		expect(await testCredential({ ...good, ttsRestUrl: 'http://127.0.0.1:9' })).toEqual({
+			status: 'Error',
+			message:
+				'The Text-to-Speech REST URL http://127.0.0.1:9 refuses connections: nothing is listening at 127.0.0.1:9.',
+		});
+		expect(await testCredential({ ...good, ttsWebSocketUrl: 'tts.example.com/socket' })).toEqual({
+			status: 'Error',
+			message: 'The Text-to-Speech WebSocket URL is not a URL: "tts.example.com/socket".',
+		});
+		const unknownHost = await testCredential({ ...good, restUrl: 'http://soniox.invalid' });
+		expect(unknownHost.message).toMatch(
+			/^The REST API URL http:\/\/soniox.invalid (names a host that cannot be found|could not be reached)/,
+		);
+	});
+});

@@ -10,7 +10,7 @@ import { sonioxBaseDescription } from '../Soniox.node';
 import { SONIOX_ICON } from '../icon';
 import { router } from './actions/router';
 import { versionProperties } from './actions/versionDescription';
-import { listSearch, loadOptions } from './methods';
+import { credentialTest, listSearch, loadOptions } from './methods';
 import { CREDENTIAL_TYPE } from './transport';
 
 export class SonioxV1 implements INodeType {
@@ -26,11 +26,11 @@ export class SonioxV1 implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		credentials: [{ name: CREDENTIAL_TYPE, required: true, testedBy: 'sonioxSuiteApiTest' }],
 		properties: versionProperties,
 	};
 
-	methods = { listSearch, loadOptions };
+	methods = { credentialTest, listSearch, loadOptions };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

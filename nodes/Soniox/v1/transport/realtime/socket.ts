@@ -176,3 +176,34 @@ export class SonioxSocket {
 		}
 	}
 }
+
+/**
+ * Whether a WebSocket opens at `url` with the key as sub-protocol (nothing is sent): undefined
+ * when it does, else what went wrong, in words. For the credential test.
+ */
+export async function probeWebSocket(
+	url: string,
+	apiKey: string,
+	timeoutMs: number,
+): Promise<string | undefined> {
+	if (typeof WebSocket === 'undefined')
+		return 'cannot be tried: this n8n runs on a Node.js without WebSocket';
+	let socket: WebSocket;
+	try {
+		socket = PROTOCOL_TOKEN.test(apiKey)
+			? new WebSocket(url, ['soniox-api-key', apiKey])
+			: new WebSocket(url);
+	} catch {
+		return 'is not a WebSocket URL';
+	}
+	const opened = new Promise<boolean>((resolve) => {
+		socket.addEventListener('open', () => resolve(true), { once: true });
+		socket.addEventListener('close', () => resolve(false), { once: true });
+	});
+	const outcome = await withDeadline(opened, timeoutMs);
+	socket.close();
+	if (outcome === true) return undefined;
+	return isTimeout(outcome)
+		? `did not open within ${Math.round(timeoutMs / 1000)} seconds`
+		: 'could not be opened: nothing answers there as a WebSocket';
+}
