@@ -40,6 +40,11 @@ export interface SonioxRequest {
 	headers?: IDataObject;
 	/** May the request be repeated after a failure the server may have acted on? Default: GET/DELETE. */
 	idempotent?: boolean;
+	/**
+	 * Sent even once the execution was stopped: the clean-up of what the stopped execution left
+	 * at Soniox (an uploaded file, a transcription). Still bounded by the request timeout.
+	 */
+	afterStop?: boolean;
 	/** 'stream' and 'arraybuffer' return the raw body; by default the body is parsed JSON. */
 	encoding?: 'stream' | 'arraybuffer';
 	/** For long requests (uploads, synthesis): wait at least this long, whatever the credential says. */
@@ -86,7 +91,7 @@ export async function sonioxApiResponse<T = IDataObject>(
 	const endpoints = await getEndpoints.call(this);
 	const policy = request.retryPolicy ?? DEFAULT_RETRY_POLICY;
 	const idempotent = request.idempotent ?? ['GET', 'DELETE', 'HEAD'].includes(request.method);
-	const cancel = executionCancelSignal(this);
+	const cancel = request.afterStop ? undefined : executionCancelSignal(this);
 	const action = describe(request);
 	const timeoutMs = Math.max(request.minTimeoutMs ?? 0, endpoints.requestTimeoutMs);
 	const startedAt = Date.now();

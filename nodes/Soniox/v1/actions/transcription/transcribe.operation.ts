@@ -17,7 +17,7 @@ import {
 	type TextRule,
 } from '../../helpers/parameterValues';
 import type { TranscriptToken } from '../../helpers/transcriptFormat';
-import { CREDENTIAL_TYPE, sonioxApiRequest } from '../../transport';
+import { CREDENTIAL_TYPE, executionCancelSignal, sonioxApiRequest } from '../../transport';
 import { uploadFile } from '../../transport/multipart';
 import {
 	clientReferenceIdField,
@@ -234,7 +234,7 @@ async function cleanUp(
 	const done: IDataObject = {};
 	const remove = async (name: string, path: string) => {
 		try {
-			await sonioxApiRequest.call(this, { method: 'DELETE', path });
+			await sonioxApiRequest.call(this, { method: 'DELETE', path, afterStop: true });
 			done[name] = 'deleted';
 		} catch (error) {
 			done[name] = `not deleted: ${(error as Error).message}`;
@@ -271,7 +271,8 @@ export async function execute(
 	const transcription = await waitForTranscription
 		.call(this, id, timeoutMinutes * 60_000, itemIndex)
 		.catch(async (error: unknown) => {
-			if (error instanceof TranscriptionFailedError) {
+			// A failed transcription, or Stop pressed while waiting: what was asked to go, goes.
+			if (error instanceof TranscriptionFailedError || executionCancelSignal(this)?.aborted) {
 				await cleanUp.call(this, cleanupTargets, id, uploadedFileId);
 			}
 			throw error;
