@@ -10,6 +10,7 @@
 //   SONIOX_API_KEY        use the real Soniox with this key instead of the emulator
 //   SONIOX_REGION         us | eu | jp | in (default us), with SONIOX_API_KEY
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,7 +81,8 @@ async function main() {
 		return Object.keys(module).length === 1 && module.default ? module.default : module;
 	};
 	const { N8nInstance } = await load('test/e2e/n8n.ts');
-	const { EXAMPLE_CREDENTIAL, emulatorCredentialData } = await load('test/e2e/workflows.ts');
+	const { ENDPOINT_SECRET, EXAMPLE_CREDENTIAL, emulatorCredentialData, endpointSecretCredential } =
+		await load('test/e2e/workflows.ts');
 
 	const started = [];
 	let stopping = false;
@@ -125,7 +127,9 @@ async function main() {
 		// No fixed encryption key: n8n creates one in the user folder and keeps it there.
 		const n8n = await N8nInstance.create({ userFolder, encryptionKey: null });
 
-		step('creating the Soniox credential');
+		step('creating the Soniox credential and the temporary-key endpoint secret');
+		// A new secret each start: only whoever reads this terminal can call the endpoint.
+		const endpointSecret = randomBytes(24).toString('base64url');
 		await n8n.importCredentials([
 			{
 				id: EXAMPLE_CREDENTIAL.id,
@@ -133,6 +137,7 @@ async function main() {
 				type: 'sonioxSuiteApi',
 				data: credentialData,
 			},
+			endpointSecretCredential(endpointSecret),
 		]);
 
 		const examples = readdirSync(join(ROOT, 'examples'))
@@ -179,6 +184,11 @@ async function main() {
 				say(
 					`  Webhook:   ${node.parameters.httpMethod ?? 'GET'} ${server.url}/webhook/${node.parameters.path}`,
 				);
+				if (node.parameters.authentication === 'headerAuth') {
+					say(
+						`             curl -X POST ${server.url}/webhook/${node.parameters.path} -H '${ENDPOINT_SECRET.header}: ${endpointSecret}' -H 'content-type: application/json' -d '{"user_id": "user_42"}'`,
+					);
+				}
 			}
 		}
 		say(`  n8n log:   ${log}`);

@@ -17,7 +17,12 @@ import {
 	type N8nServer,
 } from './n8n';
 import { DAY } from './usage';
-import { EXAMPLE_CREDENTIAL, emulatorCredentialData, LoopbackReceiver } from './workflows';
+import {
+	EXAMPLE_CREDENTIAL,
+	emulatorCredentialData,
+	endpointSecretCredential,
+	LoopbackReceiver,
+} from './workflows';
 
 jest.setTimeout(600_000);
 
@@ -86,6 +91,7 @@ describeWithBrowser('the n8n editor', () => {
 				EXAMPLE_CREDENTIAL.id,
 				EXAMPLE_CREDENTIAL.name,
 			),
+			endpointSecretCredential('editor-endpoint-secret'),
 		]);
 		for (const file of exampleFiles()) {
 			const workflow = pointedAtReceiver(exampleWorkflow(file));

@@ -10,7 +10,13 @@ import {
 	type N8nServer,
 } from './n8n';
 import { MINUTE } from './usage';
-import { EXAMPLE_CREDENTIAL, emulatorCredentialData, LoopbackReceiver } from './workflows';
+import {
+	ENDPOINT_SECRET,
+	EXAMPLE_CREDENTIAL,
+	emulatorCredentialData,
+	endpointSecretCredential,
+	LoopbackReceiver,
+} from './workflows';
 
 jest.setTimeout(600_000);
 
@@ -21,6 +27,7 @@ let server: N8nServer;
 
 const SUBTITLES = exampleWorkflow('transcribe-audio-to-subtitles.json');
 const TEMPORARY_KEY = exampleWorkflow('temporary-key-endpoint.json');
+const ENDPOINT_SECRET_VALUE = 'e2e-endpoint-secret-0123456789';
 const EVERY_MINUTE = { item: [{ mode: 'everyMinute' }] };
 
 /** The spend alert example, polling every minute (n8n's shortest) with a low threshold. */
@@ -94,6 +101,7 @@ beforeAll(async () => {
 			EXAMPLE_CREDENTIAL.id,
 			EXAMPLE_CREDENTIAL.name,
 		),
+		endpointSecretCredential(ENDPOINT_SECRET_VALUE),
 	]);
 	const active: ExampleWorkflow[] = [entriesWorkflow(), spendAlert(), SUBTITLES, TEMPORARY_KEY];
 	await n8n.importWorkflow(active);
@@ -279,10 +287,31 @@ describe('transcribe incoming audio to subtitles', () => {
 });
 
 describe('temporary key endpoint for browsers', () => {
+	const backend = {
+		'content-type': 'application/json',
+		[ENDPOINT_SECRET.header]: ENDPOINT_SECRET_VALUE,
+	};
+
+	test('refuses a caller without the endpoint secret: no key is made', async () => {
+		const before = emulator.requests().length;
+		for (const headers of [
+			{ 'content-type': 'application/json' },
+			{ 'content-type': 'application/json', [ENDPOINT_SECRET.header]: 'guessed' },
+		]) {
+			const response = await server.webhook('soniox/temporary-key', {
+				method: 'POST',
+				headers,
+				body: JSON.stringify({ user_id: 'user_8f2c4b1a' }),
+			});
+			expect(response.status).toBe(403);
+		}
+		expect(emulator.requests().slice(before)).toEqual([]);
+	});
+
 	test('answers a signed-in user with a key bound to them, usable from a browser', async () => {
 		const response = await server.webhook('soniox/temporary-key', {
 			method: 'POST',
-			headers: { 'content-type': 'application/json' },
+			headers: backend,
 			body: JSON.stringify({ user_id: 'user_8f2c4b1a' }),
 		});
 		expect(response.status).toBe(200);
@@ -315,7 +344,7 @@ describe('temporary key endpoint for browsers', () => {
 	test('refuses a request without a user', async () => {
 		const response = await server.webhook('soniox/temporary-key', {
 			method: 'POST',
-			headers: { 'content-type': 'application/json' },
+			headers: backend,
 			body: JSON.stringify({}),
 		});
 		expect(response.status).toBe(400);

@@ -9,6 +9,23 @@ import type { Emulator } from '../emulator';
 /** The credential the example workflows refer to; `npm start` creates it under this id. */
 export const EXAMPLE_CREDENTIAL = { id: 'sonioxSuiteDemo1', name: 'Soniox account' };
 
+/** The Header Auth credential the temporary-key example's webhook checks. */
+export const ENDPOINT_SECRET = {
+	id: 'sonioxKeyEndpointSecret',
+	name: 'Temporary key endpoint secret',
+	header: 'X-Endpoint-Secret',
+};
+
+/** That credential, as `n8n import:credentials` takes it, holding `secret`. */
+export function endpointSecretCredential(secret: string) {
+	return {
+		id: ENDPOINT_SECRET.id,
+		name: ENDPOINT_SECRET.name,
+		type: 'httpHeaderAuth',
+		data: { name: ENDPOINT_SECRET.header, value: secret },
+	};
+}
+
 /** Soniox credential values for the emulator: region Custom with its four URLs. */
 export function emulatorCredentialData(emulator: Emulator): Record<string, unknown> {
 	return {
