@@ -410,6 +410,20 @@ describeWithBrowser('the n8n editor', () => {
 		);
 	});
 
+	test('shows every example sticky note whole: its last line inside the note', async () => {
+		for (const id of workflows.keys()) {
+			await openWorkflow(id);
+			const whole = await browser.evaluate<Array<boolean | string>>(
+				`[...document.querySelectorAll('[data-test-id="canvas-sticky-note-node"]')].map((sticky) => {
+					const box = sticky.getBoundingClientRect();
+					const last = [...sticky.querySelectorAll('p, li, h1, h2, h3, pre')].pop();
+					return last ? last.getBoundingClientRect().bottom <= box.bottom + 1 : 'no text';
+				})`,
+			);
+			expect({ id, whole }).toEqual({ id, whole: [true] });
+		}
+	});
+
 	// Last: it changes the subtitles workflow without saving it.
 	test('shows each operation with its own fields: no field twice, none left behind', async () => {
 		await openWorkflow('sonioxSubtitles');
