@@ -359,7 +359,11 @@ describe('Transcription → Transcribe in Real-Time mode', () => {
 		);
 		expect(error).toBeUndefined();
 		expect(items[0].json.text).toBe(SPEECH);
-		expect(items[0].binary?.subtitles?.fileName).toBe('transcript.srt');
+		// Named after the recording, a text type n8n can preview.
+		expect(items[0].binary?.subtitles).toMatchObject({
+			fileName: 'call.srt',
+			mimeType: 'text/plain',
+		});
 	});
 
 	it('resumes after a 503 with a transcript identical to an uninterrupted one', async () => {

@@ -163,7 +163,10 @@ describe('Transcription → Transcribe (async)', () => {
 				.replace(/\s+/g, ' ')
 				.trim(),
 		).toBe(SPEECH);
-		expect(items[0].binary?.subtitles.mimeType).toBe('application/x-subrip');
+		expect(items[0].binary?.subtitles).toMatchObject({
+			mimeType: 'text/plain',
+			fileName: 'review.srt',
+		});
 		expect(items[0].json.cleanup).toEqual({ transcription: 'deleted', file: 'deleted' });
 		const count = await (
 			await fetch(`${emulator.baseUrl}/v1/files/count`, {

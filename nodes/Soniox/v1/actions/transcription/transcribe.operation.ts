@@ -285,7 +285,11 @@ export async function execute(
 	return await transcriptOutput.call(
 		this,
 		output,
-		{ id, tokens: transcript.tokens as TranscriptToken[] },
+		{
+			id,
+			tokens: transcript.tokens as TranscriptToken[],
+			name: String(transcription.filename ?? transcription.audio_url ?? ''),
+		},
 		{
 			id,
 			model: transcription.model,

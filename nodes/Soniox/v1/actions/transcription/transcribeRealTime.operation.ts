@@ -212,7 +212,7 @@ export async function execute(
 	return await transcriptOutput.call(
 		this,
 		output,
-		{ tokens: result.tokens as TranscriptToken[] },
+		{ tokens: result.tokens as TranscriptToken[], name: binary.fileName },
 		{
 			mode: 'realTime',
 			model: config.model,

@@ -113,11 +113,18 @@ export function readTranscriptOutput(
 	};
 }
 
+/** "call.wav" or "https://…/call.mp3?x" → "call"; undefined when there is no name to use. */
+function subtitleBaseName(name: string | undefined): string | undefined {
+	const last = name?.split(/[?#]/)[0].split('/').pop()?.trim();
+	const base = last?.replace(/\.[^.]*$/, '');
+	return base ? base.replace(/[^\w.\- ]/g, '_') : undefined;
+}
+
 /** One output item for a transcript, in the format the user chose. */
 export async function transcriptOutput(
 	this: IExecuteFunctions,
 	{ format, segmentGroupBy, subtitleProperty }: TranscriptOutputChoice,
-	transcript: { id?: string; tokens: TranscriptToken[] },
+	transcript: { id?: string; tokens: TranscriptToken[]; name?: string },
 	metadata: IDataObject,
 ): Promise<INodeExecutionData[]> {
 	const { tokens } = transcript;
@@ -133,10 +140,11 @@ export async function transcriptOutput(
 	}
 	if (format === 'srt' || format === 'vtt') {
 		const content = format === 'srt' ? toSrt(tokens) : toVtt(tokens);
+		// Named after the recording, and a text type, so n8n previews it and a download makes sense.
 		const binary = await this.helpers.prepareBinaryData(
 			Buffer.from(content, 'utf8'),
-			`${transcript.id ?? 'transcript'}.${format}`,
-			format === 'srt' ? 'application/x-subrip' : 'text/vtt',
+			`${subtitleBaseName(transcript.name) ?? transcript.id ?? 'transcript'}.${format}`,
+			format === 'srt' ? 'text/plain' : 'text/vtt',
 		);
 		return [{ json, binary: { [subtitleProperty]: binary } }];
 	}
