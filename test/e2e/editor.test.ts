@@ -414,7 +414,7 @@ describeWithBrowser('the n8n editor', () => {
 		for (const id of workflows.keys()) {
 			await openWorkflow(id);
 			const whole = await browser.evaluate<Array<boolean | string>>(
-				`[...document.querySelectorAll('[data-test-id="canvas-sticky-note-node"]')].map((sticky) => {
+				`[...document.querySelectorAll('[data-test-id="sticky"]')].map((sticky) => {
 					const box = sticky.getBoundingClientRect();
 					const last = [...sticky.querySelectorAll('p, li, h1, h2, h3, pre')].pop();
 					return last ? last.getBoundingClientRect().bottom <= box.bottom + 1 : 'no text';
