@@ -182,7 +182,7 @@ describe('fault matrix', () => {
 		{ route: 'POST /v1/transcriptions', statuses: [500] },
 		async () => {
 			const { error } = await transcribeUrl();
-			expect(error?.message).toContain('internal_error');
+			expect(error?.message).toMatch(/^Soniox had a server error: /);
 			expect(count('POST /v1/transcriptions')).toBe(1);
 			return 'clear error; not resent';
 		},
@@ -226,7 +226,7 @@ describe('fault matrix', () => {
 	);
 	cell('Upload', '503', { route: 'POST /v1/files', statuses: [503] }, async () => {
 		const { error } = await uploadFile();
-		expect(error?.message).toContain('service_unavailable');
+		expect(error?.message).toMatch(/^Soniox is temporarily unavailable: /);
 		expect(count('POST /v1/files')).toBe(1);
 		return 'clear error; not resent';
 	});
@@ -288,7 +288,7 @@ describe('fault matrix', () => {
 			statuses: [200, 429],
 			retryAfterSeconds: 3600,
 		});
-		expect((await poller.poll()).error?.message).toContain('limit_exceeded');
+		expect((await poller.poll()).error?.message).toMatch(/^A Soniox limit was reached: /);
 		const { items } = await poller.poll();
 		expect(new Set(items.map((item) => item.json.uuid))).toEqual(
 			new Set(inserted.map((entry) => entry.uuid)),
@@ -323,7 +323,7 @@ describe('fault matrix', () => {
 	);
 	cell('Synthesize (REST)', '500', { route: 'POST /tts', statuses: [500] }, async () => {
 		const { error } = await synthesize();
-		expect(error?.message).toContain('internal_error');
+		expect(error?.message).toMatch(/^Soniox had a server error: /);
 		expect(emulator.ledger()).toHaveLength(0);
 		return 'clear error; not resent';
 	});
@@ -410,7 +410,7 @@ describe('fault matrix', () => {
 	cell('Transcribe (wait)', '200 with JSON null on create', [], async () => {
 		misbehave = (_req, res) => res.end('null');
 		const { error } = await transcribeUrl(impostorCredentials());
-		expect(error?.message).toContain('invalid_response');
+		expect(error?.message).toMatch(/^Soniox sent an answer this node cannot read: /);
 		expect(impostor.received).toHaveLength(1);
 		return 'clear error (invalid_response); not resent';
 	});

@@ -140,7 +140,7 @@ describe('failures stay per stream', () => {
 		expect(outcomes[0]).toHaveProperty('audio');
 		expect(outcomes[1]).toMatchObject({
 			httpCode: '400',
-			message: "Soniox invalid_request: Invalid voice 'Nobody' for model 'tts-rt-v2'.",
+			message: "Soniox refused the request: Invalid voice 'Nobody' for model 'tts-rt-v2'.",
 		});
 		expect(outcomes[2]).toHaveProperty('audio');
 	});
@@ -311,7 +311,7 @@ describe('Speech → Synthesize in Real-Time mode', () => {
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(items[0].binary?.data).toBeDefined();
 		expect(items[1].json.error).toBe(
-			"Soniox invalid_request: Invalid voice 'Nobody' for model 'tts-rt-v2'.",
+			"Soniox refused the request: Invalid voice 'Nobody' for model 'tts-rt-v2'.",
 		);
 		expect(items[2].binary?.data).toBeDefined();
 	});

@@ -172,7 +172,7 @@ describe('resuming after Soniox ends a session early', () => {
 		}
 		await expect(transcribe({ maxResumes: 2 })).rejects.toMatchObject({
 			httpCode: '503',
-			message: expect.stringContaining('service_unavailable'),
+			message: expect.stringMatching(/^Soniox is temporarily unavailable: /),
 			description: expect.stringContaining('early 3 times'),
 		});
 	});
@@ -183,7 +183,7 @@ describe('errors', () => {
 		const error = await transcribe({ config: { model: 'stt-rt-v0' } }).catch((e: Error) => e);
 		expect(error).toMatchObject({
 			httpCode: '400',
-			message: 'Soniox model_not_available: Invalid model specified.',
+			message: 'Soniox does not offer this model: Invalid model specified.',
 			description: expect.stringContaining('Choose a model'),
 		});
 	});
@@ -193,7 +193,7 @@ describe('errors', () => {
 		const error = await transcribe().catch((e: Error) => e);
 		expect(error).toMatchObject({
 			httpCode: '429',
-			message: expect.stringContaining('limit_exceeded'),
+			message: expect.stringMatching(/^A Soniox limit was reached: /),
 		});
 	});
 
@@ -396,7 +396,7 @@ describe('Transcription → Transcribe in Real-Time mode', () => {
 
 	it('names an invalid model with a hint, and never shows the key', async () => {
 		const { error } = await transcribeNode({ realtimeModel: 'stt-async-v5' }, [await audioItem()]);
-		expect(error?.message).toBe('Soniox model_not_available: Invalid model specified.');
+		expect(error?.message).toBe('Soniox does not offer this model: Invalid model specified.');
 		expect(error?.description).toMatch(/Choose a model/);
 		expect(JSON.stringify(error)).not.toContain(emulator.apiKey);
 	});
@@ -405,7 +405,7 @@ describe('Transcription → Transcribe in Real-Time mode', () => {
 		emulator.config.concurrency.transcribe = 0;
 		const { items } = await transcribeNode({}, [await audioItem(), await audioItem()], true);
 		expect(items).toHaveLength(2);
-		for (const item of items) expect(item.json.error).toMatch(/limit_exceeded/);
+		for (const item of items) expect(item.json.error).toMatch(/^A Soniox limit was reached: /);
 	});
 
 	it('continues on fail: a bad item gets its error, the next one its transcript', async () => {

@@ -320,7 +320,7 @@ describe('Voice, Account and Model', () => {
 			parameters: { resource: 'model', operation: 'getMany', modelType: 'stt', returnAll: true },
 			credentials: { ...credentials(), apiKey: 'sk-wrong-secret' },
 		});
-		expect(wrong.error?.message).toContain('unauthenticated');
+		expect(wrong.error?.message).toMatch(/^Soniox did not accept the API key: /);
 		expect(wrong.error?.description).toContain('Check the API key');
 		expect(JSON.stringify(wrong.run)).not.toContain('sk-wrong-secret');
 	});

@@ -260,7 +260,7 @@ describe('Transcription → Transcribe (async)', () => {
 	it('does not retry a transcription POST that failed after the server may have acted', async () => {
 		emulator.faults.arm({ route: 'POST /v1/transcriptions', statuses: [500] });
 		const { error } = await transcribe({ audioSource: 'url', audioUrl });
-		expect(error?.message).toContain('internal_error');
+		expect(error?.message).toMatch(/^Soniox had a server error: /);
 		expect(posts()).toHaveLength(1);
 	});
 
@@ -314,7 +314,7 @@ describe('Transcription → Transcribe (async)', () => {
 			audioUrl,
 			model: 'stt-async-v1',
 		});
-		expect(error?.message).toContain('invalid_request');
+		expect(error?.message).toMatch(/^Soniox refused the request: /);
 		expect(error?.description).toContain('body.payload.model');
 		expect(JSON.stringify(run)).not.toContain(emulator.apiKey);
 	});
@@ -398,7 +398,7 @@ describe('Transcription → Get, Get Many, Get Transcript, Delete', () => {
 			parameters: { resource: 'transcription', operation: 'get', transcriptionId: id },
 			credentials: credentials(),
 		});
-		expect(gone.error?.message).toContain('transcription_not_found');
+		expect(gone.error?.message).toMatch(/^Soniox has no such transcription: /);
 		expect(gone.error?.description).toContain('Check the transcription ID');
 	});
 });

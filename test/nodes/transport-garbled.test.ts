@@ -45,7 +45,7 @@ describe('a 2xx whose JSON is not an object', () => {
 			answer = json(200, body);
 			const { error } = await createTranscription();
 			expect(error?.message).toBe(
-				'Soniox invalid_response: Soniox sent a response that is not a JSON object while calling POST /v1/transcriptions.',
+				'Soniox sent an answer this node cannot read: Soniox sent a response that is not a JSON object while calling POST /v1/transcriptions.',
 			);
 			expect(server.received).toHaveLength(1);
 		},
@@ -64,7 +64,7 @@ describe('an error answer of the wrong shape', () => {
 			}),
 		);
 		const { error } = await createTranscription();
-		expect(error?.message).toBe('Soniox constructor: Soniox answered with HTTP 400');
+		expect(error?.message).toBe('Soniox returned an error: Soniox answered with HTTP 400');
 		expect(error?.description ?? '').not.toContain('function');
 	});
 
@@ -72,7 +72,7 @@ describe('an error answer of the wrong shape', () => {
 		answer = json(503, body);
 		const { error } = await createTranscription();
 		expect(error?.message).toBe(
-			`Soniox internal_error: ${body === 'Bad Gateway' ? body : 'Soniox answered with HTTP 503'}`,
+			`Soniox had a server error: ${body === 'Bad Gateway' ? body : 'Soniox answered with HTTP 503'}`,
 		);
 	});
 
@@ -110,7 +110,7 @@ describe('a runaway body', () => {
 			credentials: credentials(),
 		});
 		expect(error?.message).toBe(
-			'Soniox invalid_response: Soniox sent an answer larger than 64 MB while calling GET /v1/models.',
+			'Soniox sent an answer this node cannot read: Soniox sent an answer larger than 64 MB while calling GET /v1/models.',
 		);
 		expect(server.received).toHaveLength(1);
 	});

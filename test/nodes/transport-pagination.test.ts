@@ -35,7 +35,7 @@ describe('a list that would never end', () => {
 		answer = () => ({ files: [{ id: 'f1' }], next_page_cursor: 'the-same-cursor' });
 		const { error } = await getManyFiles();
 		expect(error?.message).toBe(
-			'Soniox invalid_response: Soniox returned a page cursor it had returned before while listing /v1/files, so the list would never end.',
+			'Soniox sent an answer this node cannot read: Soniox returned a page cursor it had returned before while listing /v1/files, so the list would never end.',
 		);
 		expect(server.received).toHaveLength(2);
 	});
@@ -44,7 +44,7 @@ describe('a list that would never end', () => {
 		answer = (_req, index) => ({ files: [], next_page_cursor: `cursor-${index}` });
 		const { error } = await getManyFiles();
 		expect(error?.message).toBe(
-			'Soniox invalid_response: Soniox returned 20 empty pages in a row, each pointing to another, while listing /v1/files.',
+			'Soniox sent an answer this node cannot read: Soniox returned 20 empty pages in a row, each pointing to another, while listing /v1/files.',
 		);
 		expect(server.received).toHaveLength(20);
 	});
@@ -77,7 +77,7 @@ describe('a page that is not a list', () => {
 		const { error, items } = await getManyFiles();
 		expect(items).toEqual([]);
 		expect(error?.message).toBe(
-			`Soniox invalid_response: Soniox's answer to GET /v1/files has no "files" list (it is ${described}).`,
+			`Soniox sent an answer this node cannot read: Soniox's answer to GET /v1/files has no "files" list (it is ${described}).`,
 		);
 	});
 
@@ -97,7 +97,7 @@ describe('a page that is not a list', () => {
 			credentials: credentials(),
 		});
 		expect(error?.message).toBe(
-			`Soniox invalid_response: Soniox's answer to GET ${path} has no "models" list (it is an object).`,
+			`Soniox sent an answer this node cannot read: Soniox's answer to GET ${path} has no "models" list (it is an object).`,
 		);
 	});
 });

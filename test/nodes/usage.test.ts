@@ -373,7 +373,7 @@ describe('Usage → Get Logs', () => {
 			returnAll: true,
 		});
 
-		expect(error?.message).toMatch(/^Soniox internal_error/);
+		expect(error?.message).toMatch(/^Soniox had a server error: /);
 		expect(error?.description).toMatch(/Run again/);
 		expect(usageLogRequests().length).toBeGreaterThan(1);
 	}, 60_000);

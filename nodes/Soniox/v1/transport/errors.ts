@@ -38,6 +38,28 @@ const HINTS: Record<string, string> = {
 	service_unavailable: 'Soniox is temporarily unavailable. Run again in a moment.',
 };
 
+const BUDGET_TITLE = 'The Soniox balance or budget is used up';
+
+/** What each error type means, in words, for the error's title (the type itself is in its details). */
+const TITLES: Record<string, string> = {
+	unauthenticated: 'Soniox did not accept the API key',
+	permission_denied: 'The API key may not do this',
+	invalid_request: 'Soniox refused the request',
+	invalid_cursor: 'The page cursor is no longer valid',
+	limit_exceeded: 'A Soniox limit was reached',
+	organization_balance_exhausted: BUDGET_TITLE,
+	organization_monthly_budget_exhausted: BUDGET_TITLE,
+	project_monthly_budget_exhausted: BUDGET_TITLE,
+	file_not_found: 'Soniox has no such file',
+	transcription_not_found: 'Soniox has no such transcription',
+	transcription_invalid_state: 'The transcription is not ready for this',
+	model_not_available: 'Soniox does not offer this model',
+	temp_api_key_session_expired: 'The temporary key can start no more sessions',
+	internal_error: 'Soniox had a server error',
+	service_unavailable: 'Soniox is temporarily unavailable',
+	invalid_response: 'Soniox sent an answer this node cannot read',
+};
+
 const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 
 function describeValidation(body: SonioxErrorBody): string {
@@ -62,11 +84,13 @@ export function sonioxApiError(node: INode, statusCode: number, body: unknown): 
 	const message =
 		text(error.message) ?? text(error.error_message) ?? `Soniox answered with HTTP ${statusCode}`;
 	const hint = Object.hasOwn(HINTS, errorType) ? HINTS[errorType] : '';
+	const title = Object.hasOwn(TITLES, errorType) ? TITLES[errorType] : 'Soniox returned an error';
 	const requestId = text(error.request_id) ? ` Request ID: ${error.request_id}.` : '';
 	return new NodeApiError(node, { ...error, error_type: errorType } as JsonObject, {
 		httpCode: String(statusCode),
-		message: `Soniox ${errorType}: ${message}`,
-		description: `${describeValidation(error)}${hint}${requestId}`.trim(),
+		message: `${title}: ${message}`,
+		description:
+			`${describeValidation(error)}${hint} Soniox error type: ${errorType}.${requestId}`.trim(),
 	});
 }
 
@@ -134,9 +158,9 @@ export function sonioxRedirectError(node: INode, statusCode: number, action: str
 export function sonioxInvalidResponseError(node: INode, message: string) {
 	return new NodeApiError(node, { error_type: 'invalid_response' } as JsonObject, {
 		httpCode: '502',
-		message: `Soniox invalid_response: ${message}.`,
+		message: `${TITLES.invalid_response}: ${message}.`,
 		description:
-			'Soniox or a proxy in between sent an answer this node cannot use. Run again; if it persists, check the URLs in the Soniox credential.',
+			'Soniox or a proxy in between sent an answer this node cannot use. Run again; if it persists, check the URLs in the Soniox credential. Soniox error type: invalid_response.',
 	});
 }
 
