@@ -40,7 +40,12 @@ async function usage(
 	options: { items?: INodeExecutionData[]; continueOnFail?: boolean } = {},
 ) {
 	return await runNode({
-		parameters: { resource: 'usage', ...parameters },
+		// Oldest first unless a test says otherwise, so expectations read in time order.
+		parameters: {
+			resource: 'usage',
+			...(parameters.operation === 'getLogs' ? { sort: 'end_time_asc' } : {}),
+			...parameters,
+		},
 		credentials: emulatorCredentials(emulator),
 		...options,
 	});
@@ -78,6 +83,20 @@ function groupLedger(key: (entry: Entry) => string): Map<string, Entry[]> {
 }
 
 describe('Usage → Get Logs', () => {
+	it('lists newest first by default, so the entry just made is within the Limit', async () => {
+		const now = Date.now();
+		const rows = insert(
+			Array.from({ length: 60 }, (_, index) => ({ endTime: now - HOUR + index * 1000 })),
+		);
+		const { items, error } = await runNode({
+			parameters: { resource: 'usage', operation: 'getLogs', timeRange: 'last24Hours' },
+			credentials: emulatorCredentials(emulator),
+		});
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(50);
+		expect(items[0].json.uuid).toBe(rows.at(-1)?.uuid);
+	});
+
 	it('returns every entry exactly once across pages (Return All)', async () => {
 		const now = Date.now();
 		await emulator.seedUsage({ count: 2500, clients: 7, start: now - 10 * DAY, end: now - HOUR });

@@ -146,7 +146,7 @@ export const sortField: INodeProperties = {
 	displayName: 'Sort',
 	name: 'sort',
 	type: 'options',
-	default: 'end_time_asc',
+	default: 'end_time_desc',
 	description: 'The order of the entries, by the time each request ended',
 	options: [...SORT_OPTIONS],
 };
