@@ -93,8 +93,12 @@ export interface NodeRun {
 
 const NODE_NAME = 'Soniox';
 
-export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
-	await initBinaryData();
+/**
+ * Starts the node in a one-node workflow through n8n-core's WorkflowExecute. `execution` is
+ * n8n's cancelable run (its cancel() is what Stop does); `finished` settles with the run once
+ * the workflowExecuteAfter hook has fired.
+ */
+export function startExecution(options: RunNodeOptions) {
 	const node: INode = {
 		id: 'soniox-node',
 		name: NODE_NAME,
@@ -130,8 +134,6 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 	const finished = new Promise<IRun>((resolve) => (resolveFinished = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run) => resolveFinished(run));
 
-	const additionalData = additionalDataFor(options.credentials ?? {}, hooks);
-
 	const runExecutionData = createRunExecutionData({
 		executionData: {
 			nodeExecutionStack: [
@@ -139,9 +141,18 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 			],
 		},
 	});
+	const execute = new core.WorkflowExecute(
+		additionalDataFor(options.credentials ?? {}, hooks),
+		'manual',
+		runExecutionData,
+	);
+	return { execution: execute.processRunExecutionData(workflow), finished };
+}
 
-	const execute = new core.WorkflowExecute(additionalData, 'manual', runExecutionData);
-	await execute.processRunExecutionData(workflow);
+export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
+	await initBinaryData();
+	const { execution, finished } = startExecution(options);
+	await execution;
 	const run = await finished;
 	const taskData = run.data.resultData.runData[NODE_NAME]?.[0];
 	return {
