@@ -862,6 +862,13 @@ const cases: BadInput[] = [
 	})),
 	{
 		operation: 'usage.getSummary',
+		title: 'a range of hours, which a summary of whole UTC days cannot honour',
+		parameters: { timeRange: 'lastHour' },
+		field: 'timeRange',
+		problem: /must be custom, lastMonth, thisMonth, today or yesterday, not "lastHour"/,
+	},
+	{
+		operation: 'usage.getSummary',
 		title: 'a range over 366 days',
 		parameters: { startTime: iso(NOW - 400 * DAY), endTime: iso(NOW - DAY) },
 		field: 'timeRange',

@@ -14,6 +14,9 @@ import { readTimeWindow, timeRangeFields } from './usage.descriptions';
 
 const SUMMARY_MAX_DAYS = 366;
 
+/** Soniox sums whole UTC days: only ranges made of whole days are offered. */
+const WHOLE_DAY_PRESETS = ['custom', 'lastMonth', 'thisMonth', 'today', 'yesterday'] as const;
+
 const OUTPUT_OPTIONS = [
 	{
 		name: 'One Item per Day and Model',
@@ -37,7 +40,8 @@ export const description: INodeProperties[] = updateDisplayOptions(
 	[
 		...timeRangeFields(
 			'thisMonth',
-			'Soniox sums whole UTC days: every day the range touches is reported in full',
+			'Soniox sums whole UTC days: every day a custom range touches is reported in full',
+			WHOLE_DAY_PRESETS,
 		),
 		{
 			displayName: 'Output',
@@ -67,7 +71,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData[]> {
-	const window = readTimeWindow.call(this, itemIndex, new Date());
+	const window = readTimeWindow.call(this, itemIndex, new Date(), WHOLE_DAY_PRESETS);
 	// Every field is read before anything is sent.
 	const output = checkChoice(
 		this,

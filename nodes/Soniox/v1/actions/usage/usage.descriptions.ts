@@ -40,6 +40,7 @@ const TIME_RANGE_OPTIONS = [
 export function timeRangeFields(
 	defaultPreset: TimeRangePreset,
 	hint = 'Days and months are UTC, whatever the time zone of the workflow',
+	presets: readonly TimeRangePreset[] = optionValues(TIME_RANGE_OPTIONS),
 ): INodeProperties[] {
 	return [
 		{
@@ -50,7 +51,7 @@ export function timeRangeFields(
 			hint,
 			description:
 				'Which requests to include, by the time each request ended. Days and months are UTC.',
-			options: [...TIME_RANGE_OPTIONS],
+			options: TIME_RANGE_OPTIONS.filter((option) => presets.includes(option.value)),
 		},
 		{
 			displayName: 'Start',
@@ -78,13 +79,18 @@ export function timeRangeFields(
  * Reads Time Range (and Start/End) of one item. A custom range must end after its start; a
  * preset may be empty for an instant (Today at 00:00:00.000 UTC), and then nothing is in it.
  */
-export function readTimeWindow(this: IExecuteFunctions, itemIndex: number, now: Date): TimeWindow {
+export function readTimeWindow(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	now: Date,
+	presets: readonly TimeRangePreset[] = optionValues(TIME_RANGE_OPTIONS),
+): TimeWindow {
 	const preset = checkChoice(
 		this,
 		itemIndex,
 		'Time Range',
 		this.getNodeParameter('timeRange', itemIndex),
-		optionValues(TIME_RANGE_OPTIONS),
+		presets,
 	);
 	if (preset !== 'custom') return presetWindow(preset, now);
 
