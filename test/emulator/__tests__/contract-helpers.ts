@@ -95,5 +95,19 @@ export function contractClient(emulator: Emulator, coverage: Coverage) {
 		throw new Error('condition not reached');
 	}
 
-	return { call, post, conforms, inject, upload, waitFor };
+	/** 401 without a key, then 429 and 500 injected: documented on (nearly) every operation. */
+	async function commonErrors(
+		operationId: string,
+		method: string,
+		path: string,
+		init: RequestInit = {},
+	) {
+		await conforms(operationId, call(path, { method, ...init }, null), 401, 'unauthenticated');
+		for (const status of [429, 500]) {
+			inject(method, path, status);
+			await conforms(operationId, call(path, { method, ...init }), status);
+		}
+	}
+
+	return { call, post, conforms, inject, upload, waitFor, commonErrors };
 }

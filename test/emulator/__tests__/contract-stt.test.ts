@@ -44,25 +44,6 @@ async function completedTranscription() {
 	return created.id;
 }
 
-/** 401 without a key, then 429 and 500 injected: documented on (nearly) every operation. */
-async function commonErrors(
-	operationId: string,
-	method: string,
-	path: string,
-	init: RequestInit = {},
-) {
-	await api.conforms(
-		operationId,
-		api.call(path, { method, ...init }, null),
-		401,
-		'unauthenticated',
-	);
-	for (const status of [429, 500]) {
-		api.inject(method, path, status);
-		await api.conforms(operationId, api.call(path, { method, ...init }), status);
-	}
-}
-
 describe('files', () => {
 	it('get_files: pages with cursors; a bad cursor is invalid_cursor', async () => {
 		await uploaded();
@@ -80,7 +61,7 @@ describe('files', () => {
 		);
 		expect(second.next_page_cursor).toBeNull();
 		await api.conforms('get_files', api.call('/v1/files?cursor=nope'), 400, 'invalid_cursor');
-		await commonErrors('get_files', 'GET', '/v1/files');
+		await api.commonErrors('get_files', 'GET', '/v1/files');
 	});
 
 	it('upload_file: 201 with the reference id; a missing file is invalid_request at file.file; quota is 429', async () => {
@@ -128,7 +109,7 @@ describe('files', () => {
 		await uploaded();
 		const count = await api.conforms('get_files_count', api.call('/v1/files/count'), 200);
 		expect(count).toEqual({ total: 1, public_api: 1, playground: 0 });
-		await commonErrors('get_files_count', 'GET', '/v1/files/count');
+		await api.commonErrors('get_files_count', 'GET', '/v1/files/count');
 	});
 
 	it('get_file and delete_file: 200, 204, then 404 file_not_found', async () => {
@@ -142,8 +123,8 @@ describe('files', () => {
 			404,
 			'file_not_found',
 		);
-		await commonErrors('get_file', 'GET', `/v1/files/${UNKNOWN_ID}`);
-		await commonErrors('delete_file', 'DELETE', `/v1/files/${UNKNOWN_ID}`);
+		await api.commonErrors('get_file', 'GET', `/v1/files/${UNKNOWN_ID}`);
+		await api.commonErrors('delete_file', 'DELETE', `/v1/files/${UNKNOWN_ID}`);
 	});
 
 	it('delete_file of a file a queued transcription needs: 204, and the transcription fails with file_not_found', async () => {
@@ -242,7 +223,7 @@ describe('transcriptions', () => {
 		} finally {
 			emulator.config.quotas = undefined;
 		}
-		await commonErrors('create_transcription', 'POST', '/v1/transcriptions', {
+		await api.commonErrors('create_transcription', 'POST', '/v1/transcriptions', {
 			body: JSON.stringify({ model: 'stt-async-v5', audio_url: 'http://127.0.0.1:9/a.wav' }),
 		});
 	});
@@ -269,14 +250,14 @@ describe('transcriptions', () => {
 			400,
 			'invalid_cursor',
 		);
-		await commonErrors('get_transcriptions', 'GET', '/v1/transcriptions');
+		await api.commonErrors('get_transcriptions', 'GET', '/v1/transcriptions');
 		const count = await api.conforms(
 			'get_transcriptions_count',
 			api.call('/v1/transcriptions/count'),
 			200,
 		);
 		expect(count).toEqual({ total: 2, public_api: 2, playground: 0 });
-		await commonErrors('get_transcriptions_count', 'GET', '/v1/transcriptions/count');
+		await api.commonErrors('get_transcriptions_count', 'GET', '/v1/transcriptions/count');
 	});
 
 	it('get_transcription, its transcript, delete: 200, 409 while unfinished, 404 when gone', async () => {
@@ -318,13 +299,13 @@ describe('transcriptions', () => {
 			404,
 			'transcription_not_found',
 		);
-		await commonErrors('get_transcription', 'GET', `/v1/transcriptions/${UNKNOWN_ID}`);
-		await commonErrors(
+		await api.commonErrors('get_transcription', 'GET', `/v1/transcriptions/${UNKNOWN_ID}`);
+		await api.commonErrors(
 			'get_transcription_transcript',
 			'GET',
 			`/v1/transcriptions/${UNKNOWN_ID}/transcript`,
 		);
-		await commonErrors('delete_transcription', 'DELETE', `/v1/transcriptions/${UNKNOWN_ID}`);
+		await api.commonErrors('delete_transcription', 'DELETE', `/v1/transcriptions/${UNKNOWN_ID}`);
 	});
 
 	it('delete_transcription while processing: 409 transcription_invalid_state', async () => {
@@ -381,7 +362,7 @@ describe('models, temporary keys, usage, concurrency', () => {
 			400,
 			'invalid_request',
 		);
-		await commonErrors('create_temporary_api_key', 'POST', '/v1/auth/temporary-api-key', {
+		await api.commonErrors('create_temporary_api_key', 'POST', '/v1/auth/temporary-api-key', {
 			body: JSON.stringify({ usage_type: 'tts_rt', expires_in_seconds: 60 }),
 		});
 	});
@@ -436,7 +417,7 @@ describe('models, temporary keys, usage, concurrency', () => {
 			400,
 			'invalid_request',
 		);
-		await commonErrors('get_usage_logs', 'GET', `/v1/usage-logs?${window}`);
+		await api.commonErrors('get_usage_logs', 'GET', `/v1/usage-logs?${window}`);
 	});
 
 	it('get_usage_summary: per day and model; 404 not_found injected', async () => {
@@ -456,7 +437,7 @@ describe('models, temporary keys, usage, concurrency', () => {
 		);
 		api.inject('GET', path, 404);
 		await api.conforms('get_usage_summary', api.call(path), 404, 'not_found');
-		await commonErrors('get_usage_summary', 'GET', path);
+		await api.commonErrors('get_usage_summary', 'GET', path);
 	});
 
 	it('get_concurrency_limits and get_concurrent_streams_history', async () => {
@@ -464,7 +445,7 @@ describe('models, temporary keys, usage, concurrency', () => {
 		// No request makes this one a 400; the status is documented, so it is injected.
 		api.inject('GET', '/v1/concurrency-limits', 400);
 		await api.conforms('get_concurrency_limits', api.call('/v1/concurrency-limits'), 400);
-		await commonErrors('get_concurrency_limits', 'GET', '/v1/concurrency-limits');
+		await api.commonErrors('get_concurrency_limits', 'GET', '/v1/concurrency-limits');
 		const path = `/v1/concurrent-streams-history?start_time=${isoAgo(HOUR)}&end_time=${isoAgo(0)}&period_sec=60&kind=stt`;
 		const history = await api.conforms<{ kind: string; entries: unknown[] }>(
 			'get_concurrent_streams_history',
@@ -478,7 +459,7 @@ describe('models, temporary keys, usage, concurrency', () => {
 			400,
 			'invalid_request',
 		);
-		await commonErrors('get_concurrent_streams_history', 'GET', path);
+		await api.commonErrors('get_concurrent_streams_history', 'GET', path);
 	});
 });
 

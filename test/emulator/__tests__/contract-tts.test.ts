@@ -33,24 +33,6 @@ function voiceForm(name: string | undefined, durationMs = 3000) {
 const createVoice = (name?: string, durationMs?: number) =>
 	api.call('/v1/voices', { method: 'POST', body: voiceForm(name, durationMs) });
 
-async function commonErrors(
-	operationId: string,
-	method: string,
-	path: string,
-	init: RequestInit = {},
-) {
-	await api.conforms(
-		operationId,
-		api.call(path, { method, ...init }, null),
-		401,
-		'unauthenticated',
-	);
-	for (const status of [429, 500]) {
-		api.inject(method, path, status);
-		await api.conforms(operationId, api.call(path, { method, ...init }), status);
-	}
-}
-
 async function voiceStatus(id: string) {
 	const voice = await api.conforms<{
 		models: Array<{ status: string; error_type: string | null }>;
@@ -102,11 +84,11 @@ describe('voices', () => {
 		expect(page.voices).toHaveLength(1);
 		await api.conforms('get_voices', api.call(`/v1/voices?cursor=${page.next_page_cursor}`), 200);
 		await api.conforms('get_voices', api.call('/v1/voices?cursor=nope'), 400);
-		await commonErrors('get_voices', 'GET', '/v1/voices');
+		await api.commonErrors('get_voices', 'GET', '/v1/voices');
 		expect(await api.conforms('get_voices_count', api.call('/v1/voices/count'), 200)).toEqual({
 			total: 2,
 		});
-		await commonErrors('get_voices_count', 'GET', '/v1/voices/count');
+		await api.commonErrors('get_voices_count', 'GET', '/v1/voices/count');
 
 		await api.conforms('get_voice', api.call(`/v1/voices/${a.id}`), 200);
 		await api.conforms('recompute_voice', api.post(`/v1/voices/${a.id}/recompute`, {}), 200);
@@ -122,13 +104,15 @@ describe('voices', () => {
 			'invalid_request',
 		);
 		await api.conforms('recompute_voice', api.post(`/v1/voices/${UNKNOWN_ID}/recompute`, {}), 404);
-		await commonErrors('recompute_voice', 'POST', `/v1/voices/${a.id}/recompute`, { body: '{}' });
+		await api.commonErrors('recompute_voice', 'POST', `/v1/voices/${a.id}/recompute`, {
+			body: '{}',
+		});
 
 		await api.conforms('delete_voice', api.call(`/v1/voices/${a.id}`, { method: 'DELETE' }), 204);
 		await api.conforms('get_voice', api.call(`/v1/voices/${a.id}`), 404);
 		await api.conforms('delete_voice', api.call(`/v1/voices/${a.id}`, { method: 'DELETE' }), 404);
-		await commonErrors('get_voice', 'GET', `/v1/voices/${UNKNOWN_ID}`);
-		await commonErrors('delete_voice', 'DELETE', `/v1/voices/${UNKNOWN_ID}`);
+		await api.commonErrors('get_voice', 'GET', `/v1/voices/${UNKNOWN_ID}`);
+		await api.commonErrors('delete_voice', 'DELETE', `/v1/voices/${UNKNOWN_ID}`);
 	});
 });
 
@@ -143,7 +127,7 @@ describe('TTS models and shared voices', () => {
 			supports_voice_cloning: true,
 			voice_cloning_max_audio_duration_ms: 20_000,
 		});
-		await commonErrors('get_tts_models', 'GET', '/v1/tts-models');
+		await api.commonErrors('get_tts_models', 'GET', '/v1/tts-models');
 	});
 
 	it('get_shared_voices: all filters must match; lists repeat or use commas; pages follow the filtered list', async () => {
@@ -212,7 +196,7 @@ describe('TTS models and shared voices', () => {
 			'invalid_request',
 		);
 		expect(unknown.message).toBe("TTS model 'tts-rt-v0' not found.");
-		await commonErrors('get_shared_voices', 'GET', '/v1/shared-voices?model=tts-rt-v2');
+		await api.commonErrors('get_shared_voices', 'GET', '/v1/shared-voices?model=tts-rt-v2');
 	});
 });
 
