@@ -115,6 +115,13 @@ const operations: Record<string, INodeParameters> = {
 	'voice.get': { resource: 'voice', operation: 'get', voiceId: SOME_ID },
 	'voice.delete': { resource: 'voice', operation: 'delete', voiceId: SOME_ID },
 	'voice.getMany': { resource: 'voice', operation: 'getMany', limit: 5 },
+	'voice.recompute': { resource: 'voice', operation: 'recompute', voiceId: SOME_ID, model: '' },
+	'voice.getManyShared': {
+		resource: 'voice',
+		operation: 'getManyShared',
+		model: 'tts-rt-v2',
+		limit: 5,
+	},
 	'model.getMany': { resource: 'model', operation: 'getMany', modelType: 'stt', limit: 5 },
 	'usage.getLogs': {
 		resource: 'usage',
@@ -807,7 +814,35 @@ const cases: BadInput[] = [
 		field: 'name',
 		problem,
 	})),
-	...(['voice.get', 'voice.delete'] as const).map((operation) => ({
+	{
+		operation: 'voice.recompute',
+		title: 'a model that is an object',
+		parameters: { model: '={{ { id: "tts-rt-v2" } }}' },
+		field: 'model',
+		problem: /must be text, not an object/,
+	},
+	{
+		operation: 'voice.getManyShared',
+		title: 'a model mapped from an empty value',
+		parameters: { model: '={{ "" }}' },
+		field: 'model',
+		problem: /is empty/,
+	},
+	{
+		operation: 'voice.getManyShared',
+		title: 'an age that does not exist',
+		parameters: { filters: { age: '={{ "ancient" }}' } },
+		field: 'filters.age',
+		problem: /must be , young, middle_aged or old, not "ancient"/,
+	},
+	{
+		operation: 'voice.getManyShared',
+		title: 'an accent that is a list',
+		parameters: { filters: { accent: '={{ ["british"] }}' } },
+		field: 'filters.accent',
+		problem: /must be text, not a list/,
+	},
+	...(['voice.get', 'voice.delete', 'voice.recompute'] as const).map((operation) => ({
 		operation,
 		title: 'an ID that is a path',
 		parameters: { voiceId: '../files' },
