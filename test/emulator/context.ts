@@ -43,6 +43,12 @@ export interface EmulatorConfig {
 	 * Addition: project quotas; an absent one has Soniox's documented default (1,000 files,
 	 * 10 GB of files, 100 pending and 2,000 total async transcriptions). Exceeding one is a 429.
 	 */
+	/**
+	 * Addition: Soniox limits usage-log requests per minute (its 429 says so; the number is not
+	 * published). At most `requests` in any `windowMs`; beyond, 429 `limit_exceeded`, with a
+	 * Retry-After (seconds until one more is let in) when `retryAfter` is set.
+	 */
+	usageLogsRateLimit?: { requests: number; windowMs: number; retryAfter?: boolean };
 	quotas?: {
 		files?: number;
 		storageBytes?: number;

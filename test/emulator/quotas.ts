@@ -29,3 +29,23 @@ export function quota(config: EmulatorConfig, name: QuotaName): number {
 export function enforceQuota(config: EmulatorConfig, name: QuotaName, used: number) {
 	if (used > quota(config, name)) throw rateLimited(MESSAGES[name]);
 }
+
+/** Requests let in over a sliding window: the config's usage-log rate limit. */
+export class RequestRate {
+	private admitted: number[] = [];
+
+	/** Throws the 429 when `limit` has let in as many requests as it allows within its window. */
+	admit(limit: EmulatorConfig['usageLogsRateLimit'], now: number) {
+		if (!limit) return;
+		this.admitted = this.admitted.filter((at) => at > now - limit.windowMs);
+		if (this.admitted.length < limit.requests) {
+			this.admitted.push(now);
+			return;
+		}
+		const waitMs = this.admitted[0] + limit.windowMs - now;
+		throw rateLimited(
+			'Requests per minute limit for usage logs has been exceeded for your organization.',
+			limit.retryAfter ? Math.max(1, Math.ceil(waitMs / 1000)) : undefined,
+		);
+	}
+}

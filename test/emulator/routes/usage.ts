@@ -4,6 +4,7 @@ import { invalid, invalidCursor, problem, type ValidationProblem } from '../erro
 import { intParam, requireRestAuth, type Router } from '../http';
 import { COUNT_FIELDS, USAGE_KINDS, uuidToBytes, type Ledger } from '../ledger';
 import { formatCost, priceOf } from '../pricing';
+import { RequestRate } from '../quotas';
 import type { EmulatorState } from '../state';
 import { parseTimestamp } from '../validation';
 
@@ -169,8 +170,10 @@ function summaryEntry(
 }
 
 export function registerUsageRoutes(router: Router, state: EmulatorState) {
+	const logRequests = new RequestRate();
 	router.add('GET', '/v1/usage-logs', ({ req, query }) => {
 		requireRestAuth(state, req);
+		logRequests.admit(state.config.usageLogsRateLimit, Date.now());
 		const { start, end } = readWindow(query);
 		const now = state.now();
 		if (end - start > MAX_LOG_WINDOW_DAYS * DAY_MS) {

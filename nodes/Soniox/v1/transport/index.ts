@@ -22,6 +22,7 @@ import {
 	parseRetryAfter,
 	pause,
 	retryDelayMs,
+	type RetryGate,
 	type RetryPolicy,
 } from './retry';
 
@@ -50,6 +51,8 @@ export interface SonioxRequest {
 	/** For long requests (uploads, synthesis): wait at least this long, whatever the credential says. */
 	minTimeoutMs?: number;
 	retryPolicy?: RetryPolicy;
+	/** Shared with the requests sent together with this one: a 429 holds them all back. */
+	retryGate?: RetryGate;
 }
 
 export interface SonioxResponse<T> {
@@ -113,6 +116,7 @@ export async function sonioxApiResponse<T = IDataObject>(
 	};
 
 	for (let attempt = 1; ; attempt++) {
+		await request.retryGate?.wait(cancel);
 		throwIfCancelled(this, cancel, action);
 		const { response, networkCode } = await sendOnce.call(this, options, {
 			timeoutMs,
@@ -136,6 +140,7 @@ export async function sonioxApiResponse<T = IDataObject>(
 		const withinBudget = Date.now() - startedAt + delayMs <= policy.maxTotalMs;
 		if (attempt < policy.maxAttempts && withinBudget && isRetriable(failure, idempotent)) {
 			discard(response);
+			if (failure.statusCode === 429) request.retryGate?.hold(delayMs);
 			await pause(delayMs, cancel);
 			continue;
 		}
@@ -410,6 +415,7 @@ export async function* paginate<T = IDataObject>(
 	qs: IDataObject = {},
 	limit?: number,
 	maxPageSize = 1000,
+	shared: Pick<SonioxRequest, 'retryGate'> = {},
 ): AsyncGenerator<T[]> {
 	const seen = new Set<string>();
 	let emptyInRow = 0;
@@ -421,6 +427,7 @@ export async function* paginate<T = IDataObject>(
 			method: 'GET',
 			path,
 			qs: { ...qs, limit: pageSize, ...(cursor ? { cursor } : {}) },
+			...shared,
 		});
 		const items = listField<T>(this, page, listKey, path).slice(0, remaining);
 		remaining -= items.length;

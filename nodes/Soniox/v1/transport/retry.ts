@@ -75,3 +75,20 @@ function sleepOrAbort(ms: number, signal?: AbortSignal) {
 		void sleep(ms).then(done);
 	});
 }
+
+/**
+ * Shared by requests sent together (the slices of one usage-log read): once Soniox refuses
+ * one with a 429, none of them is sent again before the wait that refusal asked for.
+ */
+export class RetryGate {
+	private openAt = 0;
+
+	hold(ms: number) {
+		this.openAt = Math.max(this.openAt, Date.now() + ms);
+	}
+
+	async wait(signal?: AbortSignal) {
+		const left = this.openAt - Date.now();
+		if (left > 0) await pause(left, signal);
+	}
+}
