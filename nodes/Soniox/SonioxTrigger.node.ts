@@ -12,6 +12,7 @@ import { acquireLease } from './trigger/pollLease';
 import { pollOutput } from './trigger/pollOutput';
 import {
 	ALERT_SCOPE_OPTIONS,
+	BACKFILL_CONCURRENCY_OPTION,
 	BACKFILL_HOURS_RANGE,
 	EVENT_OPTIONS,
 	LOOK_BACK_MINUTES_RANGE,
@@ -100,6 +101,7 @@ export class SonioxTrigger implements INodeType {
 						description:
 							'How many hours of past usage the first poll delivers; 0 starts from the moment of activation',
 					},
+					BACKFILL_CONCURRENCY_OPTION,
 					{
 						displayName: 'Look-Back Window (Minutes)',
 						name: 'lookBackMinutes',
@@ -121,7 +123,8 @@ export class SonioxTrigger implements INodeType {
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		// Every parameter is checked before anything is read or remembered.
-		const { mode, alert, filter, lookBackMs, backfillMs } = readTriggerParameters(this);
+		const { mode, alert, filter, lookBackMs, backfillMs, backfillConcurrency } =
+			readTriggerParameters(this);
 		const now = Date.now();
 
 		if (this.getMode() === 'manual') {
@@ -157,9 +160,11 @@ export class SonioxTrigger implements INodeType {
 			const settings = { now, lookBackMs, backfillMs };
 			let state = readState(staticData);
 			let baseline = false;
+			const backfill = !state && backfillMs > 0;
 			if (!state) ({ state, baseline } = await firstState.call(this, settings));
 			const { entries, next } = await pollNewEntries.call(this, state, settings, {
 				baseline,
+				concurrency: backfill ? backfillConcurrency : 1,
 				onPage: () => lease.renew(),
 			});
 			// The output is built before anything is committed: if it fails, nothing is lost.

@@ -218,7 +218,7 @@ describe('Soniox Trigger: filters and outputs', () => {
 			'acme-1',
 			'acme-2',
 		]);
-		expect((await none.poll()).items.map((item) => item.json.client_reference_id)).toEqual(['']);
+		expect((await none.poll()).items.map((item) => item.json.client_reference_id)).toEqual([null]);
 		expect((await model.poll()).items.map((item) => item.json.model)).toEqual(['stt-rt-v5']);
 	});
 
@@ -252,10 +252,10 @@ describe('Soniox Trigger: filters and outputs', () => {
 		);
 		expect(BigInt(String(json.total_cost_usd).replace('.', ''))).toBe(total);
 		expect(
-			(json.customers as Array<{ client_reference_id: string }>)
-				.map((row) => row.client_reference_id)
+			(json.customers as Array<{ client_reference_id: string | null }>)
+				.map((row) => row.client_reference_id ?? '(no ID)')
 				.sort(),
-		).toEqual(['(none)', 'acme-1', 'acme-2']);
+		).toEqual(['(no ID)', 'acme-1', 'acme-2']);
 	});
 
 	it('raises a spend alert only for customers over the threshold', async () => {

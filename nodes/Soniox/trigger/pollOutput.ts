@@ -1,9 +1,10 @@
 // What a poll emits: one item per entry, one summary per poll, or a spend alert.
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { withAmountNumbers } from '../v1/helpers/amountNumbers';
 import { compareDecimal, formatDecimal } from '../v1/helpers/decimal';
 import { UsageAggregator, sortUsageGroups } from '../v1/helpers/usageAggregation';
-import type { UsageLogEntry } from '../v1/helpers/usageLogEntry';
+import { usageEntryOutput, type UsageLogEntry } from '../v1/helpers/usageLogEntry';
 
 export type OutputMode = 'entries' | 'summary' | 'spendAlert';
 
@@ -15,7 +16,7 @@ export interface SpendAlertSettings {
 function summarize(entries: UsageLogEntry[], groupBy: Array<'client_reference_id'>) {
 	const aggregator = new UsageAggregator(groupBy);
 	for (const entry of entries) aggregator.add(entry);
-	return sortUsageGroups(aggregator.groups(), 'totalCostDesc', groupBy);
+	return sortUsageGroups(aggregator.groups(), 'totalCostDesc', groupBy).map(withAmountNumbers);
 }
 
 /**
@@ -30,7 +31,7 @@ export function pollOutput(
 	options: { testEvent?: boolean } = {},
 ): INodeExecutionData[] {
 	if (entries.length === 0) return [];
-	if (mode === 'entries') return entries.map((entry) => ({ json: entry }));
+	if (mode === 'entries') return entries.map((entry) => ({ json: usageEntryOutput(entry) }));
 	const window = {
 		first_end_time: entries[0].end_time,
 		last_end_time: entries[entries.length - 1].end_time,
@@ -40,13 +41,13 @@ export function pollOutput(
 	if (mode === 'summary') {
 		return [
 			{
-				json: {
+				json: withAmountNumbers({
 					entries: entries.length,
 					...window,
 					total_cost_usd: total.total_cost_usd,
 					total,
 					customers: perClient,
-				},
+				}),
 			},
 		];
 	}
@@ -65,5 +66,5 @@ export function pollOutput(
 		total_cost_usd: total.total_cost_usd,
 		crossed,
 	};
-	return [{ json }];
+	return [{ json: withAmountNumbers(json) }];
 }

@@ -7,6 +7,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { checkAmount, checkChoice, checkNumber, optionValues } from '../v1/helpers/parameterValues';
 import { readUsageFilter, type UsageFilter } from '../v1/actions/usage/usageFilters';
+import { concurrencyOption, readConcurrency } from '../v1/actions/usage/usage.descriptions';
 import type { OutputMode, SpendAlertSettings } from './pollOutput';
 
 export const EVENT_OPTIONS = [{ name: 'New Usage Log Entry', value: 'newUsageLogEntry' }] as const;
@@ -32,6 +33,15 @@ export const ALERT_SCOPE_OPTIONS = [
 
 export const LOOK_BACK_MINUTES_RANGE = { min: 1, max: 1440 };
 export const BACKFILL_HOURS_RANGE = { min: 0, max: 2160 };
+
+/** The backfill is read like Usage → Get Logs with Return All: several time slices at once. */
+export const BACKFILL_CONCURRENCY_OPTION = {
+	...concurrencyOption,
+	displayName: 'Backfill Concurrent Requests',
+	name: 'backfillConcurrency',
+	description:
+		'How many time slices of the backfill are read from Soniox at once, on first activation. Lower it if Soniox answers with rate limits (429); 1 reads one page at a time.',
+};
 /** A threshold in USD (0: any new cost), at most a billion, as exact as Soniox's costs. */
 const THRESHOLD_RULE = { min: 0, max: 1_000_000_000, maxDecimals: 10 };
 
@@ -41,6 +51,7 @@ export interface TriggerParameters {
 	filter: UsageFilter;
 	lookBackMs: number;
 	backfillMs: number;
+	backfillConcurrency: number;
 }
 
 export function readTriggerParameters(context: IPollFunctions): TriggerParameters {
@@ -103,5 +114,6 @@ export function readTriggerParameters(context: IPollFunctions): TriggerParameter
 		filter,
 		lookBackMs: lookBackMinutes * 60_000,
 		backfillMs: backfillHours * 3_600_000,
+		backfillConcurrency: readConcurrency(context, undefined, options, BACKFILL_CONCURRENCY_OPTION),
 	};
 }

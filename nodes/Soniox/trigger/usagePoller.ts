@@ -98,7 +98,7 @@ export async function pollNewEntries(
 	this: IPollFunctions,
 	state: PollState,
 	settings: PollSettings,
-	options: { baseline?: boolean; onPage?: () => void } = {},
+	options: { baseline?: boolean; onPage?: () => void; concurrency?: number } = {},
 ): Promise<{ entries: UsageLogEntry[]; next: PollState }> {
 	const start = Math.max(state.watermark - settings.lookBackMs, settings.now - OLDEST_START_MS);
 	const end = Math.max(settings.now, state.watermark) + FUTURE_READ_ALLOWANCE_MS;
@@ -109,7 +109,7 @@ export async function pollNewEntries(
 	for await (const page of streamUsageLogs.call(
 		this,
 		{ start: new Date(start), end: new Date(end) },
-		{ sort: 'end_time_asc' },
+		{ sort: 'end_time_asc', concurrency: options.concurrency },
 	)) {
 		options.onPage?.();
 		for (const entry of page) {

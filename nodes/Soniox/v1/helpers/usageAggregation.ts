@@ -25,11 +25,10 @@ export type UsageGroupKey =
 	'client_reference_id' | 'model' | 'request_kind' | 'request_scope' | 'day';
 
 /**
- * The group of entries sent without a client reference ID shows this as its ID, and carries
- * `client_reference_id_missing: true`: a customer whose ID is literally "(none)" is a group of
- * its own (without that flag), never merged with untagged usage.
+ * Which totals a row has. 'core' leaves out what Soniox's daily summary does not total (the
+ * text/audio split of costs, the first and last end time), so that the summary can answer.
  */
-export const NO_CLIENT_REFERENCE_ID = '(none)';
+export type UsageTotalsFields = 'all' | 'core';
 
 /**
  * One group's totals. Every `total_<field>` is the sum of that entry field; costs are exact
@@ -38,7 +37,8 @@ export const NO_CLIENT_REFERENCE_ID = '(none)';
  * from the `_ms` fields when seconds matter.
  */
 export interface UsageGroupRow extends IDataObject {
-	client_reference_id?: string;
+	/** null for the group of requests sent without one. */
+	client_reference_id?: string | null;
 	model?: string;
 	request_scope?: string;
 	/** Derived from the model: see requestKindOf. */
@@ -51,10 +51,10 @@ export interface UsageGroupRow extends IDataObject {
 	total_cost_usd: string;
 	total_input_cost_usd: string;
 	total_output_cost_usd: string;
-	total_input_text_cost_usd: string;
-	total_input_audio_cost_usd: string;
-	total_output_text_cost_usd: string;
-	total_output_audio_cost_usd: string;
+	total_input_text_cost_usd?: string;
+	total_input_audio_cost_usd?: string;
+	total_output_text_cost_usd?: string;
+	total_output_audio_cost_usd?: string;
 	total_input_text_tokens: number;
 	total_input_audio_tokens: number;
 	total_input_audio_duration_ms: number;
@@ -64,12 +64,12 @@ export interface UsageGroupRow extends IDataObject {
 	input_audio_minutes: number;
 	output_audio_minutes: number;
 	/** End time of the group's earliest and latest request (null only for an empty total). */
-	first_end_time: string | null;
-	last_end_time: string | null;
+	first_end_time?: string | null;
+	last_end_time?: string | null;
 }
 
 interface GroupTotals {
-	keys: Partial<Record<UsageGroupKey, string>>;
+	keys: Partial<Record<UsageGroupKey, string | null>>;
 	requestCount: number;
 	sums: DecimalSums<SummedField>;
 	first?: string;
@@ -95,20 +95,20 @@ export function utcDayOf(timestamp: string): string {
 }
 
 /** What the row shows for a key. */
-function groupValue(entry: UsageLogEntry, key: UsageGroupKey): string {
-	if (key === 'client_reference_id') return clientReferenceIdOf(entry) || NO_CLIENT_REFERENCE_ID;
+function groupValue(entry: UsageLogEntry, key: UsageGroupKey): string | null {
+	if (key === 'client_reference_id') return clientReferenceIdOf(entry) || null;
 	if (key === 'day') return utcDayOf(entry.end_time);
 	if (key === 'request_kind') return requestKindOf(entry);
 	return String(entry[key] ?? '');
 }
 
-/** What tells groups apart: untagged usage and an ID that reads "(none)" differ here. */
+/** What tells groups apart: untagged usage is a group of its own, whatever IDs others have. */
 function groupToken(entry: UsageLogEntry, key: UsageGroupKey): string {
 	if (key === 'client_reference_id') {
 		const id = clientReferenceIdOf(entry);
 		return id === '' ? '-' : `=${id}`;
 	}
-	return groupValue(entry, key);
+	return groupValue(entry, key) ?? '';
 }
 
 function emptyTotals(keys: GroupTotals['keys']): GroupTotals {
@@ -170,20 +170,31 @@ export class UsageAggregator {
 	private readonly totals = new Map<string, GroupTotals>();
 
 	/** With no keys, every entry falls into one total. */
-	constructor(private readonly groupBy: UsageGroupKey[]) {}
+	constructor(
+		private readonly groupBy: UsageGroupKey[],
+		private readonly fields: UsageTotalsFields = 'all',
+	) {}
 
 	/** Throws a MalformedUsageEntryError, naming the entry and the field, for data it cannot sum. */
 	add(entry: UsageLogEntry): void {
+		this.addTotals(entry, 1);
+	}
+
+	/**
+	 * Totals that Soniox summed already (a day of one model in its summary), given in the
+	 * fields of one entry: `requests` requests, the counts and costs of all of them.
+	 */
+	addTotals(entry: UsageLogEntry, requests: number): void {
 		try {
-			this.addFields(entry);
+			this.addFields(entry, requests);
 		} catch (error) {
 			throw malformedField(entry) ?? error;
 		}
 	}
 
-	private addFields(entry: UsageLogEntry): void {
+	private addFields(entry: UsageLogEntry, requests: number): void {
 		const group = this.groupOf(entry);
-		group.requestCount += 1;
+		group.requestCount += requests;
 		// Field by field: named reads of the entry are much faster than a loop over names, and
 		// this runs for every entry of a month.
 		const sums = group.sums;
@@ -208,7 +219,7 @@ export class UsageAggregator {
 		const all = [...this.totals.values()];
 		// "The total of nothing" is a zero row, so a daily digest still reports $0.
 		if (all.length === 0 && this.groupBy.length === 0) all.push(emptyTotals({}));
-		return all.map(toRow);
+		return all.map((group) => toRow(group, this.fields));
 	}
 
 	private groupOf(entry: UsageLogEntry): GroupTotals {
@@ -231,23 +242,26 @@ export class UsageAggregator {
 	}
 }
 
-function toRow(group: GroupTotals): UsageGroupRow {
+function toRow(group: GroupTotals, fields: UsageTotalsFields): UsageGroupRow {
 	const total = (field: SummedField) => group.sums.total(field);
 	const cost = (field: SummedField) => formatDecimal(total(field));
 	const count = (field: SummedField) => Number(total(field).units);
 	const minutes = (field: SummedField) =>
 		Number(divideToDecimal(total(field).units, 60_000n, { decimals: 2 }));
+	const all = fields === 'all';
 	return {
-		...group.keys,
+		...(group.keys as Pick<UsageGroupRow, UsageGroupKey>),
 		...(group.untagged ? { client_reference_id_missing: true as const } : {}),
 		request_count: group.requestCount,
 		total_cost_usd: cost('cost_usd'),
 		total_input_cost_usd: cost('input_cost_usd'),
 		total_output_cost_usd: cost('output_cost_usd'),
-		total_input_text_cost_usd: cost('input_text_cost_usd'),
-		total_input_audio_cost_usd: cost('input_audio_cost_usd'),
-		total_output_text_cost_usd: cost('output_text_cost_usd'),
-		total_output_audio_cost_usd: cost('output_audio_cost_usd'),
+		...(all && {
+			total_input_text_cost_usd: cost('input_text_cost_usd'),
+			total_input_audio_cost_usd: cost('input_audio_cost_usd'),
+			total_output_text_cost_usd: cost('output_text_cost_usd'),
+			total_output_audio_cost_usd: cost('output_audio_cost_usd'),
+		}),
 		total_input_text_tokens: count('input_text_tokens'),
 		total_input_audio_tokens: count('input_audio_tokens'),
 		total_input_audio_duration_ms: count('input_audio_duration_ms'),
@@ -256,15 +270,17 @@ function toRow(group: GroupTotals): UsageGroupRow {
 		total_output_audio_duration_ms: count('output_audio_duration_ms'),
 		input_audio_minutes: minutes('input_audio_duration_ms'),
 		output_audio_minutes: minutes('output_audio_duration_ms'),
-		first_end_time: group.first ?? null,
-		last_end_time: group.last ?? null,
+		...(all && { first_end_time: group.first ?? null, last_end_time: group.last ?? null }),
 	};
 }
 
 export type UsageGroupOrder =
 	'firstSeen' | 'totalCostDesc' | 'totalCostAsc' | 'requestCountDesc' | 'groupAsc';
 
-/** Sorts rows; ties keep their first-seen order. Costs compare exactly, groups by their keys. */
+/**
+ * Sorts rows. Costs compare exactly; ties, and 'groupAsc', go by the group keys A to Z (no
+ * client reference ID first), so the order does not depend on the order entries were read in.
+ */
 export function sortUsageGroups(
 	rows: UsageGroupRow[],
 	order: UsageGroupOrder,
@@ -272,11 +288,15 @@ export function sortUsageGroups(
 ): UsageGroupRow[] {
 	const sorted = [...rows];
 	if (order === 'totalCostDesc') {
-		sorted.sort((a, b) => compareDecimal(b.total_cost_usd, a.total_cost_usd));
+		sorted.sort(
+			(a, b) => compareDecimal(b.total_cost_usd, a.total_cost_usd) || compareKeys(a, b, groupBy),
+		);
 	} else if (order === 'totalCostAsc') {
-		sorted.sort((a, b) => compareDecimal(a.total_cost_usd, b.total_cost_usd));
+		sorted.sort(
+			(a, b) => compareDecimal(a.total_cost_usd, b.total_cost_usd) || compareKeys(a, b, groupBy),
+		);
 	} else if (order === 'requestCountDesc') {
-		sorted.sort((a, b) => b.request_count - a.request_count);
+		sorted.sort((a, b) => b.request_count - a.request_count || compareKeys(a, b, groupBy));
 	} else if (order === 'groupAsc') {
 		sorted.sort((a, b) => compareKeys(a, b, groupBy));
 	}

@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { withAmountNumbers } from './amountNumbers';
+
 /** One entry of GET /v1/usage-logs: one completed billable request. */
 export interface UsageLogEntry extends IDataObject {
 	uuid: string;
@@ -67,6 +69,14 @@ export const USAGE_COUNT_FIELDS = [
 /** The ID as a string; "" when the request carried none. */
 export function clientReferenceIdOf(entry: UsageLogEntry): string {
 	return entry.client_reference_id ?? '';
+}
+
+/**
+ * An entry as the node outputs it: "no client reference ID" is null, as on every other
+ * output (Soniox sends ""), and every cost also comes as a number beside its exact string.
+ */
+export function usageEntryOutput(entry: UsageLogEntry): IDataObject {
+	return withAmountNumbers({ ...entry, client_reference_id: clientReferenceIdOf(entry) || null });
 }
 
 /** Why an entry cannot be summed: names the entry (its uuid) and the field Soniox sent. */

@@ -393,7 +393,7 @@ function describeValue(value: unknown) {
 }
 
 /** The next page's cursor, or undefined on the last page. */
-function nextCursorOf(context: SonioxContext, page: IDataObject, path: string) {
+export function nextCursorOf(context: SonioxContext, page: IDataObject, path: string) {
 	const cursor = page.next_page_cursor;
 	if (cursor === undefined || cursor === null || cursor === '') return undefined;
 	if (typeof cursor === 'string') return cursor;

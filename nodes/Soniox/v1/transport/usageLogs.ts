@@ -1,8 +1,8 @@
-import { paginate, type SonioxContext } from './';
+import { listField, nextCursorOf, paginate, sonioxApiRequest, type SonioxContext } from './';
 import { readConcurrently } from './concurrentPages';
 import { RetryGate } from './retry';
 import { DAY_MS, splitWindow, toSonioxTime, type TimeWindow } from '../helpers/timeRange';
-import type { UsageLogEntry } from '../helpers/usageLogEntry';
+import { endTimeOf, type UsageLogEntry } from '../helpers/usageLogEntry';
 
 /** Soniox answers one usage-log query for at most 31 days ... */
 export const USAGE_LOGS_MAX_WINDOW_MS = 31 * DAY_MS;
@@ -45,9 +45,11 @@ export interface UsageLogReading {
 
 /**
  * Yields usage log entries page by page, in the order of `sort` unless `unordered`. The
- * window is read in parts of at most 31 days (Soniox's limit), and with a concurrency above
- * 1 in shorter time slices, several at a time. After a 429 every slice waits as long as Soniox
- * asked (Retry-After) or the backoff says, not only the one refused.
+ * window is read in parts of at most 31 days (Soniox's limit), one after the other. With a
+ * concurrency above 1 the first page of a part is read alone (a small read stays one
+ * request); if there is more, the rest of the part is cut into half-open time slices, read
+ * several at a time, each with its own cursor. After a 429 every slice waits as long as Soniox asked (Retry-After) or the
+ * backoff says, not only the one refused.
  */
 export async function* streamUsageLogs(
 	this: SonioxContext,
@@ -55,27 +57,101 @@ export async function* streamUsageLogs(
 	options: UsageLogReading = {},
 ): AsyncGenerator<UsageLogEntry[]> {
 	const sort = options.sort ?? 'end_time_asc';
-	const concurrency = options.limit === undefined ? (options.concurrency ?? 1) : 1;
-	const slices = usageLogSlices(window, concurrency);
-	if (sort === 'end_time_desc') slices.reverse();
+	const descending = sort === 'end_time_desc';
 	const retryGate = new RetryGate();
-	let remaining = options.limit ?? Infinity;
-	const context = this;
-	const sources = slices.map((slice) =>
-		async function* () {
-			if (remaining <= 0) return;
-			const qs = { start_time: toSonioxTime(slice.start), end_time: toSonioxTime(slice.end), sort };
-			const limit = Number.isFinite(remaining) ? remaining : undefined;
-			const pages = paginate.call(context, '/v1/usage-logs', 'usage_logs', qs, limit, 1000, {
-				retryGate,
-			});
-			for await (const page of pages) {
-				remaining -= page.length;
-				yield page as UsageLogEntry[];
-			}
-		},
+	const parts = splitWindow(window, USAGE_LOGS_MAX_WINDOW_MS);
+	if (descending) parts.reverse();
+	const read = (slice: TimeWindow, limit?: number) =>
+		paginate.call(this, USAGE_LOGS_PATH, 'usage_logs', queryOf(slice, sort), limit, 1000, {
+			retryGate,
+		}) as AsyncGenerator<UsageLogEntry[]>;
+
+	const concurrency = options.limit === undefined ? (options.concurrency ?? 1) : 1;
+	if (concurrency <= 1 || parts.length === 0) {
+		let remaining = options.limit ?? Infinity;
+		const sources = parts.map(
+			(part) =>
+				async function* () {
+					if (remaining <= 0) return;
+					for await (const page of read(part, Number.isFinite(remaining) ? remaining : undefined)) {
+						remaining -= page.length;
+						yield page;
+					}
+				},
+		);
+		yield* readConcurrently(sources, { concurrency: 1, ordered: true });
+		return;
+	}
+
+	for (const part of parts) {
+		const first = await firstPage.call(this, part, sort, retryGate);
+		if (first.entries.length > 0) yield first.entries;
+		const rest = restOfPart(part, first, descending);
+		if (!rest) continue;
+		const slices = usageLogSlices(rest, concurrency);
+		if (descending) slices.reverse();
+		const sources = slices.map(
+			(slice, index) =>
+				async function* () {
+					for await (const page of read(slice)) {
+						// Only the slice at the first page's edge can hold entries of that page again.
+						yield index === 0 ? page.filter((entry) => !first.atEdge.has(entry.uuid)) : page;
+					}
+				},
+		);
+		yield* readConcurrently(sources, { concurrency, ordered: !options.unordered });
+	}
+}
+
+const USAGE_LOGS_PATH = '/v1/usage-logs';
+
+function queryOf(slice: TimeWindow, sort: UsageLogSort) {
+	return { start_time: toSonioxTime(slice.start), end_time: toSonioxTime(slice.end), sort };
+}
+
+interface FirstPage {
+	entries: UsageLogEntry[];
+	more: boolean;
+	/** End time (ms) of the page's last entry, and the entries of that millisecond. */
+	edge?: number;
+	atEdge: Set<string>;
+}
+
+async function firstPage(
+	this: SonioxContext,
+	part: TimeWindow,
+	sort: UsageLogSort,
+	retryGate: RetryGate,
+): Promise<FirstPage> {
+	const page = await sonioxApiRequest.call(this, {
+		method: 'GET',
+		path: USAGE_LOGS_PATH,
+		qs: { ...queryOf(part, sort), limit: 1000 },
+		retryGate,
+	});
+	const entries = listField<UsageLogEntry>(this, page, 'usage_logs', USAGE_LOGS_PATH);
+	const more = nextCursorOf(this, page, USAGE_LOGS_PATH) !== undefined;
+	const last = entries[entries.length - 1];
+	if (!more || !last) return { entries, more, atEdge: new Set() };
+	const edge = endTimeOf(last);
+	const atEdge = new Set(
+		entries.filter((entry) => endTimeOf(entry) === edge).map((entry) => entry.uuid),
 	);
-	yield* readConcurrently(sources, { concurrency, ordered: !options.unordered });
+	return { entries, more, edge, atEdge };
+}
+
+/**
+ * What is left of `part` after its first page: from the millisecond of the page's last entry
+ * on (the page's entries of that millisecond are dropped when read again); nothing when
+ * Soniox said there is no more.
+ */
+function restOfPart(part: TimeWindow, first: FirstPage, descending: boolean) {
+	if (!first.more) return undefined;
+	if (first.edge === undefined) return part;
+	const rest = descending
+		? { start: part.start, end: new Date(Math.min(first.edge + 1, part.end.getTime())) }
+		: { start: new Date(Math.max(first.edge, part.start.getTime())), end: part.end };
+	return rest.end > rest.start ? rest : undefined;
 }
 
 /**

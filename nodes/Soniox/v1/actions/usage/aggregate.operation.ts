@@ -13,23 +13,32 @@ import {
 	checkNumber,
 	optionValues,
 } from '../../helpers/parameterValues';
-import { readableWindow, toSonioxTime } from '../../helpers/timeRange';
+import { readableWindow, toSonioxTime, type TimeWindow } from '../../helpers/timeRange';
+import { withAmountNumbers } from '../../helpers/amountNumbers';
 import {
-	NO_CLIENT_REFERENCE_ID,
 	sortUsageGroups,
 	UsageAggregator,
 	type UsageGroupKey,
 	type UsageGroupOrder,
+	type UsageTotalsFields,
 } from '../../helpers/usageAggregation';
 import {
 	isEmptyUsageFilter,
 	matchesUsageFilter,
 	readUsageFilter,
 	usageFiltersCollection,
+	type UsageFilter,
 } from './usageFilters';
 import { usageEntryFailure } from './usageParameters';
 import { streamUsageLogs } from '../../transport/usageLogs';
-import { assertUsageLogsWindow, readTimeWindow, timeRangeFields } from './usage.descriptions';
+import { addSummaryTotals, summaryCanAnswer, type UsageSource } from './summaryTotals';
+import {
+	assertUsageLogsWindow,
+	concurrencyOption,
+	readConcurrency,
+	readTimeWindow,
+	timeRangeFields,
+} from './usage.descriptions';
 
 const GROUP_BY_OPTIONS = [
 	{ name: 'Client Reference ID', value: 'client_reference_id' },
@@ -47,6 +56,35 @@ const SORT_OPTIONS = [
 	{ name: 'Total Cost (Lowest First)', value: 'totalCostAsc' },
 ] as const satisfies ReadonlyArray<{ name: string; value: UsageGroupOrder }>;
 
+const TOTALS_OPTIONS = [
+	{
+		name: 'All',
+		value: 'all',
+		description:
+			'Also the text and audio parts of input and output cost, and the first and last end time: always totalled from the usage logs',
+	},
+	{
+		name: 'Core (Requests, Tokens, Durations, Input and Output Cost)',
+		value: 'core',
+		description:
+			"What Soniox's daily summary totals too: over whole UTC days, with no group, by model and/or by day, it is read in one request",
+	},
+] as const satisfies ReadonlyArray<{ name: string; value: UsageTotalsFields; description: string }>;
+
+const SOURCE_OPTIONS = [
+	{
+		name: 'Daily Summary When Exact',
+		value: 'auto',
+		description:
+			"Soniox's daily summary when it gives the same numbers as the logs (Totals: Core, whole UTC days, no group, by model and/or day, no filter but Models, not sorted by first request); else the logs",
+	},
+	{
+		name: 'Usage Logs',
+		value: 'logs',
+		description: 'Always total every usage-log entry',
+	},
+] as const;
+
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['usage'], operation: ['aggregate'] } },
 	[
@@ -56,7 +94,8 @@ export const description: INodeProperties[] = updateDisplayOptions(
 			name: 'groupBy',
 			type: 'multiOptions',
 			default: ['client_reference_id'],
-			description: `What each output item totals. Requests sent without a client reference ID form the group "${NO_CLIENT_REFERENCE_ID}", marked client_reference_id_missing: true (a customer whose ID is literally "${NO_CLIENT_REFERENCE_ID}" stays a group of its own). Choose nothing for one grand total.`,
+			description:
+				'What each output item totals. Requests sent without a client reference ID form one group with client_reference_id null, marked client_reference_id_missing: true. Choose nothing for one grand total.',
 			options: [...GROUP_BY_OPTIONS],
 		},
 		usageFiltersCollection(),
@@ -75,6 +114,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 					default: 2,
 					description: 'Digits after the point of billable_amount_usd, rounded half up (2 = cents)',
 				},
+				concurrencyOption,
 				{
 					displayName: 'Markup Multiplier',
 					name: 'markup',
@@ -90,6 +130,23 @@ export const description: INodeProperties[] = updateDisplayOptions(
 					type: 'options',
 					default: 'totalCostDesc',
 					options: [...SORT_OPTIONS],
+				},
+				{
+					displayName: 'Source',
+					name: 'source',
+					type: 'options',
+					default: 'auto',
+					description:
+						'Where the totals come from; each output item says which in its source field',
+					options: [...SOURCE_OPTIONS],
+				},
+				{
+					displayName: 'Totals',
+					name: 'totals',
+					type: 'options',
+					default: 'all',
+					description: 'Which totals each output item has',
+					options: [...TOTALS_OPTIONS],
 				},
 			],
 		},
@@ -125,37 +182,74 @@ export async function execute(
 		options.billableDecimals ?? 2,
 		{ min: 0, max: 10 },
 	);
+	const fields = checkChoice(
+		this,
+		itemIndex,
+		'Options: Totals',
+		options.totals ?? 'all',
+		optionValues(TOTALS_OPTIONS),
+	);
+	const forceLogs =
+		checkChoice(this, itemIndex, 'Options: Source', options.source ?? 'auto', [
+			...optionValues(SOURCE_OPTIONS),
+		]) === 'logs';
+	const concurrency = readConcurrency(this, itemIndex, options);
 	const filter = readUsageFilter(this, itemIndex);
-	const aggregator = new UsageAggregator(groupBy);
+	const aggregator = new UsageAggregator(groupBy, fields);
 
+	let source: UsageSource = 'logs';
 	if (window.end > window.start) {
-		assertUsageLogsWindow.call(this, window, now, itemIndex);
-		const filtering = !isEmptyUsageFilter(filter);
-		// Page by page: only the group totals stay in memory, never the entries.
-		const readable = readableWindow(window, now);
-		if (readable.end > readable.start) {
-			try {
-				for await (const page of streamUsageLogs.call(this, readable)) {
-					for (const entry of page) {
-						if (!filtering || matchesUsageFilter(entry, filter)) aggregator.add(entry);
-					}
-				}
-			} catch (error) {
-				throw usageEntryFailure(this.getNode(), error, itemIndex);
-			}
+		const question = { window, groupBy, filter, fields, order };
+		if (!forceLogs && summaryCanAnswer(question)) {
+			const answered = await addSummaryTotals.call(this, window, filter, aggregator);
+			if (answered) source = 'summary';
 		}
+		if (source === 'logs')
+			await addLogTotals.call(this, window, now, filter, aggregator, {
+				itemIndex,
+				concurrency,
+			});
 	}
 
 	const period = { period_start: toSonioxTime(window.start), period_end: toSonioxTime(window.end) };
 	return sortUsageGroups(aggregator.groups(), order, groupBy).map((row) => ({
-		json: {
+		json: withAmountNumbers({
 			...row,
 			...(markup
 				? { billable_amount_usd: multiplyDecimal(row.total_cost_usd, markup, { decimals }) }
 				: {}),
 			...period,
-		},
+			source,
+		}),
 	}));
+}
+
+/** Every usage-log entry of the window into the aggregator, several slices at a time. */
+async function addLogTotals(
+	this: IExecuteFunctions,
+	window: TimeWindow,
+	now: Date,
+	filter: UsageFilter,
+	aggregator: UsageAggregator,
+	{ itemIndex, concurrency }: { itemIndex: number; concurrency: number },
+) {
+	assertUsageLogsWindow.call(this, window, now, itemIndex);
+	const filtering = !isEmptyUsageFilter(filter);
+	// Page by page, in any order: only the group totals stay in memory, never the entries.
+	const readable = readableWindow(window, now);
+	if (readable.end <= readable.start) return;
+	try {
+		for await (const page of streamUsageLogs.call(this, readable, {
+			concurrency,
+			unordered: true,
+		})) {
+			for (const entry of page) {
+				if (!filtering || matchesUsageFilter(entry, filter)) aggregator.add(entry);
+			}
+		}
+	} catch (error) {
+		throw usageEntryFailure(this.getNode(), error, itemIndex);
+	}
 }
 
 /** A markup is a factor on a cost: from 0 to 1,000, with at most 10 decimals. */

@@ -1,5 +1,10 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import {
 	isEmptyUsageFilter,
@@ -9,10 +14,13 @@ import {
 } from './usageFilters';
 import { usageEntryFailure } from './usageParameters';
 import { readableWindow } from '../../helpers/timeRange';
+import { usageEntryOutput } from '../../helpers/usageLogEntry';
 import { streamUsageLogs } from '../../transport/usageLogs';
 import { readLimit, returnAllFields } from '../common.descriptions';
 import {
 	assertUsageLogsWindow,
+	concurrencyOption,
+	readConcurrency,
 	readSort,
 	readTimeWindow,
 	sortField,
@@ -21,7 +29,20 @@ import {
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['usage'], operation: ['getLogs'] } },
-	[...timeRangeFields('last24Hours'), sortField, ...returnAllFields, usageFiltersCollection()],
+	[
+		...timeRangeFields('last24Hours'),
+		sortField,
+		...returnAllFields,
+		usageFiltersCollection(),
+		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			options: [concurrencyOption],
+		},
+	],
 );
 
 export async function execute(
@@ -35,6 +56,8 @@ export async function execute(
 	const sort = readSort.call(this, itemIndex);
 	const filter = readUsageFilter(this, itemIndex);
 	const limit = readLimit.call(this, itemIndex) ?? Infinity;
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const concurrency = readConcurrency(this, itemIndex, options);
 
 	const filtering = !isEmptyUsageFilter(filter);
 	// Without filters every entry counts, so Soniox can stop at the limit; with them, read on.
@@ -44,10 +67,11 @@ export async function execute(
 	const readable = readableWindow(window, now);
 	if (readable.end <= readable.start) return [];
 	try {
-		for await (const page of streamUsageLogs.call(this, readable, { sort, limit: fetchLimit })) {
+		const reading = { sort, limit: fetchLimit, concurrency };
+		for await (const page of streamUsageLogs.call(this, readable, reading)) {
 			for (const entry of page) {
 				if (filtering && !matchesUsageFilter(entry, filter)) continue;
-				results.push({ json: entry });
+				results.push({ json: usageEntryOutput(entry) });
 				if (results.length >= limit) return results;
 			}
 		}

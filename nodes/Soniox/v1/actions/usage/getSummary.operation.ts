@@ -6,6 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { withAmountNumbers } from '../../helpers/amountNumbers';
 import { compareDecimal, formatDecimal, isDecimal } from '../../helpers/decimal';
 import { checkChoice, optionValues } from '../../helpers/parameterValues';
 import { toSonioxTime, utcDaysTouched } from '../../helpers/timeRange';
@@ -121,7 +122,7 @@ export async function execute(
 	dayList.forEach((day, dayIndex) => {
 		for (const entry of entries) {
 			const row = dayRow(entry, dayIndex, output === 'perDayAndModel');
-			if (includeIdle || !isIdle(row)) rows.push({ json: { day, ...row } });
+			if (includeIdle || !isIdle(row)) rows.push({ json: withAmountNumbers({ day, ...row }) });
 		}
 	});
 	return rows;

@@ -1,7 +1,12 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { checkChoice, optionValues } from '../../helpers/parameterValues';
+import {
+	checkChoice,
+	checkNumber,
+	optionValues,
+	type CheckContext,
+} from '../../helpers/parameterValues';
 import {
 	parseUtcTime,
 	presetWindow,
@@ -10,7 +15,11 @@ import {
 	type TimeRangePreset,
 	type TimeWindow,
 } from '../../helpers/timeRange';
-import { usageLogsWindowProblem, type UsageLogSort } from '../../transport/usageLogs';
+import {
+	MAX_USAGE_LOG_CONCURRENCY,
+	usageLogsWindowProblem,
+	type UsageLogSort,
+} from '../../transport/usageLogs';
 
 const TIME_RANGE_OPTIONS = [
 	{ name: 'Custom', value: 'custom', description: 'From a start to an end you choose' },
@@ -165,5 +174,32 @@ export function readSort(this: IExecuteFunctions, itemIndex: number): UsageLogSo
 		'Sort',
 		this.getNodeParameter('sort', itemIndex),
 		optionValues(SORT_OPTIONS),
+	);
+}
+
+/** An option of the usage operations and the trigger's backfill: how many slices at once. */
+export const concurrencyOption: INodeProperties = {
+	displayName: 'Concurrent Requests',
+	name: 'concurrency',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: MAX_USAGE_LOG_CONCURRENCY },
+	default: 4,
+	description:
+		'How many time slices of the range are read from Soniox at once when every entry is read. Lower it if Soniox answers with rate limits (429); 1 reads one page at a time.',
+};
+
+/** The Concurrent Requests option of an Options collection (`itemIndex` undefined: the trigger). */
+export function readConcurrency(
+	context: CheckContext,
+	itemIndex: number | undefined,
+	options: IDataObject,
+	field: INodeProperties = concurrencyOption,
+): number {
+	return checkNumber(
+		context,
+		itemIndex,
+		`Options: ${field.displayName}`,
+		options[field.name] ?? field.default,
+		{ min: field.typeOptions?.minValue ?? 1, max: field.typeOptions?.maxValue },
 	);
 }
