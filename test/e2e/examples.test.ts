@@ -97,7 +97,9 @@ test('daily usage digest: yesterday per customer (top first) and per model, post
 	expect(text).toContain(`*Soniox spend on ${day} (UTC): ${money(costOf(counted))}*`);
 	expect(text).toContain(`from ${counted.length} requests`);
 
-	const customers = [...groupBy(counted, (entry) => entry.client_reference_id || '(none)')]
+	const customers = [
+		...groupBy(counted, (entry) => entry.client_reference_id || 'without client reference ID'),
+	]
 		.map(([customer, entries]) => ({ customer, cost: costOf(entries), count: entries.length }))
 		.sort((a, b) => Number(b.cost) - Number(a.cost));
 	const customerLines = text.split('*Top customers*\n')[1].split('\n\n')[0].split('\n');
@@ -121,6 +123,9 @@ test('daily usage digest: yesterday per customer (top first) and per model, post
 	for (const { model, cost, count } of models) {
 		expect(text).toContain(`• ${model}: ${money(cost)} · ${count} req`);
 	}
+	// "Total yesterday" and "Spend per model" cost one summary request each.
+	const routes = emulator.requests().map((request) => request.route);
+	expect(routes.filter((route) => route === 'GET /v1/usage/summary')).toHaveLength(2);
 });
 
 test('daily usage digest: a day without usage still reports $0', async () => {
