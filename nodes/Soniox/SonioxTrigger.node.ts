@@ -35,10 +35,11 @@ export class SonioxTrigger implements INodeType {
 		icon: SONIOX_ICON,
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ "New usage: " + $parameter["output"] }}',
+		// The chosen output in words, not its value.
+		subtitle: `={{ ${JSON.stringify(Object.fromEntries(OUTPUT_OPTIONS.map(({ value, name }) => [value, name])))}[$parameter["output"]] ?? "" }}`,
 		// n8n's nodes panel shows this text for the whole Soniox app, beside the node's actions.
 		description:
-			'Transcribe audio and synthesize speech with Soniox; this trigger starts a workflow on new usage, as entries, a digest or a spend alert',
+			'Soniox speech AI: transcribe audio, synthesize speech, and start workflows on new usage and spend',
 		defaults: { name: 'Soniox Trigger' },
 		polling: true,
 		inputs: [],

@@ -9,7 +9,7 @@ import type {
 import { sonioxBaseDescription } from '../Soniox.node';
 import { SONIOX_ICON } from '../icon';
 import { router } from './actions/router';
-import { versionProperties } from './actions/versionDescription';
+import { versionProperties, versionSubtitle } from './actions/versionDescription';
 import { credentialTest, listSearch, loadOptions } from './methods';
 import { CREDENTIAL_TYPE } from './transport';
 
@@ -21,7 +21,7 @@ export class SonioxV1 implements INodeType {
 		...sonioxBaseDescription,
 		icon: SONIOX_ICON,
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle: versionSubtitle,
 		defaults: { name: 'Soniox' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
