@@ -17,7 +17,10 @@ export function organizationSettingsProblems(body: Record<string, unknown>): str
 		if (value !== undefined && value !== null && !(typeof value === 'string' && AMOUNT.test(value)))
 			problems.push(`${name} must be null or an amount such as "100" or "12.50"`);
 	}
-	if (body.balanceUsd !== undefined && !(typeof body.balanceUsd === 'string' && AMOUNT.test(body.balanceUsd)))
+	if (
+		body.balanceUsd !== undefined &&
+		!(typeof body.balanceUsd === 'string' && AMOUNT.test(body.balanceUsd))
+	)
 		problems.push('balanceUsd must be an amount such as "100" or "12.50"');
 	if (body.invoiceBilling !== undefined && typeof body.invoiceBilling !== 'boolean')
 		problems.push('invoiceBilling must be true or false');
@@ -27,7 +30,9 @@ export function organizationSettingsProblems(body: Record<string, unknown>): str
 export function seededUsageProblems(state: EmulatorState, usage: Partial<SeededUsage>): string[] {
 	const problems: string[] = [];
 	if (typeof usage.projectId !== 'string' || !state.organization.hasProject(usage.projectId))
-		problems.push('projectId must be the id of a project (add one with POST /_emulator/organization/projects)');
+		problems.push(
+			'projectId must be the id of a project (add one with POST /_emulator/organization/projects)',
+		);
 	if (typeof usage.month !== 'string' || !MONTH_PATTERN.test(usage.month))
 		problems.push('month must be YYYY-MM');
 	if (typeof usage.usageUsd !== 'string' || !AMOUNT.test(usage.usageUsd))

@@ -77,7 +77,11 @@ export const isOrganizationPath = (path: string) =>
 	path === '/v1/organization' || path.startsWith('/v1/organization/');
 
 /** The problems of an Organization API response (none: it conforms). */
-export function validateOrganizationResponse(path: string, status: number, body: unknown): string[] {
+export function validateOrganizationResponse(
+	path: string,
+	status: number,
+	body: unknown,
+): string[] {
 	if (status >= 400) {
 		const types = ERROR_TYPES[status];
 		if (!types) return [`status ${status} is not one the Organization API answers with`];

@@ -16,13 +16,21 @@ export function registerOrganizationRoutes(router: Router, state: EmulatorState)
 		};
 	};
 
-	router.add('GET', ORGANIZATION_PREFIX, authorized(() => state.organization.profile()));
+	router.add(
+		'GET',
+		ORGANIZATION_PREFIX,
+		authorized(() => state.organization.profile()),
+	);
 	router.add(
 		'GET',
 		`${ORGANIZATION_PREFIX}/projects`,
 		authorized(() => state.organization.projectList()),
 	);
-	router.add('GET', `${ORGANIZATION_PREFIX}/limits`, authorized(() => state.organization.limits()));
+	router.add(
+		'GET',
+		`${ORGANIZATION_PREFIX}/limits`,
+		authorized(() => state.organization.limits()),
+	);
 	router.add(
 		'GET',
 		`${ORGANIZATION_PREFIX}/balance`,
@@ -35,7 +43,11 @@ export function registerOrganizationRoutes(router: Router, state: EmulatorState)
 			const month = query.get('month') ?? monthOf(state.now());
 			if (!MONTH_PATTERN.test(month)) {
 				throw invalid(
-					problem('query.month', 'Input should be a month in the form YYYY-MM', 'string_pattern_mismatch'),
+					problem(
+						'query.month',
+						'Input should be a month in the form YYYY-MM',
+						'string_pattern_mismatch',
+					),
 				);
 			}
 			return state.organization.monthlyUsage(month);
