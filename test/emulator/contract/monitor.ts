@@ -1,11 +1,7 @@
 // What the emulator did that Soniox's spec does not allow: requests it refused because they
 // break the request schema, and responses of its own that do not validate. Tests assert the
 // list is empty (`emulator.contractViolations()`).
-import {
-	isKeyKindRefusal,
-	isOrganizationPath,
-	validateOrganizationResponse,
-} from './organization';
+import { isKeyKindRefusal, isOrganizationPath, validateOrganizationResponse } from './organization';
 import type { ContractProblem } from './problems';
 import { findOperation, validateRequest, validateResponse } from './validator';
 
