@@ -8,6 +8,8 @@ import type {
 } from 'n8n-workflow';
 
 import { SONIOX_ICON } from './icon';
+import { pollBudgetAlerts } from './trigger/budgetAlerts';
+import { BUDGET_EVENT, withBudgetEvent } from './trigger/budgetParameters';
 import { acquireLease } from './trigger/pollLease';
 import { pollOutput } from './trigger/pollOutput';
 import {
@@ -44,8 +46,21 @@ export class SonioxTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'sonioxSuiteApi', required: true, testedBy: 'sonioxSuiteApiTest' }],
-		properties: [
+		credentials: [
+			{
+				name: 'sonioxSuiteApi',
+				required: true,
+				testedBy: 'sonioxSuiteApiTest',
+				displayOptions: { hide: { event: [BUDGET_EVENT] } },
+			},
+			{
+				name: 'sonioxOrganizationApi',
+				required: true,
+				testedBy: 'sonioxOrganizationApiTest',
+				displayOptions: { show: { event: [BUDGET_EVENT] } },
+			},
+		],
+		properties: withBudgetEvent([
 			{
 				displayName:
 					'Each usage-log entry is emitted once: across failed and overlapping polls, restarts, late publication (up to the look-back) and clock differences. An execution that fails or dies after the poll is not repeated; reconcile billing from the usage logs.',
@@ -115,12 +130,14 @@ export class SonioxTrigger implements INodeType {
 					},
 				],
 			},
-		],
+		]),
 	};
 
 	methods = { credentialTest };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		if (this.getNodeParameter('event', '') === BUDGET_EVENT)
+			return await pollBudgetAlerts.call(this);
 		// Every parameter is checked before anything is read or remembered.
 		const { mode, alert, filter, lookBackMs, backfillMs } = readTriggerParameters(this);
 		const now = Date.now();

@@ -3,6 +3,7 @@
 import { invalid, problem } from './errors';
 import { faultSpecProblems, type FaultSpec } from './faults';
 import { intParam, readJson, reply, type Router } from './http';
+import { registerOrganizationControl } from './organizationControl';
 import {
 	insertUsage,
 	seedUsage,
@@ -54,6 +55,8 @@ function shownConfig(state: EmulatorState) {
 }
 
 export function registerControlRoutes(router: Router, state: EmulatorState) {
+	registerOrganizationControl(router, state, CONTROL_PREFIX);
+
 	router.add('GET', `${CONTROL_PREFIX}/faults`, () => ({ faults: state.faults.armed() }));
 
 	router.add('GET', `${CONTROL_PREFIX}/contract-violations`, () => ({

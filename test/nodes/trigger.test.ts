@@ -436,7 +436,10 @@ describe('Soniox Trigger: malformed entries', () => {
 
 describe('Soniox Trigger: every parameter is checked', () => {
 	it.each([
-		[{ event: '={{ "newTranscript" }}' }, 'Event must be newUsageLogEntry, not "newTranscript"'],
+		[
+			{ event: '={{ "newTranscript" }}' },
+			'Event must be newUsageLogEntry or organizationBudget, not "newTranscript"',
+		],
 		[{ output: '={{ "digest" }}' }, 'Output must be entries, summary or spendAlert, not "digest"'],
 		[{ output: '={{ "" }}' }, 'Output must be entries, summary or spendAlert, not ""'],
 		[

@@ -9,7 +9,10 @@ import { checkAmount, checkChoice, checkNumber, optionValues } from '../v1/helpe
 import { readUsageFilter, type UsageFilter } from '../v1/actions/usage/usageFilters';
 import type { OutputMode, SpendAlertSettings } from './pollOutput';
 
-export const EVENT_OPTIONS = [{ name: 'New Usage Log Entry', value: 'newUsageLogEntry' }] as const;
+export const EVENT_OPTIONS = [
+	{ name: 'New Usage Log Entry', value: 'newUsageLogEntry' },
+	{ name: 'Organization Budget Alert', value: 'organizationBudget' },
+] as const;
 
 export const OUTPUT_OPTIONS = [
 	{ name: 'One Item per Entry', value: 'entries' },
