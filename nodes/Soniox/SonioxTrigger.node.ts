@@ -30,6 +30,11 @@ import { streamUsageLogs } from './v1/transport/usageLogs';
 
 const TEST_EVENT_COUNT = 5;
 
+const namesByValue = (options: ReadonlyArray<{ name: string; value: string }>) =>
+	JSON.stringify(Object.fromEntries(options.map(({ value, name }) => [value, name])));
+/** The chosen event, or for usage entries the chosen output, in words rather than values. */
+const TRIGGER_SUBTITLE = `={{ $parameter["event"] === "${BUDGET_EVENT}" ? ${namesByValue(EVENT_OPTIONS)}["${BUDGET_EVENT}"] : ${namesByValue(OUTPUT_OPTIONS)}[$parameter["output"]] ?? "" }}`;
+
 export class SonioxTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Soniox Trigger',
@@ -37,8 +42,7 @@ export class SonioxTrigger implements INodeType {
 		icon: SONIOX_ICON,
 		group: ['trigger'],
 		version: 1,
-		// The chosen output in words, not its value.
-		subtitle: `={{ ${JSON.stringify(Object.fromEntries(OUTPUT_OPTIONS.map(({ value, name }) => [value, name])))}[$parameter["output"]] ?? "" }}`,
+		subtitle: TRIGGER_SUBTITLE,
 		// n8n's nodes panel shows this text for the whole Soniox app, beside the node's actions.
 		description:
 			'Soniox speech AI: transcribe audio, synthesize speech, and start workflows on new usage and spend',
