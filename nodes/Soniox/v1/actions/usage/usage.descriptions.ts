@@ -97,28 +97,8 @@ export function readTimeWindow(
 	);
 	if (preset !== 'custom') return presetWindow(preset, now);
 
-	const read = (name: string, label: string, fallback?: Date) => {
-		const raw = this.getNodeParameter(name, itemIndex, '') as unknown;
-		if ((raw === '' || raw === null || raw === undefined) && fallback) return fallback;
-		const time = parseUtcTime(raw);
-		const description = `Enter ${label} as e.g. 2026-11-01T00:00:00Z, or as epoch milliseconds.`;
-		if (!time) {
-			const shown = typeof raw === 'string' || typeof raw === 'number' ? `"${raw}"` : 'The value';
-			throw new NodeOperationError(
-				this.getNode(),
-				`${label} ${shown} is not a valid date and time`,
-				{ itemIndex, description },
-			);
-		}
-		const problem = usageTimeProblem(time, raw, now);
-		if (problem) {
-			throw new NodeOperationError(this.getNode(), `${label} ${problem}`, {
-				itemIndex,
-				description,
-			});
-		}
-		return time;
-	};
+	const read = (name: string, label: string, fallback?: Date) =>
+		readUsageTime.call(this, itemIndex, { name, label, now, fallback });
 	const window = { start: read('startTime', 'Start'), end: read('endTime', 'End', now) };
 	if (window.end <= window.start) {
 		throw new NodeOperationError(
@@ -128,6 +108,34 @@ export function readTimeWindow(
 		);
 	}
 	return window;
+}
+
+/**
+ * A usage time field: ISO text, epoch milliseconds or a date from an expression, checked to be
+ * a plausible usage time; empty means `fallback` when there is one.
+ */
+export function readUsageTime(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	field: { name: string; label: string; now: Date; fallback?: Date },
+): Date {
+	const { name, label, now, fallback } = field;
+	const raw = this.getNodeParameter(name, itemIndex, '') as unknown;
+	if ((raw === '' || raw === null || raw === undefined) && fallback) return fallback;
+	const time = parseUtcTime(raw);
+	const description = `Enter ${label} as e.g. 2026-11-01T00:00:00Z, or as epoch milliseconds.`;
+	if (!time) {
+		const shown = typeof raw === 'string' || typeof raw === 'number' ? `"${raw}"` : 'The value';
+		throw new NodeOperationError(this.getNode(), `${label} ${shown} is not a valid date and time`, {
+			itemIndex,
+			description,
+		});
+	}
+	const problem = usageTimeProblem(time, raw, now);
+	if (problem) {
+		throw new NodeOperationError(this.getNode(), `${label} ${problem}`, { itemIndex, description });
+	}
+	return time;
 }
 
 /** Stops before any request when Soniox would refuse the usage-log window. */
