@@ -5,10 +5,13 @@ import { faultSpecProblems, type FaultSpec } from './faults';
 import { intParam, readJson, reply, type Router } from './http';
 import {
 	insertUsage,
+	insertUsagePattern,
 	seedUsage,
+	usagePatternProblems,
 	validateSeedOptions,
 	type SeedOptions,
 	type UsageInsert,
+	type UsagePattern,
 } from './seed';
 import type { EmulatorState } from './state';
 
@@ -140,5 +143,12 @@ export function registerControlRoutes(router: Router, state: EmulatorState) {
 		} catch (error) {
 			throw invalid(controlProblem((error as Error).message));
 		}
+	});
+
+	router.add('POST', `${CONTROL_PREFIX}/usage/pattern`, async ({ req }) => {
+		const body = (await readJson(req)) as unknown as UsagePattern;
+		const problems = usagePatternProblems(body);
+		if (problems.length > 0) throw invalid(...problems.map(controlProblem));
+		return { entries: insertUsagePattern(state, body) };
 	});
 }
