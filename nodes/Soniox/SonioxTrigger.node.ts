@@ -10,8 +10,10 @@ import type {
 import { SONIOX_ICON } from './icon';
 import { pollBudgetAlerts } from './trigger/budgetAlerts';
 import { BUDGET_EVENT, withBudgetEvent } from './trigger/budgetParameters';
+import { ANOMALY_FIELDS, learningSpanMs } from './trigger/anomalyParameters';
+import { anomalyPoll, sampleAnomalyItems } from './trigger/anomalyOutput';
 import { acquireLease } from './trigger/pollLease';
-import { pollOutput } from './trigger/pollOutput';
+import { pollOutput, type OutputMode } from './trigger/pollOutput';
 import {
 	ALERT_SCOPE_OPTIONS,
 	BACKFILL_HOURS_RANGE,
@@ -103,6 +105,7 @@ export class SonioxTrigger implements INodeType {
 				default: 'perClient',
 				displayOptions: { show: { output: ['spendAlert'] } },
 			},
+			...Object.values(ANOMALY_FIELDS),
 			usageFiltersCollection(),
 			{
 				displayName: 'Options',
@@ -143,7 +146,7 @@ export class SonioxTrigger implements INodeType {
 		if (this.getNodeParameter('event', '') === BUDGET_EVENT)
 			return await pollBudgetAlerts.call(this);
 		// Every parameter is checked before anything is read or remembered.
-		const { mode, alert, filter, lookBackMs, backfillMs } = readTriggerParameters(this);
+		const { mode, alert, anomaly, filter, lookBackMs, backfillMs } = readTriggerParameters(this);
 		const now = Date.now();
 
 		if (this.getMode() === 'manual') {
@@ -159,9 +162,10 @@ export class SonioxTrigger implements INodeType {
 					newest.push(...page.filter((entry) => matchesUsageFilter(entry, filter)));
 					if (newest.length >= TEST_EVENT_COUNT) break;
 				}
-				const items = pollOutput(newest.slice(0, TEST_EVENT_COUNT).reverse(), mode, alert, {
-					testEvent: true,
-				});
+				const sample = newest.slice(0, TEST_EVENT_COUNT).reverse();
+				const items = anomaly
+					? sampleAnomalyItems(sample, anomaly)
+					: pollOutput(sample, mode as OutputMode, alert, { testEvent: true });
 				return items.length ? [items] : null;
 			} catch (error) {
 				throw usageEntryFailure(this.getNode(), error);
@@ -176,8 +180,12 @@ export class SonioxTrigger implements INodeType {
 			return null;
 		}
 		try {
-			const settings = { now, lookBackMs, backfillMs };
-			let state = readState(staticData);
+			const previous = readState(staticData);
+			// The anomaly output's first activation reads the history it learns baselines from.
+			const firstBackfillMs =
+				anomaly && !previous ? Math.max(backfillMs, learningSpanMs(anomaly)) : backfillMs;
+			const settings = { now, lookBackMs, backfillMs: firstBackfillMs };
+			let state = previous;
 			let baseline = false;
 			if (!state) ({ state, baseline } = await firstState.call(this, settings));
 			const { entries, next } = await pollNewEntries.call(this, state, settings, {
@@ -185,17 +193,20 @@ export class SonioxTrigger implements INodeType {
 				onPage: () => lease.renew(),
 			});
 			// The output is built before anything is committed: if it fails, nothing is lost.
-			const items = pollOutput(
-				entries.filter((entry) => matchesUsageFilter(entry, filter)),
-				mode,
-				alert,
-			);
+			const matching = entries.filter((entry) => matchesUsageFilter(entry, filter));
+			const anomalies = anomaly
+				? anomalyPoll(staticData, matching, anomaly, { previous, next, lookBackMs })
+				: undefined;
+			const items = anomalies?.items ?? pollOutput(matching, mode as OutputMode, alert);
 			// A poll that outlived its lease leaves the entries to the poll that took it over.
 			if (!lease.held()) {
 				this.logger.debug('Soniox Trigger: another poll took over; this one commits nothing');
 				return null;
 			}
 			staticData.usagePoller = next as unknown as IDataObject;
+			// The baselines move with the poller's state, never without it.
+			if (anomalies) staticData.usageAnomaly = anomalies.state as unknown as IDataObject;
+			else delete staticData.usageAnomaly;
 			return items.length ? [items] : null;
 		} catch (error) {
 			throw usageEntryFailure(this.getNode(), error);

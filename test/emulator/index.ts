@@ -8,7 +8,14 @@ import { join } from 'node:path';
 
 import type { EmulatorConfig, EmulatorContext, UsageEntry } from './context';
 import type { FaultApi } from './faults';
-import { insertUsage, seedUsage, type SeedOptions, type UsageInsert } from './seed';
+import {
+	insertUsage,
+	insertUsagePattern,
+	seedUsage,
+	type SeedOptions,
+	type UsageInsert,
+	type UsagePattern,
+} from './seed';
 import type { ContractViolation } from './contract/monitor';
 import type { OrganizationSettings, SeededUsage } from './organization';
 import { organizationSettingsProblems, seededUsageProblems } from './organizationControl';
@@ -68,6 +75,8 @@ export interface Emulator {
 	faults: FaultApi;
 	seedUsage(options: SeedOptions): Promise<number>;
 	insertUsage(entries: UsageInsert[]): UsageEntry[];
+	/** Normal traffic or an anomaly on demand (README: Control endpoint). */
+	insertUsagePattern(pattern: UsagePattern): UsageEntry[];
 	reset(): void;
 	close(): Promise<void>;
 }
@@ -157,6 +166,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		},
 		seedUsage: (seed) => seedUsage(state, seed),
 		insertUsage: (entries) => insertUsage(state, entries),
+		insertUsagePattern: (pattern) => insertUsagePattern(state, pattern),
 		reset: () => state.reset(),
 		close: async () => {
 			destroyUpgradedSockets();

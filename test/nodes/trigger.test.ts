@@ -440,8 +440,14 @@ describe('Soniox Trigger: every parameter is checked', () => {
 			{ event: '={{ "newTranscript" }}' },
 			'Event must be newUsageLogEntry or organizationBudget, not "newTranscript"',
 		],
-		[{ output: '={{ "digest" }}' }, 'Output must be entries, summary or spendAlert, not "digest"'],
-		[{ output: '={{ "" }}' }, 'Output must be entries, summary or spendAlert, not ""'],
+		[
+			{ output: '={{ "digest" }}' },
+			'Output must be entries, summary, spendAlert or usageAnomaly, not "digest"',
+		],
+		[
+			{ output: '={{ "" }}' },
+			'Output must be entries, summary, spendAlert or usageAnomaly, not ""',
+		],
 		[
 			{ output: 'spendAlert', alertScope: '={{ "everyone" }}' },
 			'Threshold Applies To must be overall or perClient, not "everyone"',
