@@ -1,11 +1,15 @@
 import type { IAuthenticateGeneric, Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { SONIOX_REGIONS } from './regions';
+import {
+	baseDomainProperty,
+	customOnly,
+	regionProperty,
+	requestTimeoutProperty,
+	restUrlProperty,
+} from './regions';
 
 // The Test button runs sonioxSuiteApiTest (nodes/Soniox/v1/methods/credentialTest.ts): it
 // tries every URL the credential resolves to, not only the REST one.
-
-const customOnly = { show: { region: ['custom'] } };
 
 export class SonioxSuiteApi implements ICredentialType {
 	name = 'sonioxSuiteApi';
@@ -26,37 +30,13 @@ export class SonioxSuiteApi implements ICredentialType {
 			default: '',
 			description: 'A project API key from the Soniox Console (API Keys page)',
 		},
-		{
-			displayName: 'Region',
-			name: 'region',
-			type: 'options',
-			options: [
-				...SONIOX_REGIONS.map(({ name, value, domain }) => ({ name, value, description: domain })),
-				{ name: 'Custom', value: 'custom', description: 'A proxy or another deployment' },
-			],
-			default: 'us',
-			description:
-				'The region of the Soniox project the key belongs to. Keys only work in their own region.',
-		},
-		{
-			displayName: 'Base Domain',
-			name: 'baseDomain',
-			type: 'string',
-			default: 'soniox.com',
-			placeholder: 'soniox.com',
-			displayOptions: customOnly,
-			description:
-				'Every URL below is derived from this domain unless you fill it in: https://api.{domain}, wss://stt-rt.{domain}/transcribe-websocket, https://tts-rt.{domain}, wss://tts-rt.{domain}/tts-websocket',
-		},
-		{
-			displayName: 'REST API URL',
-			name: 'restUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://api.soniox.com',
-			displayOptions: customOnly,
-			description: 'Base URL of files, transcriptions, models, keys and usage (without /v1)',
-		},
+		regionProperty(
+			'The region of the Soniox project the key belongs to. Keys only work in their own region.',
+		),
+		baseDomainProperty(
+			'Every URL below is derived from this domain unless you fill it in: https://api.{domain}, wss://stt-rt.{domain}/transcribe-websocket, https://tts-rt.{domain}, wss://tts-rt.{domain}/tts-websocket',
+		),
+		restUrlProperty('Base URL of files, transcriptions, models, keys and usage (without /v1)'),
 		{
 			displayName: 'Real-Time Speech-to-Text WebSocket URL',
 			name: 'sttWebSocketUrl',
@@ -99,15 +79,9 @@ export class SonioxSuiteApi implements ICredentialType {
 			description:
 				'A long random value Soniox sends in that header, so the receiving workflow knows the call is from Soniox. Leave empty if you use no webhook.',
 		},
-		{
-			displayName: 'Request Timeout (Seconds)',
-			name: 'requestTimeoutSeconds',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 600 },
-			default: 60,
-			description:
-				'How long to wait for Soniox to answer one request. Uploads and speech synthesis wait longer when they need to.',
-		},
+		requestTimeoutProperty(
+			'How long to wait for Soniox to answer one request. Uploads and speech synthesis wait longer when they need to.',
+		),
 	];
 
 	authenticate: IAuthenticateGeneric = {

@@ -8,8 +8,12 @@ import type {
 } from 'n8n-workflow';
 
 import { SONIOX_ICON } from './icon';
+import { pollBudgetAlerts } from './trigger/budgetAlerts';
+import { BUDGET_EVENT, withBudgetEvent } from './trigger/budgetParameters';
+import { ANOMALY_FIELDS, learningSpanMs } from './trigger/anomalyParameters';
+import { anomalyPoll, sampleAnomalyItems } from './trigger/anomalyOutput';
 import { acquireLease } from './trigger/pollLease';
-import { pollOutput } from './trigger/pollOutput';
+import { pollOutput, type OutputMode } from './trigger/pollOutput';
 import {
 	ALERT_SCOPE_OPTIONS,
 	BACKFILL_CONCURRENCY_OPTION,
@@ -29,6 +33,11 @@ import { streamUsageLogs } from './v1/transport/usageLogs';
 
 const TEST_EVENT_COUNT = 5;
 
+const namesByValue = (options: ReadonlyArray<{ name: string; value: string }>) =>
+	JSON.stringify(Object.fromEntries(options.map(({ value, name }) => [value, name])));
+/** The chosen event, or for usage entries the chosen output, in words rather than values. */
+const TRIGGER_SUBTITLE = `={{ $parameter["event"] === "${BUDGET_EVENT}" ? ${namesByValue(EVENT_OPTIONS)}["${BUDGET_EVENT}"] : ${namesByValue(OUTPUT_OPTIONS)}[$parameter["output"]] ?? "" }}`;
+
 export class SonioxTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Soniox Trigger',
@@ -36,16 +45,29 @@ export class SonioxTrigger implements INodeType {
 		icon: SONIOX_ICON,
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ "New usage: " + $parameter["output"] }}',
+		subtitle: TRIGGER_SUBTITLE,
 		// n8n's nodes panel shows this text for the whole Soniox app, beside the node's actions.
 		description:
-			'Transcribe audio and synthesize speech with Soniox; this trigger starts a workflow on new usage, as entries, a digest or a spend alert',
+			'Soniox speech AI: transcribe audio, synthesize speech, and start workflows on new usage and spend',
 		defaults: { name: 'Soniox Trigger' },
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'sonioxSuiteApi', required: true, testedBy: 'sonioxSuiteApiTest' }],
-		properties: [
+		credentials: [
+			{
+				name: 'sonioxSuiteApi',
+				required: true,
+				testedBy: 'sonioxSuiteApiTest',
+				displayOptions: { hide: { event: [BUDGET_EVENT] } },
+			},
+			{
+				name: 'sonioxOrganizationApi',
+				required: true,
+				testedBy: 'sonioxOrganizationApiTest',
+				displayOptions: { show: { event: [BUDGET_EVENT] } },
+			},
+		],
+		properties: withBudgetEvent([
 			{
 				displayName:
 					'Each usage-log entry is emitted once: across failed and overlapping polls, restarts, late publication (up to the look-back) and clock differences. An execution that fails or dies after the poll is not repeated; reconcile billing from the usage logs.',
@@ -84,6 +106,7 @@ export class SonioxTrigger implements INodeType {
 				default: 'perClient',
 				displayOptions: { show: { output: ['spendAlert'] } },
 			},
+			...Object.values(ANOMALY_FIELDS),
 			usageFiltersCollection(),
 			{
 				displayName: 'Options',
@@ -116,14 +139,16 @@ export class SonioxTrigger implements INodeType {
 					},
 				],
 			},
-		],
+		]),
 	};
 
 	methods = { credentialTest };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		if (this.getNodeParameter('event', '') === BUDGET_EVENT)
+			return await pollBudgetAlerts.call(this);
 		// Every parameter is checked before anything is read or remembered.
-		const { mode, alert, filter, lookBackMs, backfillMs, backfillConcurrency } =
+		const { mode, alert, anomaly, filter, lookBackMs, backfillMs, backfillConcurrency } =
 			readTriggerParameters(this);
 		const now = Date.now();
 
@@ -140,9 +165,10 @@ export class SonioxTrigger implements INodeType {
 					newest.push(...page.filter((entry) => matchesUsageFilter(entry, filter)));
 					if (newest.length >= TEST_EVENT_COUNT) break;
 				}
-				const items = pollOutput(newest.slice(0, TEST_EVENT_COUNT).reverse(), mode, alert, {
-					testEvent: true,
-				});
+				const sample = newest.slice(0, TEST_EVENT_COUNT).reverse();
+				const items = anomaly
+					? sampleAnomalyItems(sample, anomaly)
+					: pollOutput(sample, mode as OutputMode, alert, { testEvent: true });
 				return items.length ? [items] : null;
 			} catch (error) {
 				throw usageEntryFailure(this.getNode(), error);
@@ -157,10 +183,14 @@ export class SonioxTrigger implements INodeType {
 			return null;
 		}
 		try {
-			const settings = { now, lookBackMs, backfillMs };
-			let state = readState(staticData);
+			const previous = readState(staticData);
+			// The anomaly output's first activation reads the history it learns baselines from.
+			const firstBackfillMs =
+				anomaly && !previous ? Math.max(backfillMs, learningSpanMs(anomaly)) : backfillMs;
+			const settings = { now, lookBackMs, backfillMs: firstBackfillMs };
+			let state = previous;
 			let baseline = false;
-			const backfill = !state && backfillMs > 0;
+			const backfill = !state && firstBackfillMs > 0;
 			if (!state) ({ state, baseline } = await firstState.call(this, settings));
 			const { entries, next } = await pollNewEntries.call(this, state, settings, {
 				baseline,
@@ -168,17 +198,20 @@ export class SonioxTrigger implements INodeType {
 				onPage: () => lease.renew(),
 			});
 			// The output is built before anything is committed: if it fails, nothing is lost.
-			const items = pollOutput(
-				entries.filter((entry) => matchesUsageFilter(entry, filter)),
-				mode,
-				alert,
-			);
+			const matching = entries.filter((entry) => matchesUsageFilter(entry, filter));
+			const anomalies = anomaly
+				? anomalyPoll(staticData, matching, anomaly, { previous, next, lookBackMs })
+				: undefined;
+			const items = anomalies?.items ?? pollOutput(matching, mode as OutputMode, alert);
 			// A poll that outlived its lease leaves the entries to the poll that took it over.
 			if (!lease.held()) {
 				this.logger.debug('Soniox Trigger: another poll took over; this one commits nothing');
 				return null;
 			}
 			staticData.usagePoller = next as unknown as IDataObject;
+			// The baselines move with the poller's state, never without it.
+			if (anomalies) staticData.usageAnomaly = anomalies.state as unknown as IDataObject;
+			else delete staticData.usageAnomaly;
 			return items.length ? [items] : null;
 		} catch (error) {
 			throw usageEntryFailure(this.getNode(), error);

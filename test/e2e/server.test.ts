@@ -16,6 +16,7 @@ import {
 	emulatorCredentialData,
 	endpointSecretCredential,
 	LoopbackReceiver,
+	serveAudio,
 } from './workflows';
 
 jest.setTimeout(600_000);
@@ -269,7 +270,7 @@ describe('transcribe incoming audio to subtitles', () => {
 
 	test('an audio URL comes back as SRT and text', async () => {
 		const audio = makeWav({ text: TWO_SPEAKERS, durationMs: 6000 });
-		const audioServer = await serveOnce(audio);
+		const audioServer = await serveAudio(audio);
 		try {
 			const response = await server.webhook('soniox/subtitles', {
 				method: 'POST',
@@ -413,21 +414,6 @@ async function transcribeInBrowserStyle(url: string, key: string, clientReferenc
 
 function pause(ms: number) {
 	return new Promise((resolvePause) => setTimeout(resolvePause, ms));
-}
-
-/** A loopback URL that serves one audio file (the emulator downloads only from loopback). */
-async function serveOnce(audio: Buffer) {
-	const { createServer } = await import('node:http');
-	const audioServer = createServer((_req, res) => {
-		res.writeHead(200, { 'content-type': 'audio/wav', 'content-length': audio.length });
-		res.end(audio);
-	});
-	await new Promise<void>((resolve) => audioServer.listen(0, '127.0.0.1', resolve));
-	const { port } = audioServer.address() as { port: number };
-	return {
-		url: `http://127.0.0.1:${port}/show.wav`,
-		close: () => new Promise<void>((resolve) => audioServer.close(() => resolve())),
-	};
 }
 
 describe('the credential test (the Test button)', () => {

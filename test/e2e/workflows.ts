@@ -128,3 +128,36 @@ export class LoopbackReceiver {
 		await new Promise<void>((resolve) => this.server.close(() => resolve()));
 	}
 }
+
+/** A loopback URL that serves one audio file (the emulator downloads only from loopback). */
+export async function serveAudio(audio: Buffer) {
+	const audioServer = createServer((_req, res) => {
+		res.writeHead(200, { 'content-type': 'audio/wav', 'content-length': audio.length });
+		res.end(audio);
+	});
+	await new Promise<void>((resolve) => audioServer.listen(0, '127.0.0.1', resolve));
+	const { port } = audioServer.address() as { port: number };
+	return {
+		url: `http://127.0.0.1:${port}/show.wav`,
+		close: () => new Promise<void>((resolve) => audioServer.close(() => resolve())),
+	};
+}
+
+/** A workflow with only a Manual Trigger: in the editor, its "+" adds the next step. */
+export function manualTriggerWorkflow(name: string) {
+	return {
+		name,
+		nodes: [
+			{
+				id: 'c5f3c2a4-3a51-4b1e-9d0e-6f1f4c1a0001',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+		],
+		connections: {},
+		settings: {},
+	};
+}

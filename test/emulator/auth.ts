@@ -22,6 +22,13 @@ const INCORRECT_KEY =
 	'Incorrect API key provided. You can get an API key at https://console.soniox.com';
 const WRONG_SCHEME =
 	"Authorization header must use the Bearer scheme (e.g. 'Authorization: Bearer <SONIOX_API_KEY>'). You can get an API key at https://console.soniox.com.";
+/** Our wording: the guide says only that either kind of key is refused on the other's API. */
+const ORGANIZATION_KEY_ON_PROJECT_API =
+	'An organization API key cannot call project endpoints. Use a project API key from the Soniox Console (API Keys of the project).';
+const PROJECT_KEY_ON_ORGANIZATION_API =
+	'This endpoint needs an organization API key (snx_org_...). Project API keys cannot call the Organization API.';
+/** The status of permission_denied: not in the OpenAPI document (see README.md). */
+export const PERMISSION_DENIED_STATUS = 403;
 const INVALID_TEMPORARY_KEY =
 	'Invalid or expired temporary API key. Create a new temporary API key and retry. See https://soniox.com/docs/guides/temporary-api-keys for details.';
 
@@ -86,6 +93,9 @@ export class KeyStore {
 
 	authenticate(key: string | undefined, surface: AuthSurface): AuthOutcome {
 		if (key === undefined || key === '') return refuse(401, 'unauthenticated', MISSING_KEY);
+		if (this.isOrganizationKey(key)) {
+			return refuse(PERMISSION_DENIED_STATUS, 'permission_denied', ORGANIZATION_KEY_ON_PROJECT_API);
+		}
 		if (this.config.apiKeys.includes(key)) {
 			return {
 				ok: true,
@@ -130,6 +140,22 @@ export class KeyStore {
 		return this.authenticate(match[1]?.trim(), surface);
 	}
 
+	/** Authenticates a call to the Organization API: only organization keys may make it. */
+	authenticateOrganization(header: string | undefined): AuthOutcome {
+		const key = /^Bearer\s+(\S+)\s*$/i.exec(header?.trim() ?? '')?.[1];
+		if (key !== undefined && this.isOrganizationKey(key)) {
+			return { ok: true, keyId: keyId(key), temporary: false, clientReferenceId: () => null };
+		}
+		const outcome = this.authenticateHeader(header, 'rest');
+		return outcome.ok || this.temporary.has(key ?? '')
+			? refuse(PERMISSION_DENIED_STATUS, 'permission_denied', PROJECT_KEY_ON_ORGANIZATION_API)
+			: outcome;
+	}
+
+	private isOrganizationKey(key: string) {
+		return (this.config.organizationApiKeys ?? []).includes(key);
+	}
+
 	/** Whether an Authorization header carries a long-lived key (nothing is used up). */
 	isLongLivedBearer(header: string | undefined) {
 		const key = /^Bearer\s+(\S+)\s*$/i.exec(header?.trim() ?? '')?.[1];
@@ -138,7 +164,11 @@ export class KeyStore {
 
 	/** Whether a string is a key this emulator knows (to keep it out of logs). */
 	isKnownKey(value: string) {
-		return this.config.apiKeys.includes(value) || this.temporary.has(value);
+		return (
+			this.config.apiKeys.includes(value) ||
+			this.isOrganizationKey(value) ||
+			this.temporary.has(value)
+		);
 	}
 
 	reset() {

@@ -17,6 +17,8 @@ export type AuthSurface = 'rest' | 'transcribe_websocket' | 'tts_rt';
 export interface EmulatorConfig {
 	/** Long-lived API keys accepted on every surface. */
 	apiKeys: string[];
+	/** Addition: organization API keys (snx_org_...), accepted only by /v1/organization. */
+	organizationApiKeys?: string[];
 	/** Usage entries become visible in /v1/usage-logs this long after their end_time. */
 	ingestionLagMs: number;
 	/** Added to the real clock; lets tests put the emulator ahead of or behind n8n. */

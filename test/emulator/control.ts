@@ -3,12 +3,16 @@
 import { invalid, problem } from './errors';
 import { faultSpecProblems, type FaultSpec } from './faults';
 import { intParam, readJson, reply, type Router } from './http';
+import { registerOrganizationControl } from './organizationControl';
 import {
 	insertUsage,
+	insertUsagePattern,
 	seedUsage,
+	usagePatternProblems,
 	validateSeedOptions,
 	type SeedOptions,
 	type UsageInsert,
+	type UsagePattern,
 } from './seed';
 import type { EmulatorState } from './state';
 
@@ -54,6 +58,8 @@ function shownConfig(state: EmulatorState) {
 }
 
 export function registerControlRoutes(router: Router, state: EmulatorState) {
+	registerOrganizationControl(router, state, CONTROL_PREFIX);
+
 	router.add('GET', `${CONTROL_PREFIX}/faults`, () => ({ faults: state.faults.armed() }));
 
 	router.add('GET', `${CONTROL_PREFIX}/contract-violations`, () => ({
@@ -140,5 +146,12 @@ export function registerControlRoutes(router: Router, state: EmulatorState) {
 		} catch (error) {
 			throw invalid(controlProblem((error as Error).message));
 		}
+	});
+
+	router.add('POST', `${CONTROL_PREFIX}/usage/pattern`, async ({ req }) => {
+		const body = (await readJson(req)) as unknown as UsagePattern;
+		const problems = usagePatternProblems(body);
+		if (problems.length > 0) throw invalid(...problems.map(controlProblem));
+		return { entries: insertUsagePattern(state, body) };
 	});
 }

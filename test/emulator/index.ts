@@ -1,5 +1,6 @@
 // The Soniox emulator: start one on loopback and talk to it like to Soniox.
 // See README.md beside this file for what it serves and how to steer it.
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,8 +8,17 @@ import { join } from 'node:path';
 
 import type { EmulatorConfig, EmulatorContext, UsageEntry } from './context';
 import type { FaultApi } from './faults';
-import { insertUsage, seedUsage, type SeedOptions, type UsageInsert } from './seed';
+import {
+	insertUsage,
+	insertUsagePattern,
+	seedUsage,
+	type SeedOptions,
+	type UsageInsert,
+	type UsagePattern,
+} from './seed';
 import type { ContractViolation } from './contract/monitor';
+import type { OrganizationSettings, SeededUsage } from './organization';
+import { organizationSettingsProblems, seededUsageProblems } from './organizationControl';
 import { createEmulatorServer } from './server';
 import { EmulatorState, type RequestRecord } from './state';
 
@@ -17,9 +27,12 @@ export type { EmulatorConfig, EmulatorContext, LedgerInput, UsageEntry } from '.
 export type { RequestRecord } from './state';
 export type { ContractViolation } from './contract/monitor';
 export type { SeedOptions, UsageInsert } from './seed';
+export type { OrganizationSettings, SeededUsage } from './organization';
+export { DEFAULT_PROJECT_ID } from './organization';
 export { makeWav } from './audio';
 
 export const DEFAULT_API_KEY = 'soniox-emulator-key';
+export const DEFAULT_ORGANIZATION_API_KEY = 'snx_org_emulator-organization-key';
 
 export interface EmulatorOptions extends Partial<
 	Omit<EmulatorConfig, 'transcription' | 'concurrency'>
@@ -37,6 +50,14 @@ export interface Emulator {
 	baseUrl: string;
 	urls: { api: string; sttWebSocket: string; ttsRest: string; ttsWebSocket: string };
 	apiKey: string;
+	/** The key of the Organization API (/v1/organization/...). */
+	organizationApiKey: string;
+	/** The organization's budget, balance and other projects (as POST /_emulator/organization/...). */
+	organization: {
+		configure(settings: OrganizationSettings): void;
+		addProject(name: string, id?: string): { id: string; name: string; created_at: string };
+		addUsage(usage: SeededUsage): void;
+	};
 	ctx: EmulatorContext;
 	/** The live config: change it at run time. */
 	config: EmulatorConfig;
@@ -54,6 +75,8 @@ export interface Emulator {
 	faults: FaultApi;
 	seedUsage(options: SeedOptions): Promise<number>;
 	insertUsage(entries: UsageInsert[]): UsageEntry[];
+	/** Normal traffic or an anomaly on demand (README: Control endpoint). */
+	insertUsagePattern(pattern: UsagePattern): UsageEntry[];
 	reset(): void;
 	close(): Promise<void>;
 }
@@ -73,6 +96,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	}
 	const config: EmulatorConfig = {
 		apiKeys: [DEFAULT_API_KEY],
+		organizationApiKeys: [DEFAULT_ORGANIZATION_API_KEY],
 		ingestionLagMs: 0,
 		clockOffsetMs: 0,
 		realtimeMaxSpeedup: 0,
@@ -116,6 +140,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			ttsWebSocket: `ws://${authority}/tts-websocket`,
 		},
 		apiKey: config.apiKeys[0],
+		organizationApiKey: config.organizationApiKeys?.[0] ?? DEFAULT_ORGANIZATION_API_KEY,
+		organization: {
+			configure: (settings) => {
+				const problems = organizationSettingsProblems(settings as Record<string, unknown>);
+				if (problems.length > 0) throw new TypeError(problems.join('; '));
+				state.organization.configure(settings);
+			},
+			addProject: (name, id) => state.organization.addProject(name, id ?? randomUUID()),
+			addUsage: (usage) => {
+				const problems = seededUsageProblems(state, usage);
+				if (problems.length > 0) throw new TypeError(problems.join('; '));
+				state.organization.addUsage(usage);
+			},
+		},
 		ctx: state,
 		config,
 		ledger: () => state.ledger.entries(),
@@ -128,6 +166,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		},
 		seedUsage: (seed) => seedUsage(state, seed),
 		insertUsage: (entries) => insertUsage(state, entries),
+		insertUsagePattern: (pattern) => insertUsagePattern(state, pattern),
 		reset: () => state.reset(),
 		close: async () => {
 			destroyUpgradedSockets();

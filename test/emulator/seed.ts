@@ -203,3 +203,105 @@ export function insertUsage(state: EmulatorState, inserts: UsageInsert[]): Usage
 	inputs.forEach(checkRow);
 	return inputs.map((input) => state.ledger.entry(state.ledger.add(input)));
 }
+
+/**
+ * Usage with a shape, for the trigger's anomaly alerts: `normal` traffic (each client one
+ * request every `everyMs`, audio 50–70 s), and on demand a `spike` (one client's requests with
+ * 20 minutes of audio each), a `newClientReferenceId` or `untagged` burst (requests of normal
+ * size) and a `loop` (many 5-second requests within `spreadMs`).
+ */
+export interface UsagePattern {
+	pattern: 'normal' | 'spike' | 'newClientReferenceId' | 'untagged' | 'loop';
+	/** normal: the clients; the others: one client (none for untagged). */
+	clients?: string[];
+	clientReferenceId?: string;
+	/** normal: the time span (epoch ms); the others: when the burst ends. */
+	start?: number;
+	end?: number;
+	at?: number;
+	everyMs?: number;
+	requests?: number;
+	spreadMs?: number;
+	audioMs?: number;
+	/** When every entry becomes visible (default: its end time + the ingestion lag). */
+	visibleAt?: number;
+}
+
+const PATTERNS = ['normal', 'spike', 'newClientReferenceId', 'untagged', 'loop'] as const;
+const MAX_PATTERN_ENTRIES = 1_000_000;
+
+export function usagePatternProblems(body: UsagePattern): string[] {
+	const problems: string[] = [];
+	if (!PATTERNS.includes(body.pattern))
+		problems.push(`pattern must be one of ${PATTERNS.join(', ')}`);
+	for (const name of [
+		'start',
+		'end',
+		'at',
+		'everyMs',
+		'requests',
+		'spreadMs',
+		'audioMs',
+	] as const) {
+		const value = body[name];
+		if (value !== undefined && (!Number.isFinite(value) || value < 0))
+			problems.push(`${name} must be a non-negative number`);
+	}
+	if (body.pattern === 'normal') {
+		if (!Array.isArray(body.clients) || body.clients.length === 0)
+			problems.push('clients must be a non-empty list of client reference IDs');
+		if (body.start === undefined || body.end === undefined || body.end < body.start)
+			problems.push('start and end must span the normal traffic');
+		if (body.everyMs !== undefined && body.everyMs < 1000)
+			problems.push('everyMs must be at least 1000');
+		const each = ((body.end ?? 0) - (body.start ?? 0)) / (body.everyMs ?? 60_000);
+		if (each * (body.clients?.length ?? 0) > MAX_PATTERN_ENTRIES)
+			problems.push(`normal traffic may make at most ${MAX_PATTERN_ENTRIES} entries`);
+	} else {
+		const needsId = body.pattern !== 'untagged';
+		if (needsId && (typeof body.clientReferenceId !== 'string' || body.clientReferenceId === ''))
+			problems.push('clientReferenceId must be the client reference ID of the burst');
+		if ((body.requests ?? 0) > MAX_PATTERN_ENTRIES)
+			problems.push(`requests may be at most ${MAX_PATTERN_ENTRIES}`);
+	}
+	return problems;
+}
+
+/** The entries of a pattern, inserted; deterministic for the same body. */
+export function insertUsagePattern(state: EmulatorState, body: UsagePattern): UsageEntry[] {
+	const problems = usagePatternProblems(body);
+	if (problems.length > 0) throw new RangeError(problems.join('; '));
+	const inserts: UsageInsert[] = [];
+	if (body.pattern === 'normal') {
+		const every = body.everyMs ?? 60_000;
+		body.clients!.forEach((client, index) => {
+			let step = index;
+			for (let at = body.end! - ((index * 997) % every); at >= body.start!; at -= every) {
+				const audio = 50_000 + ((step++ * 7919) % 21) * 1000;
+				inserts.push({
+					endTime: at,
+					clientReferenceId: client,
+					inputAudioDurationMs: audio,
+					visibleAt: body.visibleAt,
+				});
+			}
+		});
+	} else {
+		const at = body.at ?? state.now();
+		const loop = body.pattern === 'loop';
+		const requests = body.requests ?? (loop ? 300 : 25);
+		const spread = body.spreadMs ?? (loop ? 60_000 : 5 * 60_000);
+		const audio = body.audioMs ?? (body.pattern === 'spike' ? 20 * 60_000 : loop ? 5_000 : 60_000);
+		const clientReferenceId = body.pattern === 'untagged' ? null : body.clientReferenceId!;
+		for (let index = 0; index < requests; index++) {
+			const endTime = at - Math.floor((index * spread) / Math.max(requests, 1));
+			inserts.push({
+				endTime,
+				clientReferenceId,
+				inputAudioDurationMs: audio,
+				visibleAt: body.visibleAt,
+			});
+		}
+	}
+	return insertUsage(state, inserts);
+}

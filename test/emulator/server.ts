@@ -22,6 +22,7 @@ import { handleUpgrade } from './realtime';
 import { registerConcurrencyRoutes } from './routes/concurrency';
 import { registerFileRoutes } from './routes/files';
 import { registerModelRoutes } from './routes/models';
+import { registerOrganizationRoutes } from './routes/organization';
 import { registerTemporaryKeyRoutes } from './routes/temporaryKeys';
 import { registerTranscriptionRoutes } from './routes/transcriptions';
 import { ttsRoute } from './routes/tts';
@@ -40,6 +41,7 @@ function buildRouter(state: EmulatorState) {
 	registerUsageRoutes(router, state);
 	registerVoiceRoutes(router, state);
 	registerConcurrencyRoutes(router, state);
+	registerOrganizationRoutes(router, state);
 	registerControlRoutes(router, state);
 	router.add('POST', '/tts', ({ req, res }) => ttsRoute(req, res, state));
 	return router;

@@ -20,6 +20,7 @@ import type {
 } from './context';
 import { Faults } from './faults';
 import { Ledger } from './ledger';
+import { Organization } from './organization';
 import type { StoredFile, StoredVoice, Transcription } from './records';
 import { StreamSlots } from './streams';
 
@@ -42,6 +43,8 @@ export class EmulatorState implements EmulatorContext {
 	readonly keys: KeyStore;
 
 	readonly ledger = new Ledger();
+
+	readonly organization = new Organization(this.ledger, () => this.now());
 
 	readonly faults = new Faults();
 
@@ -161,6 +164,7 @@ export class EmulatorState implements EmulatorContext {
 		this.clearTimers();
 		this.keys.reset();
 		this.ledger.clear();
+		this.organization.reset();
 		this.faults.clear();
 		this.files.clear();
 		this.transcriptions.clear();

@@ -20,6 +20,7 @@ import type {
 } from 'n8n-workflow';
 import { createRunExecutionData, NodeHelpers, Workflow } from 'n8n-workflow';
 
+import { SonioxOrganizationApi } from '../../credentials/SonioxOrganizationApi.credentials';
 import { SonioxSuiteApi } from '../../credentials/SonioxSuiteApi.credentials';
 import { Soniox } from '../../nodes/Soniox/Soniox.node';
 import { SonioxTrigger } from '../../nodes/Soniox/SonioxTrigger.node';
@@ -77,6 +78,8 @@ async function initBinaryData() {
 export interface RunNodeOptions {
 	parameters: INodeParameters;
 	credentials?: ICredentialDataDecryptedObject;
+	/** The Soniox Organization API credential (the Organization resource). */
+	organizationCredentials?: ICredentialDataDecryptedObject;
 	items?: INodeExecutionData[];
 	continueOnFail?: boolean;
 	nodeType?: string;
@@ -93,6 +96,12 @@ export interface NodeRun {
 
 const NODE_NAME = 'Soniox';
 
+/** Both Soniox credentials, as a node that has each set; the node picks one per resource. */
+export const NODE_CREDENTIALS = {
+	sonioxSuiteApi: { id: '1', name: 'Soniox account' },
+	sonioxOrganizationApi: { id: '2', name: 'Soniox organization' },
+};
+
 /**
  * Starts the node in a one-node workflow through n8n-core's WorkflowExecute. `execution` is
  * n8n's cancelable run (its cancel() is what Stop does); `finished` settles with the run once
@@ -106,7 +115,7 @@ export function startExecution(options: RunNodeOptions) {
 		typeVersion: options.typeVersion ?? 1,
 		position: [0, 0],
 		parameters: options.parameters,
-		credentials: { sonioxSuiteApi: { id: '1', name: 'Soniox account' } },
+		credentials: NODE_CREDENTIALS,
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 	};
 	const workflow = new Workflow({
@@ -142,7 +151,7 @@ export function startExecution(options: RunNodeOptions) {
 		},
 	});
 	const execute = new core.WorkflowExecute(
-		additionalDataFor(options.credentials ?? {}, hooks),
+		additionalDataFor(options.credentials ?? {}, hooks, options.organizationCredentials),
 		'manual',
 		runExecutionData,
 	);
@@ -166,10 +175,11 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 export function additionalDataFor(
 	credentials: ICredentialDataDecryptedObject,
 	hooks?: InstanceType<typeof core.ExecutionLifecycleHooks>,
+	organizationCredentials: ICredentialDataDecryptedObject = {},
 ): IWorkflowExecuteAdditionalData {
 	const credentialsHelper = new HarnessCredentialsHelper(
-		{ sonioxSuiteApi: new SonioxSuiteApi() },
-		{ sonioxSuiteApi: credentials },
+		{ sonioxSuiteApi: new SonioxSuiteApi(), sonioxOrganizationApi: new SonioxOrganizationApi() },
+		{ sonioxSuiteApi: credentials, sonioxOrganizationApi: organizationCredentials },
 	);
 	return {
 		hooks,
@@ -236,6 +246,19 @@ export function emulatorCredentials(emulator: {
 		sttWebSocketUrl: emulator.urls.sttWebSocket,
 		ttsRestUrl: emulator.urls.ttsRest,
 		ttsWebSocketUrl: emulator.urls.ttsWebSocket,
+	};
+}
+
+/** The organization credential pointed at a local emulator, with its organization key. */
+export function emulatorOrganizationCredentials(emulator: {
+	organizationApiKey: string;
+	urls: { api: string };
+}): ICredentialDataDecryptedObject {
+	return {
+		apiKey: emulator.organizationApiKey,
+		region: 'custom',
+		baseDomain: 'soniox.invalid',
+		restUrl: emulator.urls.api,
 	};
 }
 

@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
-import { additionalDataFor, core, registry, SONIOX_TRIGGER } from '.';
+import { additionalDataFor, core, NODE_CREDENTIALS, registry, SONIOX_TRIGGER } from '.';
 
 export interface PollRun {
 	items: INodeExecutionData[];
@@ -22,7 +22,7 @@ const NODE = {
 	type: SONIOX_TRIGGER,
 	typeVersion: 1,
 	position: [0, 0] as [number, number],
-	credentials: { sonioxSuiteApi: { id: '1', name: 'Soniox account' } },
+	credentials: NODE_CREDENTIALS,
 };
 
 /**
@@ -38,6 +38,7 @@ export class TriggerHarness {
 	constructor(
 		private readonly parameters: INodeParameters,
 		private readonly credentials: ICredentialDataDecryptedObject,
+		private readonly organizationCredentials?: ICredentialDataDecryptedObject,
 	) {}
 
 	private workflow(mode: 'trigger' | 'manual'): Workflow {
@@ -62,7 +63,7 @@ export class TriggerHarness {
 		const context = new core.PollContext(
 			workflow,
 			node,
-			additionalDataFor(this.credentials),
+			additionalDataFor(this.credentials, undefined, this.organizationCredentials),
 			mode,
 			mode === 'trigger' ? 'activate' : 'manual',
 		);

@@ -313,7 +313,7 @@ const cases: BadInput[] = [
 			options: { contextGeneral: { entries: [{ key: 'domain', value: '={{ { a: 1 } }}' }] } },
 		},
 		field: 'options.contextGeneral',
-		problem: /Context Topics: Value of item 0 must be text, not an object/,
+		problem: /Context Topics \(General Context\): Value of item 0 must be text, not an object/,
 	},
 	{
 		operation: 'transcription.transcribe (async, binary)',
@@ -900,7 +900,7 @@ const cases: BadInput[] = [
 		title: 'a range of hours, which a summary of whole UTC days cannot honour',
 		parameters: { timeRange: 'lastHour' },
 		field: 'timeRange',
-		problem: /must be custom, lastMonth, thisMonth, today or yesterday, not "lastHour"/,
+		problem: /must be today, yesterday, thisMonth, lastMonth or custom, not "lastHour"/,
 	},
 	{
 		operation: 'usage.getSummary',

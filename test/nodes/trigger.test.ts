@@ -436,9 +436,18 @@ describe('Soniox Trigger: malformed entries', () => {
 
 describe('Soniox Trigger: every parameter is checked', () => {
 	it.each([
-		[{ event: '={{ "newTranscript" }}' }, 'Event must be newUsageLogEntry, not "newTranscript"'],
-		[{ output: '={{ "digest" }}' }, 'Output must be entries, summary or spendAlert, not "digest"'],
-		[{ output: '={{ "" }}' }, 'Output must be entries, summary or spendAlert, not ""'],
+		[
+			{ event: '={{ "newTranscript" }}' },
+			'Event must be newUsageLogEntry or organizationBudget, not "newTranscript"',
+		],
+		[
+			{ output: '={{ "digest" }}' },
+			'Output must be entries, summary, spendAlert or usageAnomaly, not "digest"',
+		],
+		[
+			{ output: '={{ "" }}' },
+			'Output must be entries, summary, spendAlert or usageAnomaly, not ""',
+		],
 		[
 			{ output: 'spendAlert', alertScope: '={{ "everyone" }}' },
 			'Threshold Applies To must be overall or perClient, not "everyone"',

@@ -8,9 +8,15 @@ import { NodeOperationError } from 'n8n-workflow';
 import { checkAmount, checkChoice, checkNumber, optionValues } from '../v1/helpers/parameterValues';
 import { readUsageFilter, type UsageFilter } from '../v1/actions/usage/usageFilters';
 import { concurrencyOption, readConcurrency } from '../v1/actions/usage/usage.descriptions';
+import { readAnomalySettings, type AnomalySettings } from './anomalyParameters';
 import type { OutputMode, SpendAlertSettings } from './pollOutput';
 
-export const EVENT_OPTIONS = [{ name: 'New Usage Log Entry', value: 'newUsageLogEntry' }] as const;
+export type TriggerOutput = OutputMode | 'usageAnomaly';
+
+export const EVENT_OPTIONS = [
+	{ name: 'New Usage Log Entry', value: 'newUsageLogEntry' },
+	{ name: 'Organization Budget Alert', value: 'organizationBudget' },
+] as const;
 
 export const OUTPUT_OPTIONS = [
 	{ name: 'One Item per Entry', value: 'entries' },
@@ -24,7 +30,13 @@ export const OUTPUT_OPTIONS = [
 		value: 'spendAlert',
 		description: 'Only when the cost of the new entries passes a threshold',
 	},
-] as const satisfies ReadonlyArray<{ name: string; value: OutputMode; description?: string }>;
+	{
+		name: 'Usage Anomaly Alert',
+		value: 'usageAnomaly',
+		description:
+			"When a client reference ID's usage jumps against its own baseline, a new ID or untagged usage appears, or requests come in a loop",
+	},
+] as const satisfies ReadonlyArray<{ name: string; value: TriggerOutput; description?: string }>;
 
 export const ALERT_SCOPE_OPTIONS = [
 	{ name: 'All Usage Together', value: 'overall' },
@@ -46,8 +58,10 @@ export const BACKFILL_CONCURRENCY_OPTION = {
 const THRESHOLD_RULE = { min: 0, max: 1_000_000_000, maxDecimals: 10 };
 
 export interface TriggerParameters {
-	mode: OutputMode;
+	mode: TriggerOutput;
 	alert: SpendAlertSettings;
+	/** Only with the Usage Anomaly Alert output. */
+	anomaly?: AnomalySettings;
 	filter: UsageFilter;
 	lookBackMs: number;
 	backfillMs: number;
@@ -87,6 +101,7 @@ export function readTriggerParameters(context: IPollFunctions): TriggerParameter
 			optionValues(ALERT_SCOPE_OPTIONS),
 		);
 	}
+	const anomaly = mode === 'usageAnomaly' ? readAnomalySettings(context) : undefined;
 	const filter = readUsageFilter(context);
 	const options = context.getNodeParameter('options', {}) as IDataObject;
 	if (typeof options !== 'object' || options === null || Array.isArray(options)) {
@@ -111,6 +126,7 @@ export function readTriggerParameters(context: IPollFunctions): TriggerParameter
 	return {
 		mode,
 		alert,
+		anomaly,
 		filter,
 		lookBackMs: lookBackMinutes * 60_000,
 		backfillMs: backfillHours * 3_600_000,

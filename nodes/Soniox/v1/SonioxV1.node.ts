@@ -9,9 +9,9 @@ import type {
 import { sonioxBaseDescription } from '../Soniox.node';
 import { SONIOX_ICON } from '../icon';
 import { router } from './actions/router';
-import { versionProperties } from './actions/versionDescription';
+import { versionProperties, versionSubtitle } from './actions/versionDescription';
 import { credentialTest, listSearch, loadOptions } from './methods';
-import { CREDENTIAL_TYPE } from './transport';
+import { CREDENTIAL_TYPE, ORGANIZATION_CREDENTIAL_TYPE } from './transport';
 
 export class SonioxV1 implements INodeType {
 	// A class field with its own icon rather than constructor(baseDescription): n8n's community
@@ -21,12 +21,25 @@ export class SonioxV1 implements INodeType {
 		...sonioxBaseDescription,
 		icon: SONIOX_ICON,
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle: versionSubtitle,
 		defaults: { name: 'Soniox' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: CREDENTIAL_TYPE, required: true, testedBy: 'sonioxSuiteApiTest' }],
+		credentials: [
+			{
+				name: CREDENTIAL_TYPE,
+				required: true,
+				testedBy: 'sonioxSuiteApiTest',
+				displayOptions: { hide: { resource: ['organization'] } },
+			},
+			{
+				name: ORGANIZATION_CREDENTIAL_TYPE,
+				required: true,
+				testedBy: 'sonioxOrganizationApiTest',
+				displayOptions: { show: { resource: ['organization'] } },
+			},
+		],
 		properties: versionProperties,
 	};
 

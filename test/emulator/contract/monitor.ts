@@ -1,6 +1,7 @@
 // What the emulator did that Soniox's spec does not allow: requests it refused because they
 // break the request schema, and responses of its own that do not validate. Tests assert the
 // list is empty (`emulator.contractViolations()`).
+import { isKeyKindRefusal, isOrganizationPath, validateOrganizationResponse } from './organization';
 import type { ContractProblem } from './problems';
 import { findOperation, validateRequest, validateResponse } from './validator';
 
@@ -46,6 +47,12 @@ export class ContractMonitor {
 	}
 
 	checkResponse(method: string, path: string, status: number, body: unknown, contentType?: string) {
+		if (isOrganizationPath(path) && method === 'GET') {
+			for (const problem of validateOrganizationResponse(path, status, body))
+				this.record(method, path, `response ${problem}`);
+			return;
+		}
+		if (isKeyKindRefusal(status, body)) return;
 		if (!findOperation(method, path)) {
 			this.record(method, path, 'not an operation of the OpenAPI document');
 			return;

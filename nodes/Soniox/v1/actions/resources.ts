@@ -3,6 +3,7 @@
 import * as account from './account/Account.resource';
 import * as file from './file/File.resource';
 import * as model from './model/Model.resource';
+import * as organization from './organization/Organization.resource';
 import * as speech from './speech/Speech.resource';
 import * as temporaryKey from './temporaryKey/TemporaryKey.resource';
 import * as transcription from './transcription/Transcription.resource';
@@ -17,5 +18,6 @@ export const resources = {
 	temporaryKey,
 	usage,
 	account,
+	organization,
 	model,
 };

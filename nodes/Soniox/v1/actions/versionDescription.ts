@@ -16,3 +16,22 @@ export const versionProperties: INodeProperties[] = [
 	},
 	...resourceModules.flatMap((module) => module.description),
 ];
+
+/**
+ * The canvas subtitle: the chosen operation's action in words ("Transcribe audio"), looked up
+ * from the operation pickers above rather than the raw values ("transcribe: transcription").
+ */
+function subtitleExpression(): string {
+	const actions: Record<string, string> = {};
+	for (const property of versionProperties) {
+		const [resource] = (property.displayOptions?.show?.resource ?? []) as string[];
+		if (property.name !== 'operation' || !resource) continue;
+		for (const option of property.options ?? []) {
+			if ('action' in option && option.action)
+				actions[`${resource}.${String(option.value)}`] = option.action;
+		}
+	}
+	return `={{ ${JSON.stringify(actions)}[$parameter["resource"] + "." + $parameter["operation"]] ?? "" }}`;
+}
+
+export const versionSubtitle = subtitleExpression();

@@ -290,3 +290,25 @@ export function readChoices<T extends string = string>(
 		choices,
 	);
 }
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** A calendar month as YYYY-MM; empty means `fallback` (e.g. the current UTC month). */
+export function checkMonth(
+	context: CheckContext,
+	itemIndex: number | undefined,
+	label: string,
+	value: unknown,
+	fallback: string,
+): string {
+	const hint =
+		'Enter a month as YYYY-MM, e.g. 2026-05, or leave it empty for the current UTC month.';
+	const month = checkText(context, itemIndex, label, value, { hint, allowNumber: false }).trim();
+	if (month === '') return fallback;
+	if (MONTH.test(month)) return month;
+	throw new NodeOperationError(
+		context.getNode(),
+		`${label}${ofItem(itemIndex)} must be a month as YYYY-MM, not ${shown(value)}`,
+		{ itemIndex, description: hint },
+	);
+}

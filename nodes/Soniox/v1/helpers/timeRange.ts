@@ -140,3 +140,6 @@ export function utcDaysTouched(window: TimeWindow): number {
 export function toSonioxTime(time: Date): string {
 	return time.toISOString().replace('.000Z', 'Z');
 }
+
+/** The UTC calendar month of an instant, as Soniox names months: YYYY-MM. */
+export const utcMonthOf = (time: Date) => time.toISOString().slice(0, 7);

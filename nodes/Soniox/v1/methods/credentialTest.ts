@@ -6,6 +6,7 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
+import { ORGANIZATION_KEY_PREFIX } from '../transport';
 import { resolveEndpoints } from '../transport/endpoints';
 import { probeWebSocket } from '../transport/realtime/socket';
 
@@ -145,4 +146,51 @@ export async function sonioxSuiteApiTest(
 		status: 'OK',
 		message: 'Connection successful: the key works, and all four Soniox URLs answer.',
 	};
+}
+
+/** The organization credential's Test: the key on the Organization API, a project key named as such. */
+export async function sonioxOrganizationApiTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	const data = credential.data ?? {};
+	const apiKey = String(data.apiKey ?? '').trim();
+	if (apiKey === '') {
+		return fail(
+			'Organization API Key is empty: an organization admin creates one in the Soniox Console under Settings → Organization API keys.',
+		);
+	}
+	const { restUrl } = resolveEndpoints(data);
+	const problem = notAUrl(restUrl, ['https:', 'http:']);
+	if (problem) return fail(`The REST API URL ${problem}.`);
+	const where =
+		data.region === 'custom'
+			? 'the credential'
+			: `the ${String(data.region ?? 'us').toUpperCase()} region`;
+
+	const answer = await status(this, 'GET', `${restUrl}/v1/organization`, apiKey);
+	if ('problem' in answer) return fail(`The REST API URL ${restUrl} ${answer.problem}.`);
+	if (answer.status === 401) {
+		return fail(
+			`Soniox rejected the key. Copy the whole organization key from the Soniox Console, and check that the organization is in ${where}.`,
+		);
+	}
+	if (answer.status === 403) {
+		return fail(
+			apiKey.startsWith(ORGANIZATION_KEY_PREFIX)
+				? 'The organization key works but may not read the organization. Give it access in the Soniox Console under Settings → Organization API keys.'
+				: 'This is a project API key, and the Organization API needs an organization API key (snx_org_…): an organization admin creates one in the Soniox Console under Settings → Organization API keys.',
+		);
+	}
+	if (answer.status >= 300 && answer.status < 400) {
+		return fail(
+			`The REST API URL ${restUrl} redirects elsewhere, and Soniox does not: check the URL.`,
+		);
+	}
+	if (answer.status !== 200) {
+		return fail(
+			`The REST API URL ${restUrl} answered HTTP ${answer.status}, not Soniox's organization profile: check the URL.`,
+		);
+	}
+	return { status: 'OK', message: 'Connection successful: the organization key works.' };
 }

@@ -94,6 +94,36 @@ export function sonioxApiError(node: INode, statusCode: number, body: unknown): 
 	});
 }
 
+const NEEDED_KEY = {
+	organization: {
+		key: 'a Soniox organization API key (snx_org_…)',
+		given: 'a project API key',
+		fix: 'In the Soniox Console an organization admin creates one under Settings → Organization API keys; enter it in a "Soniox Organization API" credential.',
+	},
+	project: {
+		key: 'a Soniox project API key',
+		given: 'an organization API key (snx_org_…)',
+		fix: 'Copy a key from the API Keys page of the project in the Soniox Console into the "Soniox Project API" credential; organization keys belong in a "Soniox Organization API" credential.',
+	},
+};
+
+/** Soniox refused the key because it is of the other kind (project vs organization). */
+export function sonioxWrongKeyError(
+	node: INode,
+	needed: keyof typeof NEEDED_KEY,
+	statusCode: number,
+	body: unknown,
+): NodeApiError {
+	const { key, given, fix } = NEEDED_KEY[needed];
+	const error = asErrorBody(body);
+	const requestId = text(error.request_id) ? ` Request ID: ${error.request_id}.` : '';
+	return new NodeApiError(node, { ...error, error_type: 'permission_denied' } as JsonObject, {
+		httpCode: String(statusCode),
+		message: `This needs ${key}, and the credential holds ${given}`,
+		description: `${fix} Soniox error type: permission_denied.${requestId}`,
+	});
+}
+
 const NETWORK_MESSAGES: Record<string, string> = {
 	ECONNRESET: 'The connection to Soniox was reset before the response was complete.',
 	ECONNREFUSED: 'Soniox refused the connection. Check the URLs in the credential.',

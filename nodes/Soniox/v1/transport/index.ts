@@ -15,6 +15,7 @@ import {
 	sonioxInvalidResponseError,
 	sonioxNetworkError,
 	sonioxRedirectError,
+	sonioxWrongKeyError,
 } from './errors';
 import {
 	DEFAULT_RETRY_POLICY,
@@ -29,6 +30,15 @@ import {
 export type SonioxContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 export const CREDENTIAL_TYPE = 'sonioxSuiteApi';
+export const ORGANIZATION_CREDENTIAL_TYPE = 'sonioxOrganizationApi';
+export const ORGANIZATION_KEY_PREFIX = 'snx_org_';
+
+const isOrganizationPath = (path: string) =>
+	path === '/v1/organization' || path.startsWith('/v1/organization/');
+
+/** The Organization API takes the organization credential; every other endpoint the project one. */
+export const credentialTypeFor = (request: Pick<SonioxRequest, 'path'>) =>
+	isOrganizationPath(request.path) ? ORGANIZATION_CREDENTIAL_TYPE : CREDENTIAL_TYPE;
 
 export interface SonioxRequest {
 	method: IHttpRequestMethods;
@@ -61,8 +71,11 @@ export interface SonioxResponse<T> {
 	body: T;
 }
 
-export async function getEndpoints(this: SonioxContext): Promise<SonioxEndpoints> {
-	return resolveEndpoints(await this.getCredentials(CREDENTIAL_TYPE));
+export async function getEndpoints(
+	this: SonioxContext,
+	credentialType = CREDENTIAL_TYPE,
+): Promise<SonioxEndpoints> {
+	return resolveEndpoints(await this.getCredentials(credentialType));
 }
 
 function describe(request: SonioxRequest) {
@@ -91,7 +104,8 @@ export async function sonioxApiResponse<T = IDataObject>(
 	this: SonioxContext,
 	request: SonioxRequest,
 ): Promise<SonioxResponse<T>> {
-	const endpoints = await getEndpoints.call(this);
+	const credentialType = credentialTypeFor(request);
+	const endpoints = await getEndpoints.call(this, credentialType);
 	const policy = request.retryPolicy ?? DEFAULT_RETRY_POLICY;
 	const idempotent = request.idempotent ?? ['GET', 'DELETE', 'HEAD'].includes(request.method);
 	const cancel = request.afterStop ? undefined : executionCancelSignal(this);
@@ -124,6 +138,7 @@ export async function sonioxApiResponse<T = IDataObject>(
 			action,
 			mayHaveActed: !idempotent,
 			json: request.encoding === undefined,
+			credentialType,
 		});
 		if (response && isRedirect(response.statusCode)) {
 			discard(response);
@@ -157,8 +172,30 @@ export async function sonioxApiResponse<T = IDataObject>(
 				message: `Soniox sent a response that is not a JSON object while ${action}.`,
 			});
 		}
-		throw sonioxApiError(this.getNode(), response.statusCode, await readErrorBody(response));
+		const errorBody = await readErrorBody(response);
+		const wrongKey = await wrongKeyKind.call(this, credentialType, errorBody);
+		if (wrongKey)
+			throw sonioxWrongKeyError(this.getNode(), wrongKey, response.statusCode, errorBody);
+		throw sonioxApiError(this.getNode(), response.statusCode, errorBody);
 	}
+}
+
+/**
+ * The kind of key a permission_denied answer needs when the credential holds the other kind
+ * (told by the organization key's prefix): the two are refused on each other's API.
+ */
+async function wrongKeyKind(
+	this: SonioxContext,
+	credentialType: string,
+	body: unknown,
+): Promise<'organization' | 'project' | undefined> {
+	if ((body as { error_type?: unknown } | null)?.error_type !== 'permission_denied')
+		return undefined;
+	const key = String((await this.getCredentials(credentialType)).apiKey ?? '').trim();
+	const organizationKey = key.startsWith(ORGANIZATION_KEY_PREFIX);
+	if (credentialType === ORGANIZATION_CREDENTIAL_TYPE && !organizationKey) return 'organization';
+	if (credentialType === CREDENTIAL_TYPE && organizationKey) return 'project';
+	return undefined;
 }
 
 const isRedirect = (statusCode: number) => statusCode >= 300 && statusCode < 400;
@@ -202,6 +239,7 @@ async function sendOnce(
 		mayHaveActed: boolean;
 		/** Read the body as JSON here, under the same bounds, rather than hand back the stream. */
 		json: boolean;
+		credentialType: string;
 	},
 ): Promise<Attempt> {
 	const deadline = AbortSignal.timeout(bounds.timeoutMs);
@@ -210,7 +248,7 @@ async function sendOnce(
 	try {
 		response = (await this.helpers.httpRequestWithAuthentication.call(
 			withCancelSignal(this, signal),
-			CREDENTIAL_TYPE,
+			bounds.credentialType,
 			{ ...options, abortSignal: signal },
 		)) as SonioxResponse<unknown>;
 		if (bounds.json) response = { ...response, body: await readJsonBody(response.body) };

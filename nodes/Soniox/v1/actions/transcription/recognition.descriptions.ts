@@ -43,7 +43,7 @@ export const recognitionOptionsField: INodeProperties = {
 				'Background text about the audio (a meeting agenda, prior notes) that helps recognition',
 		},
 		{
-			displayName: 'Context Topics',
+			displayName: 'Context Topics (General Context)',
 			name: 'contextGeneral',
 			type: 'fixedCollection',
 			typeOptions: { multipleValues: true },
@@ -81,7 +81,7 @@ export const recognitionOptionsField: INodeProperties = {
 			],
 		},
 		{
-			displayName: 'Identify Languages',
+			displayName: 'Identify Languages (Language Identification)',
 			name: 'enableLanguageIdentification',
 			type: 'boolean',
 			default: false,
@@ -96,14 +96,14 @@ export const recognitionOptionsField: INodeProperties = {
 			description: 'Comma-separated ISO 639-1 codes of the languages expected in the audio',
 		},
 		{
-			displayName: 'Only Hinted Languages',
+			displayName: 'Only Hinted Languages (Strict Language Hints)',
 			name: 'languageHintsStrict',
 			type: 'boolean',
 			default: false,
 			description: 'Whether to rely on the language hints strictly (for models that support it)',
 		},
 		{
-			displayName: 'Separate Speakers',
+			displayName: 'Separate Speakers (Speaker Diarization)',
 			name: 'enableSpeakerDiarization',
 			type: 'boolean',
 			default: false,
@@ -189,8 +189,8 @@ export function recognitionConfig(this: IExecuteFunctions, itemIndex: number): I
 		checkText(this, itemIndex, label, value, { hint: 'Enter text, or map a text value.' });
 	if (general.length) {
 		context.general = general.map(({ key, value }) => ({
-			key: entryText('Context Topics: Key', key),
-			value: entryText('Context Topics: Value', value),
+			key: entryText(`${optionField('contextGeneral').displayName}: Key`, key),
+			value: entryText(`${optionField('contextGeneral').displayName}: Value`, value),
 		}));
 	}
 	if (options.contextText) context.text = String(options.contextText);

@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import type { SonioxResourceModule } from '../node.type';
 
 import * as aggregate from './aggregate.operation';
+import * as findEntries from './findEntries.operation';
 import * as getLogs from './getLogs.operation';
 import * as getSummary from './getSummary.operation';
 
@@ -12,7 +13,12 @@ export const resource: SonioxResourceModule['resource'] = {
 	description: 'Usage logs, daily summaries and cost totals per customer, model or day',
 };
 
-export const operations: SonioxResourceModule['operations'] = { aggregate, getLogs, getSummary };
+export const operations: SonioxResourceModule['operations'] = {
+	aggregate,
+	findEntries,
+	getLogs,
+	getSummary,
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -28,6 +34,13 @@ export const description: INodeProperties[] = [
 				description:
 					'Total requests, audio minutes, tokens and exact costs per client reference ID, model, request scope or day, e.g. to invoice your customers',
 				action: 'Aggregate usage',
+			},
+			{
+				name: 'Find Entries',
+				value: 'findEntries',
+				description:
+					'Debug a session: the log entries of one request (by UUID) or one customer (by client reference ID) around a time, without paging through the rest',
+				action: 'Find usage log entries of a request or customer',
 			},
 			{
 				name: 'Get Logs',
@@ -48,4 +61,5 @@ export const description: INodeProperties[] = [
 	...getLogs.description,
 	...getSummary.description,
 	...aggregate.description,
+	...findEntries.description,
 ];

@@ -21,28 +21,30 @@ import {
 	type UsageLogSort,
 } from '../../transport/usageLogs';
 
+// From the most recent to the longest, then Custom: the order a user scans for, not the
+// alphabet (n8n's sorting rule reads only option lists written inline).
 const TIME_RANGE_OPTIONS = [
-	{ name: 'Custom', value: 'custom', description: 'From a start to an end you choose' },
-	{ name: 'Last 24 Hours', value: 'last24Hours', description: 'The 24 hours up to now' },
-	{ name: 'Last 30 Days', value: 'last30Days', description: 'The 30 days up to now' },
-	{ name: 'Last 7 Days', value: 'last7Days', description: 'The 7 days up to now' },
 	{ name: 'Last Hour', value: 'lastHour', description: 'The 60 minutes up to now' },
-	{
-		name: 'Last Month',
-		value: 'lastMonth',
-		description: 'The previous calendar month, from the 1st 00:00 UTC to the 1st of this month',
-	},
-	{
-		name: 'This Month',
-		value: 'thisMonth',
-		description: 'From the 1st of this month, 00:00 UTC, up to now',
-	},
+	{ name: 'Last 24 Hours', value: 'last24Hours', description: 'The 24 hours up to now' },
 	{ name: 'Today', value: 'today', description: 'From 00:00 UTC today up to now' },
 	{
 		name: 'Yesterday',
 		value: 'yesterday',
 		description: 'The previous UTC day, from 00:00 to 24:00 UTC',
 	},
+	{ name: 'Last 7 Days', value: 'last7Days', description: 'The 7 days up to now' },
+	{
+		name: 'This Month',
+		value: 'thisMonth',
+		description: 'From the 1st of this month, 00:00 UTC, up to now',
+	},
+	{ name: 'Last 30 Days', value: 'last30Days', description: 'The 30 days up to now' },
+	{
+		name: 'Last Month',
+		value: 'lastMonth',
+		description: 'The previous calendar month, from the 1st 00:00 UTC to the 1st of this month',
+	},
+	{ name: 'Custom', value: 'custom', description: 'From a start to an end you choose' },
 ] as const satisfies ReadonlyArray<{ name: string; value: TimeRangePreset; description: string }>;
 
 /** Time Range, plus Start and End for a custom range. */
@@ -99,32 +101,13 @@ export function readTimeWindow(
 		itemIndex,
 		'Time Range',
 		this.getNodeParameter('timeRange', itemIndex),
-		presets,
+		// In the editor's order.
+		optionValues(TIME_RANGE_OPTIONS).filter((value) => presets.includes(value)),
 	);
 	if (preset !== 'custom') return presetWindow(preset, now);
 
-	const read = (name: string, label: string, fallback?: Date) => {
-		const raw = this.getNodeParameter(name, itemIndex, '') as unknown;
-		if ((raw === '' || raw === null || raw === undefined) && fallback) return fallback;
-		const time = parseUtcTime(raw);
-		const description = `Enter ${label} as e.g. 2026-11-01T00:00:00Z, or as epoch milliseconds.`;
-		if (!time) {
-			const shown = typeof raw === 'string' || typeof raw === 'number' ? `"${raw}"` : 'The value';
-			throw new NodeOperationError(
-				this.getNode(),
-				`${label} ${shown} is not a valid date and time`,
-				{ itemIndex, description },
-			);
-		}
-		const problem = usageTimeProblem(time, raw, now);
-		if (problem) {
-			throw new NodeOperationError(this.getNode(), `${label} ${problem}`, {
-				itemIndex,
-				description,
-			});
-		}
-		return time;
-	};
+	const read = (name: string, label: string, fallback?: Date) =>
+		readUsageTime.call(this, itemIndex, { name, label, now, fallback });
 	const window = { start: read('startTime', 'Start'), end: read('endTime', 'End', now) };
 	if (window.end <= window.start) {
 		throw new NodeOperationError(
@@ -134,6 +117,34 @@ export function readTimeWindow(
 		);
 	}
 	return window;
+}
+
+/**
+ * A usage time field: ISO text, epoch milliseconds or a date from an expression, checked to be
+ * a plausible usage time; empty means `fallback` when there is one.
+ */
+export function readUsageTime(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	field: { name: string; label: string; now: Date; fallback?: Date },
+): Date {
+	const { name, label, now, fallback } = field;
+	const raw = this.getNodeParameter(name, itemIndex, '') as unknown;
+	if ((raw === '' || raw === null || raw === undefined) && fallback) return fallback;
+	const time = parseUtcTime(raw);
+	const description = `Enter ${label} as e.g. 2026-11-01T00:00:00Z, or as epoch milliseconds.`;
+	if (!time) {
+		const shown = typeof raw === 'string' || typeof raw === 'number' ? `"${raw}"` : 'The value';
+		throw new NodeOperationError(this.getNode(), `${label} ${shown} is not a valid date and time`, {
+			itemIndex,
+			description,
+		});
+	}
+	const problem = usageTimeProblem(time, raw, now);
+	if (problem) {
+		throw new NodeOperationError(this.getNode(), `${label} ${problem}`, { itemIndex, description });
+	}
+	return time;
 }
 
 /** Stops before any request when Soniox would refuse the usage-log window. */
