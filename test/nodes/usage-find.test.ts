@@ -55,7 +55,13 @@ test('finds one request by its uuid, reading only the window around the time giv
 	const { items, error } = await find({ findBy: 'uuid', uuid: target.uuid.toUpperCase(), around });
 
 	expect(error).toBeUndefined();
-	expect(items.map((item) => item.json)).toEqual([target]);
+	// Soniox's entry as sent, with each cost also as a number beside its exact string.
+	const numbers = Object.fromEntries(
+		Object.entries(target)
+			.filter(([field]) => field.endsWith('_usd'))
+			.map(([field, amount]) => [`${field}_number`, Number(amount)]),
+	);
+	expect(items.map((item) => item.json)).toEqual([{ ...target, ...numbers }]);
 	const [query, ...more] = usageLogQueries();
 	expect(more).toHaveLength(0);
 	expect(Date.parse(query.start_time)).toBe(Date.parse(around) - 30 * MINUTE);
@@ -66,10 +72,12 @@ test("lists one customer's requests around a time, oldest first, and honours the
 	const now = Date.now();
 	const ledger = busyDay(now);
 	const around = Date.parse(ledger[200].end_time);
+	// The window is half-open, like Soniox's: from 10 minutes before (inclusive) to 10 after.
 	const expected = ledger.filter(
 		(entry) =>
 			entry.client_reference_id === 'globex' &&
-			Math.abs(Date.parse(entry.end_time) - around) < 10 * MINUTE,
+			Date.parse(entry.end_time) - around >= -10 * MINUTE &&
+			Date.parse(entry.end_time) - around < 10 * MINUTE,
 	);
 	expect(expected.length).toBeGreaterThan(2);
 
