@@ -97,9 +97,7 @@ test('daily usage digest: yesterday per customer (top first) and per model, post
 	expect(text).toContain(`*Soniox spend on ${day} (UTC): ${money(costOf(counted))}*`);
 	expect(text).toContain(`from ${counted.length} requests`);
 
-	const customers = [
-		...groupBy(counted, (entry) => entry.client_reference_id || 'without client reference ID'),
-	]
+	const customers = [...groupBy(counted, (entry) => entry.client_reference_id || '(untagged)')]
 		.map(([customer, entries]) => ({ customer, cost: costOf(entries), count: entries.length }))
 		.sort((a, b) => Number(b.cost) - Number(a.cost));
 	const customerLines = text.split('*Top customers*\n')[1].split('\n\n')[0].split('\n');

@@ -180,11 +180,12 @@ describe('usage anomaly detector', () => {
 	it('raises untagged usage when none was in the baseline, once per cooldown', () => {
 		const { alerts } = run(learned(), [usage(null, 6, 30), usage(null, 7, 30), usage(null, 9, 30)]);
 		expect(alerts.map((alert) => [alert.kind, alert.clientReferenceId])).toEqual([
-			['untaggedUsage', null],
+			['untaggedUsage', ''],
 		]);
 		expect(anomalyItem(alerts[0], SETTINGS).json).toMatchObject({
 			alert: 'untagged_usage',
-			client_reference_id: null,
+			client_reference_id: '',
+			client_reference_id_missing: true,
 			baseline: { cost_usd: '0.0000000000', requests: 0, windows: 6 },
 		});
 	});
@@ -211,7 +212,7 @@ describe('usage anomaly detector', () => {
 		// Untagged usage after none is still a spike (over a baseline of 0); the intruder has no
 		// baseline yet, and the loop is a spike.
 		expect(alerts.map((alert) => [alert.kind, alert.clientReferenceId])).toEqual([
-			['spike', null],
+			['spike', ''],
 			['spike', 'globex'],
 		]);
 	});

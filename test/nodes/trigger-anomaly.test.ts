@@ -127,7 +127,8 @@ describe('Soniox Trigger: usage anomaly alerts', () => {
 		const poller = await learnedTrigger();
 		anomaly(0, { pattern: 'untagged' });
 		const items = await normalWindow(poller, 0);
-		expect(kinds(items)).toEqual([['untagged_usage', null]]);
+		expect(kinds(items)).toEqual([['untagged_usage', '']]);
+		expect(items[0].json.client_reference_id_missing).toBe(true);
 		expect(items[0].json.why).toMatch(
 			/^Usage without a client reference ID: \$[\d.]+ in 25 requests in the 5 minutes from .* after none in the previous 24 windows$/,
 		);

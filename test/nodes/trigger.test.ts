@@ -218,7 +218,7 @@ describe('Soniox Trigger: filters and outputs', () => {
 			'acme-1',
 			'acme-2',
 		]);
-		expect((await none.poll()).items.map((item) => item.json.client_reference_id)).toEqual([null]);
+		expect((await none.poll()).items.map((item) => item.json.client_reference_id)).toEqual(['']);
 		expect((await model.poll()).items.map((item) => item.json.model)).toEqual(['stt-rt-v5']);
 	});
 
@@ -252,10 +252,14 @@ describe('Soniox Trigger: filters and outputs', () => {
 		);
 		expect(BigInt(String(json.total_cost_usd).replace('.', ''))).toBe(total);
 		expect(
-			(json.customers as Array<{ client_reference_id: string | null }>)
-				.map((row) => row.client_reference_id ?? '(no ID)')
+			(json.customers as Array<{ client_reference_id: string; client_reference_id_missing?: true }>)
+				.map((row) => [row.client_reference_id, row.client_reference_id_missing ?? false])
 				.sort(),
-		).toEqual(['(no ID)', 'acme-1', 'acme-2']);
+		).toEqual([
+			['', true],
+			['acme-1', false],
+			['acme-2', false],
+		]);
 	});
 
 	it('raises a spend alert only for customers over the threshold', async () => {

@@ -96,7 +96,7 @@ describe('Usage → Aggregate: amounts, groups and data from Soniox', () => {
 		},
 	);
 
-	it('keeps a customer whose ID reads "(none)" apart from untagged usage, whose ID is null', async () => {
+	it('keeps a customer whose ID reads "(none)" apart from untagged usage, whose ID is ""', async () => {
 		const [tagged] = emulator.insertUsage([
 			{
 				endTime: Date.now() - 2 * MINUTE,
@@ -122,7 +122,7 @@ describe('Usage → Aggregate: amounts, groups and data from Soniox', () => {
 			]),
 		).toEqual([
 			['(none)', undefined, tagged.cost_usd],
-			[null, true, untagged.cost_usd],
+			['', true, untagged.cost_usd],
 		]);
 	});
 

@@ -15,10 +15,7 @@ import {
 	utcDaysTouched,
 	type TimeWindow,
 } from '../../nodes/Soniox/v1/helpers/timeRange';
-import {
-	sortUsageGroups,
-	UsageAggregator,
-} from '../../nodes/Soniox/v1/helpers/usageAggregation';
+import { sortUsageGroups, UsageAggregator } from '../../nodes/Soniox/v1/helpers/usageAggregation';
 import {
 	matchesUsageFilter,
 	isEmptyUsageFilter,
@@ -138,7 +135,7 @@ describe('usage filters', () => {
 });
 
 describe('usage aggregation', () => {
-	it('groups by customer with exact sums, and requests without an ID in one group with a null ID', () => {
+	it('groups by customer with exact sums, and requests without an ID ("" or null) in one group with ID ""', () => {
 		const aggregator = new UsageAggregator(['client_reference_id']);
 		aggregator.add(entry({ cost_usd: '0.1000000000' }));
 		aggregator.add(entry({ cost_usd: '0.2000000000', end_time: '2026-11-24T08:00:00Z' }));
@@ -158,7 +155,7 @@ describe('usage aggregation', () => {
 			last_end_time: '2026-11-24T09:03:10Z',
 		});
 		expect(none).toMatchObject({
-			client_reference_id: null,
+			client_reference_id: '',
 			client_reference_id_missing: true,
 			request_count: 2,
 			total_cost_usd: '0.0000000003',

@@ -252,23 +252,19 @@ describe('Usage → Get Logs', () => {
 		});
 
 		it('keeps entries without an ID', async () => {
-			expect(await filtered({ clientReferenceIdMatch: 'none' })).toEqual([null, null]);
+			expect(await filtered({ clientReferenceIdMatch: 'none' })).toEqual(['', '']);
 		});
 
 		it('keeps models, request scopes and the kinds derived from the model', async () => {
-			expect(await filtered({ models: 'stt-rt-v5, tts-rt-v2' })).toEqual([
-				'acme/2',
-				'globex',
-				null,
-			]);
-			expect(await filtered({ requestScopes: ['playground'] })).toEqual([null]);
+			expect(await filtered({ models: 'stt-rt-v5, tts-rt-v2' })).toEqual(['acme/2', 'globex', '']);
+			expect(await filtered({ requestScopes: ['playground'] })).toEqual(['']);
 			expect(await filtered({ requestScopes: ['api'] })).toHaveLength(5);
-			expect(await filtered({ requestKinds: ['speech_synthesis'] })).toEqual(['globex', null]);
+			expect(await filtered({ requestKinds: ['speech_synthesis'] })).toEqual(['globex', '']);
 			expect(await filtered({ requestKinds: ['real_time_transcription'] })).toEqual(['acme/2']);
 			expect(await filtered({ requestKinds: ['async_transcription'] })).toEqual([
 				'acme/1',
 				'acme',
-				null,
+				'',
 			]);
 		});
 
@@ -563,15 +559,18 @@ describe('Usage → Aggregate', () => {
 		});
 	});
 
-	it('totals every customer exactly, with a null-ID group, most expensive first', async () => {
+	it('totals every customer exactly, with an untagged group ("", marked missing), most expensive first', async () => {
 		const { items, error } = await usage({ operation: 'aggregate', timeRange: 'last30Days' });
 
 		expect(error).toBeUndefined();
 		const expected = groupLedger((entry) => entry.client_reference_id);
 		expect(items).toHaveLength(expected.size);
-		expect(items.map((item) => item.json.client_reference_id)).toContain(null);
+		const untagged = items.filter((item) => item.json.client_reference_id === '');
+		expect(untagged.map((item) => item.json.client_reference_id_missing)).toEqual([true]);
 		for (const { json: row } of items) {
-			const entries = expected.get((row.client_reference_id as string | null) ?? '') ?? [];
+			if (row.client_reference_id !== '')
+				expect(row).not.toHaveProperty('client_reference_id_missing');
+			const entries = expected.get(row.client_reference_id as string) ?? [];
 			expect(row.request_count).toBe(entries.length);
 			expect(row.total_cost_usd).toBe(exactSum(entries.map((entry) => entry.cost_usd)));
 			for (const field of COST_FIELDS.slice(1)) {

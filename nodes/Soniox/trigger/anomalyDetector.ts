@@ -56,7 +56,8 @@ export interface WindowUsage {
 
 export interface AnomalyAlert {
 	kind: AnomalyKind;
-	clientReferenceId: string | null;
+	/** "" for usage without a client reference ID, as Soniox logs it. */
+	clientReferenceId: string;
 	windowStart: number;
 	windowMs: number;
 	observed: WindowUsage;
@@ -236,7 +237,7 @@ function judgeWindow(
 ): AnomalyAlert[] {
 	const span = settings.baselineWindows;
 	const observed = record.usage(window);
-	const clientReferenceId = key === UNTAGGED ? null : key.slice(1);
+	const clientReferenceId = key === UNTAGGED ? '' : key.slice(1);
 	const base = {
 		clientReferenceId,
 		windowStart: window * settings.windowMs,

@@ -66,7 +66,7 @@ function timeOfDay(ms: number): string {
 
 function why(alert: AnomalyAlert, settings: AnomalySettings, baseline: IDataObject | null) {
 	const minutes = alert.windowMs / 60_000;
-	const who = alert.clientReferenceId === null ? 'Untagged usage' : alert.clientReferenceId;
+	const who = alert.clientReferenceId === '' ? 'Untagged usage' : alert.clientReferenceId;
 	const window = `in the ${minutes} minute${minutes === 1 ? '' : 's'} from ${timeOfDay(alert.windowStart)} UTC`;
 	const { costUsd, requests } = alert.observed;
 	const spent = `${dollars(costUsd)} in ${requests} request${requests === 1 ? '' : 's'}`;
@@ -103,6 +103,7 @@ export function anomalyItem(alert: AnomalyAlert, settings: AnomalySettings): INo
 		json: {
 			alert: ALERT_NAMES[alert.kind],
 			client_reference_id: alert.clientReferenceId,
+			...(alert.clientReferenceId === '' ? { client_reference_id_missing: true } : {}),
 			why: why(alert, settings, baseline),
 			window_start: new Date(alert.windowStart).toISOString(),
 			window_end: new Date(alert.windowStart + alert.windowMs).toISOString(),

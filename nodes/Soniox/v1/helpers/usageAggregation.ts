@@ -37,8 +37,8 @@ export type UsageTotalsFields = 'all' | 'core';
  * from the `_ms` fields when seconds matter.
  */
 export interface UsageGroupRow extends IDataObject {
-	/** null for the group of requests sent without one. */
-	client_reference_id?: string | null;
+	/** "" for the group of requests sent without one (marked client_reference_id_missing). */
+	client_reference_id?: string;
 	model?: string;
 	request_scope?: string;
 	/** Derived from the model: see requestKindOf. */
@@ -69,7 +69,7 @@ export interface UsageGroupRow extends IDataObject {
 }
 
 interface GroupTotals {
-	keys: Partial<Record<UsageGroupKey, string | null>>;
+	keys: Partial<Record<UsageGroupKey, string>>;
 	requestCount: number;
 	sums: DecimalSums<SummedField>;
 	first?: string;
@@ -94,9 +94,9 @@ export function utcDayOf(timestamp: string): string {
 	return new Date(timestamp).toISOString().slice(0, 10);
 }
 
-/** What the row shows for a key. */
-function groupValue(entry: UsageLogEntry, key: UsageGroupKey): string | null {
-	if (key === 'client_reference_id') return clientReferenceIdOf(entry) || null;
+/** What the row shows for a key: "" for no client reference ID, as Soniox sends it. */
+function groupValue(entry: UsageLogEntry, key: UsageGroupKey): string {
+	if (key === 'client_reference_id') return clientReferenceIdOf(entry);
 	if (key === 'day') return utcDayOf(entry.end_time);
 	if (key === 'request_kind') return requestKindOf(entry);
 	return String(entry[key] ?? '');
@@ -108,7 +108,7 @@ function groupToken(entry: UsageLogEntry, key: UsageGroupKey): string {
 		const id = clientReferenceIdOf(entry);
 		return id === '' ? '-' : `=${id}`;
 	}
-	return groupValue(entry, key) ?? '';
+	return groupValue(entry, key);
 }
 
 function emptyTotals(keys: GroupTotals['keys']): GroupTotals {

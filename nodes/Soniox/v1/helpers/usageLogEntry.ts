@@ -6,7 +6,7 @@ import { withAmountNumbers } from './amountNumbers';
 export interface UsageLogEntry extends IDataObject {
 	uuid: string;
 	request_scope: string;
-	/** "" (or null in some clients) when the request carried none. */
+	/** "" when the request carried none (Soniox's OpenAPI: "Empty string if none."). */
 	client_reference_id: string | null;
 	model: string;
 	start_time: string;
@@ -72,11 +72,11 @@ export function clientReferenceIdOf(entry: UsageLogEntry): string {
 }
 
 /**
- * An entry as the node outputs it: "no client reference ID" is null, as on every other
- * output (Soniox sends ""), and every cost also comes as a number beside its exact string.
+ * An entry as the node outputs it: Soniox's fields unchanged (no client reference ID is "",
+ * as Soniox sends it), and every cost also as a number beside its exact string.
  */
 export function usageEntryOutput(entry: UsageLogEntry): IDataObject {
-	return withAmountNumbers({ ...entry, client_reference_id: clientReferenceIdOf(entry) || null });
+	return withAmountNumbers({ ...entry });
 }
 
 /** Why an entry cannot be summed: names the entry (its uuid) and the field Soniox sent. */

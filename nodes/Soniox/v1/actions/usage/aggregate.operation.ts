@@ -95,7 +95,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 			type: 'multiOptions',
 			default: ['client_reference_id'],
 			description:
-				'What each output item totals. Requests sent without a client reference ID form one group with client_reference_id null, marked client_reference_id_missing: true. Choose nothing for one grand total.',
+				'What each output item totals. Requests sent without a client reference ID form one group with client_reference_id "" (as Soniox logs them), marked client_reference_id_missing: true. Choose nothing for one grand total.',
 			options: [...GROUP_BY_OPTIONS],
 		},
 		usageFiltersCollection(),

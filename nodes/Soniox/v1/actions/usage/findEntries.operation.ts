@@ -8,7 +8,11 @@ import { assertUsageLogsWindow, readUsageTime } from './usage.descriptions';
 import { checkText, readChoice, readNumber } from '../../helpers/parameterValues';
 import { SONIOX_ID } from '../../helpers/resourceId';
 import { readableWindow, toSonioxTime } from '../../helpers/timeRange';
-import { clientReferenceIdOf, type UsageLogEntry } from '../../helpers/usageLogEntry';
+import {
+	clientReferenceIdOf,
+	usageEntryOutput,
+	type UsageLogEntry,
+} from '../../helpers/usageLogEntry';
 import { streamUsageLogs } from '../../transport/usageLogs';
 import { readLimit, returnAllFields } from '../common.descriptions';
 
@@ -113,7 +117,7 @@ export async function execute(
 			for await (const page of streamUsageLogs.call(this, readable, { sort: 'end_time_asc' })) {
 				for (const entry of page) {
 					if (!matches(entry)) continue;
-					found.push({ json: entry });
+					found.push({ json: usageEntryOutput(entry) });
 					if (found.length >= limit) return found;
 				}
 			}
