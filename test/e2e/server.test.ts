@@ -17,6 +17,7 @@ import {
 	endpointSecretCredential,
 	LoopbackReceiver,
 	serveAudio,
+	transcribeInBrowserStyle,
 } from './workflows';
 
 jest.setTimeout(600_000);
@@ -354,63 +355,6 @@ describe('temporary key endpoint for browsers', () => {
 		});
 	});
 });
-
-/**
- * A real-time transcription the way a browser opens it: the runtime's WebSocket, a config
- * message, the audio, an empty frame; resolves with the final text. The key goes as the
- * sub-protocol when it is a valid protocol token (Soniox's snx_temp_… keys are); any other
- * goes as `api_key` in the config message.
- */
-async function transcribeInBrowserStyle(url: string, key: string, clientReferenceId: string) {
-	const asProtocol = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(key);
-	const socket = asProtocol ? new WebSocket(url, ['soniox-api-key', key]) : new WebSocket(url);
-	socket.binaryType = 'arraybuffer';
-	const finals: string[] = [];
-	return await new Promise<string>((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error('no finished message')), 30_000);
-		socket.addEventListener('open', () => {
-			socket.send(
-				JSON.stringify({
-					...(asProtocol ? {} : { api_key: key }),
-					model: 'stt-rt-v5',
-					audio_format: 'auto',
-					client_reference_id: clientReferenceId,
-				}),
-			);
-			socket.send(new Uint8Array(makeWav({ text: 'Hello from the browser.', durationMs: 2000 })));
-			socket.send(new Uint8Array(0));
-		});
-		socket.addEventListener('message', (event) => {
-			const message = JSON.parse(String(event.data)) as {
-				tokens?: Array<{ text: string; is_final?: boolean }>;
-				finished?: boolean;
-				error_code?: number;
-				error_message?: string;
-			};
-			if (message.error_code) {
-				clearTimeout(timer);
-				reject(new Error(`${message.error_code} ${message.error_message}`));
-				return;
-			}
-			for (const token of message.tokens ?? []) {
-				if (token.is_final && !token.text.startsWith('<')) finals.push(token.text);
-			}
-			if (message.finished) {
-				clearTimeout(timer);
-				socket.close();
-				resolve(finals.join(''));
-			}
-		});
-		socket.addEventListener('close', (event) => {
-			clearTimeout(timer);
-			reject(new Error(`closed ${event.code} ${event.reason}`));
-		});
-		socket.addEventListener('error', () => {
-			clearTimeout(timer);
-			reject(new Error('WebSocket error'));
-		});
-	});
-}
 
 function pause(ms: number) {
 	return new Promise((resolvePause) => setTimeout(resolvePause, ms));

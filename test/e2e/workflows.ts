@@ -1,10 +1,10 @@
 // Pieces the end-to-end suites share: the credential that points n8n at the emulator, the
-// credential reference of the example workflows, and a loopback receiver that stands in for
-// Slack (and any other webhook a workflow posts to).
+// credential reference of the example workflows, a loopback receiver that stands in for
+// Slack (and any other webhook a workflow posts to), and a browser's use of a temporary key.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { Emulator } from '../emulator';
+import { makeWav, type Emulator } from '../emulator';
 
 /** The credential the example workflows refer to; `npm start` creates it under this id. */
 export const EXAMPLE_CREDENTIAL = { id: 'sonioxSuiteDemo1', name: 'Soniox account' };
@@ -160,4 +160,65 @@ export function manualTriggerWorkflow(name: string) {
 		connections: {},
 		settings: {},
 	};
+}
+
+/**
+ * A real-time transcription the way a browser opens it: the runtime's WebSocket, a config
+ * message, the audio, an empty frame; resolves with the final text. The key goes as the
+ * sub-protocol when it is a valid protocol token (Soniox's snx_temp_… keys are); any other
+ * goes as `api_key` in the config message.
+ */
+export async function transcribeInBrowserStyle(
+	url: string,
+	key: string,
+	clientReferenceId: string,
+) {
+	const asProtocol = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(key);
+	const socket = asProtocol ? new WebSocket(url, ['soniox-api-key', key]) : new WebSocket(url);
+	socket.binaryType = 'arraybuffer';
+	const finals: string[] = [];
+	return await new Promise<string>((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error('no finished message')), 30_000);
+		socket.addEventListener('open', () => {
+			socket.send(
+				JSON.stringify({
+					...(asProtocol ? {} : { api_key: key }),
+					model: 'stt-rt-v5',
+					audio_format: 'auto',
+					client_reference_id: clientReferenceId,
+				}),
+			);
+			socket.send(new Uint8Array(makeWav({ text: 'Hello from the browser.', durationMs: 2000 })));
+			socket.send(new Uint8Array(0));
+		});
+		socket.addEventListener('message', (event) => {
+			const message = JSON.parse(String(event.data)) as {
+				tokens?: Array<{ text: string; is_final?: boolean }>;
+				finished?: boolean;
+				error_code?: number;
+				error_message?: string;
+			};
+			if (message.error_code) {
+				clearTimeout(timer);
+				reject(new Error(`${message.error_code} ${message.error_message}`));
+				return;
+			}
+			for (const token of message.tokens ?? []) {
+				if (token.is_final && !token.text.startsWith('<')) finals.push(token.text);
+			}
+			if (message.finished) {
+				clearTimeout(timer);
+				socket.close();
+				resolve(finals.join(''));
+			}
+		});
+		socket.addEventListener('close', (event) => {
+			clearTimeout(timer);
+			reject(new Error(`closed ${event.code} ${event.reason}`));
+		});
+		socket.addEventListener('error', () => {
+			clearTimeout(timer);
+			reject(new Error('WebSocket error'));
+		});
+	});
 }
