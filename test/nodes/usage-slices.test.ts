@@ -182,6 +182,50 @@ describe('Usage logs in concurrent time slices', () => {
 		);
 	});
 
+	it('holds back the slices whose 200 arrives after another slice was refused with a 429', async () => {
+		const range = window();
+		const expected = insertOnEdges(range, 4);
+		// The first page alone, answered normally; then the first slice request is refused at
+		// once with Retry-After: 1 while the next three get their 200 only 200 ms later. Without
+		// a wait shared by the slices, those three would send their next requests right away.
+		const route = 'GET /v1/usage-logs';
+		emulator.faults.arm({ route, times: 1 });
+		emulator.faults.arm({ route, statuses: [429], retryAfterSeconds: 1 });
+		emulator.faults.arm({ route, latencyMs: 200, times: 3 });
+
+		// Aggregate reads slices in any order: no slice waits for another to be delivered first.
+		const { items, error } = await runNode({
+			parameters: {
+				resource: 'usage',
+				operation: 'aggregate',
+				timeRange: 'custom',
+				startTime: new Date(range.start).toISOString(),
+				endTime: new Date(range.end).toISOString(),
+				groupBy: [],
+				options: { concurrency: 4 },
+			},
+			credentials: emulatorCredentials(emulator),
+		});
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.request_count)).toEqual([expected.length]);
+		// In the order they arrived: the first page, the refused slice, the three slow ones.
+		const requests = logRequests().sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+		const [, refused, ...others] = requests;
+		expect(refused.status).toBe(429);
+		expect(others.filter((request) => request.status === 429)).toEqual([]);
+		const refusedAt = Date.parse(refused.at) + refused.durationMs;
+		// The three 200s came well after the 429, to requests sent with it.
+		const [slow, later] = [others.slice(0, 3), others.slice(3)];
+		for (const request of slow) {
+			expect(Date.parse(request.at)).toBeLessThan(refusedAt + 30);
+			expect(Date.parse(request.at) + request.durationMs).toBeGreaterThan(refusedAt + 150);
+		}
+		// Nothing more left before the 429's Retry-After (1 s, 20 ms of clock slack) had passed.
+		expect(later.length).toBeGreaterThan(0);
+		const early = later.filter((request) => Date.parse(request.at) < refusedAt + 980);
+		expect(early).toEqual([]);
+	});
+
 	it('backs off without a Retry-After too', async () => {
 		const range = window();
 		const expected = insertOnEdges(range, 4);
