@@ -51,3 +51,30 @@ it('aggregates 60,000 entries keeping a few pages at a time, not the entries', a
 	// Holding the 35 pages in between would add over 20 MB; streaming adds nothing that stays.
 	expect(marks[1] - marks[0]).toBeLessThan(10 * bytesPerPage);
 }, 60_000);
+
+it('decodes big pages whose multi-byte characters straddle the network chunks', async () => {
+	emulator.reset();
+	emulator.config.ingestionLagMs = 0;
+	// 1,500 IDs of 3-byte characters: most of each page's 1 MB are inside such characters, so
+	// its chunks (16–64 kB each) start and end inside one again and again.
+	const now = Date.now();
+	const ids = Array.from({ length: 1500 }, (_, index) => `顧客-${'日本語'.repeat(60)}-${index}`);
+	emulator.insertUsage(
+		ids.map((clientReferenceId, index) => ({
+			endTime: now - 3_600_000 + index,
+			clientReferenceId,
+		})),
+	);
+	const { items, error } = await runNode({
+		parameters: {
+			resource: 'usage',
+			operation: 'getLogs',
+			timeRange: 'last24Hours',
+			returnAll: true,
+			sort: 'end_time_asc',
+		},
+		credentials: emulatorCredentials(emulator),
+	});
+	expect(error).toBeUndefined();
+	expect(items.map((item) => item.json.client_reference_id)).toEqual(ids);
+});

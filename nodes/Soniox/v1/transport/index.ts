@@ -380,19 +380,22 @@ async function readText(
 	if (!body || typeof (body as Readable)[Symbol.asyncIterator] !== 'function') {
 		return { text: body, complete: true };
 	}
-	const chunks: Buffer[] = [];
+	// Each chunk is decoded as it arrives (a character split across chunks waits for the next),
+	// so a big page is never copied whole into one more buffer before it becomes text.
+	const decoder = new TextDecoder('utf-8');
+	let text = '';
 	let size = 0;
 	for await (const chunk of body as Readable) {
-		const bytes = Buffer.from(chunk);
+		const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
 		if (size + bytes.length > maxBytes) {
-			chunks.push(bytes.subarray(0, maxBytes - size));
+			text += decoder.decode(bytes.subarray(0, maxBytes - size));
 			(body as Readable).destroy?.();
-			return { text: Buffer.concat(chunks).toString('utf8'), complete: false };
+			return { text, complete: false };
 		}
-		chunks.push(bytes);
+		text += decoder.decode(bytes, { stream: true });
 		size += bytes.length;
 	}
-	return { text: Buffer.concat(chunks).toString('utf8'), complete: true };
+	return { text: text + decoder.decode(), complete: true };
 }
 
 /** A streamed body that is not used is closed, or its socket stays busy. */
