@@ -333,6 +333,11 @@ export class Ledger {
 		return this.endMs[row];
 	}
 
+	/** From start_time to end_time: what a model billed by duration charges for. */
+	sessionMsOf(row: number) {
+		return Math.max(0, this.endMs[row] - this.startMs[row]);
+	}
+
 	/** What kind of request a row records (not shown in the entry: see UsageKind). */
 	kindOf(row: number): UsageKind {
 		return USAGE_KINDS[this.scopes[row] % USAGE_KINDS.length];
@@ -372,12 +377,17 @@ export class Ledger {
 	entry(row: number): UsageEntry {
 		const count = (field: CountField) => this.counts[COUNT_FIELDS.indexOf(field)][row];
 		const model = this.modelNames.values[this.models[row]];
-		const cost = costsOf(model, this.kindOf(row), {
-			inputTextTokens: count('inputTextTokens'),
-			inputAudioTokens: count('inputAudioTokens'),
-			outputTextTokens: count('outputTextTokens'),
-			outputAudioTokens: count('outputAudioTokens'),
-		});
+		const cost = costsOf(
+			model,
+			this.kindOf(row),
+			{
+				inputTextTokens: count('inputTextTokens'),
+				inputAudioTokens: count('inputAudioTokens'),
+				outputTextTokens: count('outputTextTokens'),
+				outputAudioTokens: count('outputAudioTokens'),
+			},
+			this.sessionMsOf(row),
+		);
 		return {
 			uuid: this.uuidOf(row),
 			request_scope: this.scopeOf(row),

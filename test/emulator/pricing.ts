@@ -51,6 +51,25 @@ export function priceOf(model: string, kind: UsageKind): PricePerToken {
 	return PRICES_BY_MODEL[ALIASES.get(model) ?? model] ?? DEFAULT_BY_KIND[kind];
 }
 
+/**
+ * Soniox's usage summary has a cost "for models billed by session duration rather than by
+ * tokens" (`duration_cost_usd`, `duration_ms`; 0 for speech-to-text and text-to-speech models).
+ * Which models those are is not published, so only this model of the emulator's own is: each of
+ * its entries is billed per millisecond from start_time to end_time, on top of its tokens. The
+ * usage-log entry has no duration field: its cost_usd includes the duration cost (ours).
+ */
+export const DURATION_BILLED_MODEL = 'emulator-session-v1';
+
+/** USD per millisecond of session ($0.03 a minute), in units of 10^-10 USD. */
+const DURATION_PRICE_PER_MS: Record<string, bigint> = {
+	[DURATION_BILLED_MODEL]: parseDecimal('0.0000005'),
+};
+
+/** What a model costs per millisecond of session; 0 for the models billed by tokens only. */
+export function durationPriceOf(model: string): bigint {
+	return DURATION_PRICE_PER_MS[ALIASES.get(model) ?? model] ?? 0n;
+}
+
 export const formatCost = formatDecimal;
 
 export type Counts = Pick<
@@ -58,15 +77,20 @@ export type Counts = Pick<
 	'inputTextTokens' | 'inputAudioTokens' | 'outputTextTokens' | 'outputAudioTokens'
 >;
 
-/** The seven cost amounts of a usage entry, in units of 10^-10 USD. */
-export function costsOf(model: string, kind: UsageKind, counts: Counts) {
+/**
+ * The seven cost amounts of a usage entry, in units of 10^-10 USD; `sessionMs` (end minus start)
+ * counts only for a model billed by duration, and only in the total.
+ */
+export function costsOf(model: string, kind: UsageKind, counts: Counts, sessionMs = 0) {
 	const rate = priceOf(model, kind);
 	const inputText = rate.inputText * BigInt(counts.inputTextTokens);
 	const inputAudio = rate.inputAudio * BigInt(counts.inputAudioTokens);
 	const outputText = rate.outputText * BigInt(counts.outputTextTokens);
 	const outputAudio = rate.outputAudio * BigInt(counts.outputAudioTokens);
+	const duration = durationPriceOf(model) * BigInt(Math.max(0, sessionMs));
 	return {
-		total: inputText + inputAudio + outputText + outputAudio,
+		total: inputText + inputAudio + outputText + outputAudio + duration,
+		duration,
 		input: inputText + inputAudio,
 		output: outputText + outputAudio,
 		inputText,

@@ -3,6 +3,7 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import { startEmulator, type Emulator } from '../emulator';
+import { DURATION_BILLED_MODEL } from '../emulator/pricing';
 import { emulatorCredentials, expectRequestsToConform, runNode } from '../harness';
 
 const MINUTE = 60_000;
@@ -138,5 +139,54 @@ describe('Usage → Aggregate from the daily summary', () => {
 			options: { totals: 'core' },
 		});
 		expect(rows).toMatchObject([{ source: 'summary', request_count: 1 }]);
+	});
+
+	it('reads the logs, after one look at the summary, when it holds cost billed by session duration', async () => {
+		const { start, end } = insertDays();
+		// A model billed by session duration: 90 s from start to end on the second day.
+		const sessionEnd = Date.parse(start) + DAY + 2 * HOUR;
+		const [session] = emulator.insertUsage([
+			{
+				startTime: sessionEnd - 90_000,
+				endTime: sessionEnd,
+				clientReferenceId: 'acme',
+				model: DURATION_BILLED_MODEL,
+				kind: 'transcribe_websocket',
+			},
+		]);
+		const summary = (await (
+			await fetch(`${emulator.baseUrl}/v1/usage/summary?start_time=${start}&end_time=${end}`, {
+				headers: { authorization: `Bearer ${emulator.apiKey}` },
+			})
+		).json()) as { models: Array<Record<string, unknown>> };
+		const billed = summary.models.find((entry) => entry.model === DURATION_BILLED_MODEL)!;
+		expect(billed.total_duration_ms).toBe(90_000);
+		expect(billed.total_duration_cost_usd).not.toBe('0.0000000000');
+		// The log entry has no duration field: its cost holds the duration cost.
+		expect(billed.total_cost_usd).toBe(session.cost_usd);
+
+		const common = { timeRange: 'custom', startTime: start, endTime: end };
+		for (const groupBy of [[], ['model'], ['day']]) {
+			const before = routes().length;
+			const rows = await aggregate({ ...common, groupBy, options: { totals: 'core' } });
+			const asked = routes().slice(before);
+			// One look at the summary, then the logs, totalled exactly as with the logs forced.
+			expect(asked[0]).toBe('GET /v1/usage/summary');
+			expect(asked.slice(1).length).toBeGreaterThan(0);
+			expect(asked.slice(1).every((route) => route === 'GET /v1/usage-logs')).toBe(true);
+			expect(rows.every((row) => row.source === 'logs')).toBe(true);
+			const fromLogs = await aggregate({
+				...common,
+				groupBy,
+				options: { totals: 'core', source: 'logs' },
+			});
+			expect(rows).toEqual(fromLogs);
+		}
+		const [total] = await aggregate({ ...common, groupBy: [], options: { totals: 'core' } });
+		const all = emulator
+			.ledger()
+			.filter((entry) => entry.end_time >= start && entry.end_time < end);
+		expect(total.request_count).toBe(all.length);
+		expect(all.map((entry) => entry.uuid)).toContain(session.uuid);
 	});
 });

@@ -3,7 +3,7 @@
 import { invalid, invalidCursor, problem, type ValidationProblem } from '../errors';
 import { intParam, requireRestAuth, type Router } from '../http';
 import { COUNT_FIELDS, USAGE_KINDS, uuidToBytes, type Ledger } from '../ledger';
-import { formatCost, priceOf } from '../pricing';
+import { durationPriceOf, formatCost, priceOf } from '../pricing';
 import { RequestRate } from '../quotas';
 import type { EmulatorState } from '../state';
 import { parseTimestamp } from '../validation';
@@ -76,8 +76,11 @@ function decodeCursor(text: string) {
  * counts per (scope, day) and pricing the sums at the end is exact and fast.
  */
 class ModelDays {
-	/** COUNT_FIELDS, then num_requests, per day. */
+	/** COUNT_FIELDS, then num_requests, then duration_ms (billed session time), per day. */
 	readonly counts: Float64Array[];
+
+	/** What the model costs per millisecond of session (0 unless it is billed by duration). */
+	private readonly durationPrice: bigint;
 
 	/** Per scope: [inputText, inputAudio, outputText, outputAudio] tokens per day. */
 	readonly tokensByScope: Float64Array[][];
@@ -86,7 +89,8 @@ class ModelDays {
 		readonly model: string | null,
 		readonly dayCount: number,
 	) {
-		this.counts = Array.from({ length: COUNT_FIELDS.length + 1 }, () => new Float64Array(dayCount));
+		this.counts = Array.from({ length: COUNT_FIELDS.length + 2 }, () => new Float64Array(dayCount));
+		this.durationPrice = durationPriceOf(model ?? '');
 		this.tokensByScope = USAGE_KINDS.map(() =>
 			Array.from({ length: 4 }, () => new Float64Array(dayCount)),
 		);
@@ -97,6 +101,8 @@ class ModelDays {
 			this.counts[field][day] += ledger.countOf(field, row);
 		}
 		this.counts[COUNT_FIELDS.length][day] += 1;
+		if (this.durationPrice > 0n)
+			this.counts[COUNT_FIELDS.length + 1][day] += ledger.sessionMsOf(row);
 		const tokens = this.tokensByScope[USAGE_KINDS.indexOf(ledger.kindOf(row))];
 		tokens[0][day] += ledger.countOf(COUNT_FIELDS.indexOf('inputTextTokens'), row);
 		tokens[1][day] += ledger.countOf(COUNT_FIELDS.indexOf('inputAudioTokens'), row);
@@ -104,10 +110,14 @@ class ModelDays {
 		tokens[3][day] += ledger.countOf(COUNT_FIELDS.indexOf('outputAudioTokens'), row);
 	}
 
-	/** Input and output cost per day, exact, in 10^-10 USD. */
-	costs(): { input: bigint[]; output: bigint[] } {
+	/** Input, output and duration cost per day, exact, in 10^-10 USD. */
+	costs(): { input: bigint[]; output: bigint[]; duration: bigint[] } {
 		const input = new Array<bigint>(this.dayCount).fill(0n);
 		const output = new Array<bigint>(this.dayCount).fill(0n);
+		const duration = Array.from(
+			this.counts[COUNT_FIELDS.length + 1],
+			(ms) => this.durationPrice * BigInt(ms),
+		);
 		USAGE_KINDS.forEach((scope, scopeIndex) => {
 			const [inputText, inputAudio, outputText, outputAudio] = this.tokensByScope[scopeIndex];
 			const price = priceOf(this.model ?? '', scope);
@@ -118,7 +128,7 @@ class ModelDays {
 					price.outputText * BigInt(outputText[day]) + price.outputAudio * BigInt(outputAudio[day]);
 			}
 		});
-		return { input, output };
+		return { input, output, duration };
 	}
 }
 
@@ -131,28 +141,28 @@ const SUMMARY_COUNT_NAMES: Record<(typeof COUNT_FIELDS)[number], string> = {
 	outputAudioDurationMs: 'output_audio_duration_ms',
 };
 
-/** One summary Entry from per-day costs and counts. */
+/** One summary Entry from per-day costs and counts (COUNT_FIELDS, num_requests, duration_ms). */
 function summaryEntry(
 	model: string | null,
 	days: string[],
-	input: bigint[],
-	output: bigint[],
+	costs: { input: bigint[]; output: bigint[]; duration: bigint[] },
 	counts: ArrayLike<number>[],
 ) {
+	const { input, output, duration } = costs;
 	const sumOf = (values: bigint[]) => values.reduce((total, value) => total + value, 0n);
-	const cost = input.map((value, day) => value + output[day]);
+	const cost = input.map((value, day) => value + output[day] + duration[day]);
 	const entry: Record<string, unknown> = {
 		model,
 		days,
 		total_cost_usd: formatCost(sumOf(cost)),
 		total_input_cost_usd: formatCost(sumOf(input)),
 		total_output_cost_usd: formatCost(sumOf(output)),
-		// Soniox bills no model of ours by duration: these stay zero.
-		total_duration_cost_usd: formatCost(0n),
+		// Zero but for a model billed by session duration (see durationPriceOf).
+		total_duration_cost_usd: formatCost(sumOf(duration)),
 		cost_usd: cost.map(formatCost),
 		input_cost_usd: input.map(formatCost),
 		output_cost_usd: output.map(formatCost),
-		duration_cost_usd: days.map(() => formatCost(0n)),
+		duration_cost_usd: duration.map(formatCost),
 		total_num_requests: 0,
 		num_requests: [] as number[],
 	};
@@ -164,8 +174,9 @@ function summaryEntry(
 		entry[`total_${SUMMARY_COUNT_NAMES[field]}`] = perDay.reduce((a, b) => a + b, 0);
 		entry[SUMMARY_COUNT_NAMES[field]] = perDay;
 	});
-	entry.total_duration_ms = 0;
-	entry.duration_ms = days.map(() => 0);
+	const durationMs = Array.from(counts[COUNT_FIELDS.length + 1]);
+	entry.total_duration_ms = durationMs.reduce((a, b) => a + b, 0);
+	entry.duration_ms = durationMs;
 	return entry;
 }
 
@@ -264,23 +275,27 @@ export function registerUsageRoutes(router: Router, state: EmulatorState) {
 		const models = [...byModel.values()].sort((a, b) =>
 			String(a.model).localeCompare(String(b.model)),
 		);
-		const totalInput = new Array<bigint>(dayCount).fill(0n);
-		const totalOutput = new Array<bigint>(dayCount).fill(0n);
+		const total = {
+			input: new Array<bigint>(dayCount).fill(0n),
+			output: new Array<bigint>(dayCount).fill(0n),
+			duration: new Array<bigint>(dayCount).fill(0n),
+		};
 		const totalCounts = Array.from(
-			{ length: COUNT_FIELDS.length + 1 },
+			{ length: COUNT_FIELDS.length + 2 },
 			() => new Float64Array(dayCount),
 		);
 		const modelEntries = models.map((sums) => {
-			const { input, output } = sums.costs();
+			const costs = sums.costs();
 			for (let day = 0; day < dayCount; day++) {
-				totalInput[day] += input[day];
-				totalOutput[day] += output[day];
+				total.input[day] += costs.input[day];
+				total.output[day] += costs.output[day];
+				total.duration[day] += costs.duration[day];
 				sums.counts.forEach((column, index) => (totalCounts[index][day] += column[day]));
 			}
-			return summaryEntry(sums.model, days, input, output, sums.counts);
+			return summaryEntry(sums.model, days, costs, sums.counts);
 		});
 		return {
-			total: summaryEntry(null, days, totalInput, totalOutput, totalCounts),
+			total: summaryEntry(null, days, total, totalCounts),
 			models: modelEntries,
 		};
 	});
