@@ -2,7 +2,9 @@
 // the default) vs the SDK iterating the pages one after the other plus a plain BigInt sum per
 // customer. Every usage-log page takes SERVER_MS more on both sides, standing in for the
 // network and Soniox preparing it. The emulator runs in its own process, so memory readings
-// measure the client alone. Target: time ratio ≤ 0.5, memory growth under 100 MB.
+// measure the client alone. Target: time ratio ≤ 0.5, memory growth under 100 MB. Beside the
+// row: each side's usage-log requests per run, their median time in the emulator (both must
+// include the same SERVER_MS) and how many were in flight at once, from the emulator's log.
 import { SonioxNodeClient } from '@soniox/node';
 import type { IDataObject } from 'n8n-workflow';
 
@@ -10,6 +12,7 @@ import { formatDecimal } from '../nodes/Soniox/v1/helpers/decimal';
 import { emulatorCredentials, runNode } from '../test/harness';
 import { startEmulatorProcess } from './emulatorProcess';
 import { report } from './measure';
+import { loadNote } from './load';
 import { compareRuns } from './repeat';
 
 const RUNS = 3;
@@ -38,10 +41,18 @@ export async function run() {
 		let sums: Map<string, bigint> | undefined;
 		let rows: IDataObject[] = [];
 		let checked = false;
-		const { ours, baseline } = await compareRuns(
+		const requests = { ours: [] as RequestShape[], baseline: [] as RequestShape[] };
+		let runStart = 0;
+		const logSince = async (since: number) =>
+			(await emulator.control<{ requests: LoggedRequest[] }>('GET', '/requests')).requests.filter(
+				(request) => request.route === 'GET /v1/usage-logs' && Date.parse(request.at) >= since,
+			);
+		const load = loadNote();
+		const { ours, baseline, runs } = await compareRuns(
 			RUNS,
 			{
 				run: async () => {
+					runStart = Date.now();
 					const { items, error } = await runNode({
 						parameters: {
 							resource: 'usage',
@@ -60,10 +71,12 @@ export async function run() {
 					// Once the baseline has summed (the unmeasured first run comes before it).
 					if (sums) checkSameTotals(rows, sums);
 					checked = sums !== undefined;
+					requests.ours.push(shapeOf(await logSince(runStart)));
 				},
 			},
 			{
 				run: async () => {
+					runStart = Date.now();
 					const totals = new Map<string, bigint>();
 					for await (const entry of await client.usageLogs.list({ ...window, limit: 1000 })) {
 						const key = entry.client_reference_id || '';
@@ -71,6 +84,9 @@ export async function run() {
 						totals.set(key, (totals.get(key) ?? 0n) + cost);
 					}
 					sums = totals;
+				},
+				after: async () => {
+					requests.baseline.push(shapeOf(await logSince(runStart)));
 				},
 			},
 		);
@@ -81,6 +97,19 @@ export async function run() {
 			baseline,
 			'time ≤ 0.5, memory < 100 MB',
 		);
+		for (const side of ['ours', 'baseline'] as const) {
+			const shown = requests[side]
+				.map(
+					(shape) =>
+						`${shape.count} requests, median ${shape.medianMs} ms in the emulator, at most ${shape.mostInFlight} at once`,
+				)
+				.join('; ');
+			const measured = runs[side]
+				.map((run) => `${run.ms.toFixed(0)} ms / ${run.peakMemoryMb.toFixed(1)} MB`)
+				.join(', ');
+			console.log(`  Aggregate, ${side}: runs ${measured}; ${shown}`);
+		}
+		console.log(`  Aggregate: load average ${load()}`);
 	} finally {
 		await emulator.close();
 	}
@@ -98,4 +127,37 @@ function checkSameTotals(rows: IDataObject[], sums: Map<string, bigint>) {
 				`${row.client_reference_id}: ours ${row.total_cost_usd}, baseline ${expected}`,
 			);
 	}
+}
+
+interface LoggedRequest {
+	route: string;
+	at: string;
+	durationMs: number;
+}
+
+interface RequestShape {
+	count: number;
+	medianMs: number;
+	mostInFlight: number;
+}
+
+/** How many requests a run sent, how long the emulator took for each, and how many overlapped. */
+function shapeOf(requests: LoggedRequest[]): RequestShape {
+	const durations = requests.map((request) => request.durationMs).sort((a, b) => a - b);
+	const edges = requests.flatMap((request) => {
+		const start = Date.parse(request.at);
+		return [
+			{ at: start, step: 1 },
+			{ at: start + request.durationMs, step: -1 },
+		];
+	});
+	edges.sort((a, b) => a.at - b.at || a.step - b.step);
+	let open = 0;
+	let most = 0;
+	for (const { step } of edges) most = Math.max(most, (open += step));
+	return {
+		count: requests.length,
+		medianMs: durations[Math.floor(durations.length / 2)] ?? 0,
+		mostInFlight: most,
+	};
 }

@@ -23,7 +23,7 @@ export async function compareRuns(times: number, ours: Side, baseline: Side) {
 		runs.ours.push(await measure(() => ours.run()));
 		await ours.after?.();
 	}
-	return { ours: summarize(runs.ours), baseline: summarize(runs.baseline) };
+	return { ours: summarize(runs.ours), baseline: summarize(runs.baseline), runs };
 }
 
 function summarize(runs: Measurement[]): Measurement {
