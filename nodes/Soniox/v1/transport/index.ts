@@ -5,6 +5,7 @@ import type {
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	IPollFunctions,
+	IWebhookFunctions,
 } from 'n8n-workflow';
 
 import { resolveEndpoints, type SonioxEndpoints } from './endpoints';
@@ -25,7 +26,8 @@ import {
 	type RetryPolicy,
 } from './retry';
 
-export type SonioxContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
+export type SonioxContext =
+	IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions | IWebhookFunctions;
 
 export const CREDENTIAL_TYPE = 'sonioxSuiteApi';
 
