@@ -17,9 +17,9 @@ import { SONIOX_ID } from '../../helpers/resourceId';
 import { credentialWebhookSecret, webhookSecretStatus } from '../../helpers/webhookSecret';
 import { CREDENTIAL_TYPE, paginate, sonioxApiRequest, type SonioxContext } from '../../transport';
 import { cleanUp, cleanupField, type CleanupTarget } from './cleanup';
-import { finishTranscription } from './finishTranscription';
+import { failedTranscriptionOutput, finishTranscription } from './finishTranscription';
 import { readTranscriptOutput } from './transcriptOutput';
-import { TRANSCRIPTION_FAILED_HINT, transcriptionFailure } from './waitForTranscription';
+import { firstItemParameters } from './webhookParameters';
 
 /** n8n's resume webhook of a waiting execution (…/webhook-waiting/<execution>?signature=…). */
 export const callbackWebhooks: IWebhookDescription[] = [
@@ -145,16 +145,6 @@ async function calledTranscription(this: IWebhookFunctions) {
 	return ownPath ? transcription : undefined;
 }
 
-/** Parameters as the webhook reads them: n8n evaluates them against the first input item. */
-function firstItemParameters(context: IWebhookFunctions): IExecuteFunctions {
-	return Object.create(context, {
-		getNodeParameter: {
-			value: (name: string, _itemIndex: number, fallback?: unknown, options?: IDataObject) =>
-				context.getNodeParameter(name, fallback, options),
-		},
-	}) as IExecuteFunctions;
-}
-
 /** The callback choices of every item must be those of the first, which the webhook reads. */
 export function checkSameAsFirstItem(this: IExecuteFunctions, itemIndex: number) {
 	const choices = (index: number) =>
@@ -183,7 +173,6 @@ async function itemsOutput(
 	const items: INodeExecutionData[] = [];
 	for (let item = 0; item < itemCount; item++) {
 		const transcription = byItem.get(item);
-		const id = String(transcription?.id ?? '');
 		const uploaded = transcription?.webhook_url
 			? new URL(String(transcription.webhook_url)).searchParams.get(UPLOADED) === '1'
 			: false;
@@ -193,23 +182,14 @@ async function itemsOutput(
 			results = [
 				{
 					json: {
+						status: 'error',
 						error: `Item ${item} has no transcription at Soniox`,
 						details: 'Soniox refused it when the node ran, or it was deleted since.',
 					},
 				},
 			];
 		} else if (transcription.status === 'error') {
-			const cleanup = await cleanUp.call(this, targets, id, fileId);
-			results = [
-				{
-					json: {
-						id,
-						error: transcriptionFailure(id, transcription),
-						details: TRANSCRIPTION_FAILED_HINT,
-						...cleanup,
-					},
-				},
-			];
+			results = await failedTranscriptionOutput.call(this, transcription, targets, fileId);
 		} else {
 			results = await finishTranscription.call(this, transcription, output, targets, fileId);
 		}

@@ -9,6 +9,7 @@ import type { TranscriptToken } from '../../helpers/transcriptFormat';
 import { sonioxApiRequest } from '../../transport';
 import { cleanUp, type CleanupTarget } from './cleanup';
 import { transcriptOutput, type TranscriptOutputChoice } from './transcriptOutput';
+import { TRANSCRIPTION_FAILED_HINT, transcriptionFailure } from './waitForTranscription';
 
 /**
  * A completed transcription's output, the same whether the node polled or Soniox called back:
@@ -45,4 +46,33 @@ export async function finishTranscription(
 			...cleanup,
 		},
 	);
+}
+
+/**
+ * A transcription that ended in status "error", as an item where the node cannot throw (a
+ * resumed wait, a trigger): `status: 'error'`, `error` with Soniox's message, the ID; the
+ * clean-up asked for still runs.
+ */
+export async function failedTranscriptionOutput(
+	this: IExecuteFunctions | IWebhookFunctions,
+	transcription: IDataObject,
+	cleanupTargets: CleanupTarget[],
+	uploadedFileId: string | undefined,
+): Promise<INodeExecutionData[]> {
+	const id = String(transcription.id);
+	const cleanup = await cleanUp.call(this, cleanupTargets, id, uploadedFileId);
+	return [
+		{
+			json: {
+				id,
+				status: 'error',
+				error: transcriptionFailure(id, transcription),
+				error_type: transcription.error_type ?? null,
+				error_message: transcription.error_message ?? null,
+				details: TRANSCRIPTION_FAILED_HINT,
+				client_reference_id: transcription.client_reference_id ?? null,
+				...cleanup,
+			},
+		},
+	];
 }
