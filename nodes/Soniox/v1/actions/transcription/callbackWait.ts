@@ -14,12 +14,12 @@ import type {
 
 import { readChoices } from '../../helpers/parameterValues';
 import { SONIOX_ID } from '../../helpers/resourceId';
-import { credentialWebhookSecret, webhookSecretStatus } from '../../helpers/webhookSecret';
+import { credentialWebhookSecret } from '../../helpers/webhookSecret';
 import { CREDENTIAL_TYPE, paginate, sonioxApiRequest, type SonioxContext } from '../../transport';
 import { cleanUp, cleanupField, type CleanupTarget } from './cleanup';
-import { failedTranscriptionOutput, finishTranscription } from './finishTranscription';
+import { failedTranscriptionOutput, finishTranscription, hasEnded } from './finishTranscription';
 import { readTranscriptOutput } from './transcriptOutput';
-import { firstItemParameters } from './webhookParameters';
+import { firstItemParameters, refuseWithoutSecret, respond } from './webhookCall';
 
 /** n8n's resume webhook of a waiting execution (…/webhook-waiting/<execution>?signature=…). */
 export const callbackWebhooks: IWebhookDescription[] = [
@@ -127,9 +127,6 @@ async function executionTranscriptions(
 	return { itemCount, byItem };
 }
 
-const ended = (transcription: IDataObject) =>
-	transcription.status === 'completed' || transcription.status === 'error';
-
 /** The transcription named in a call to a waiting execution, if it is one of the execution's. */
 async function calledTranscription(this: IWebhookFunctions) {
 	const id = String(this.getBodyData().id ?? '');
@@ -198,15 +195,6 @@ async function itemsOutput(
 	return items;
 }
 
-function respond(
-	context: IWebhookFunctions,
-	status: number,
-	body: IDataObject,
-): IWebhookResponseData {
-	context.getResponseObject().status(status).json(body);
-	return { noWebhookResponse: true };
-}
-
 /**
  * Soniox's call to a waiting Transcribe. A call without the credential's secret header is
  * refused and the execution goes on waiting; so does a call while some of the execution's
@@ -214,16 +202,14 @@ function respond(
  * with every item's transcript, formatted and cleaned up as when polling.
  */
 export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const secret = credentialWebhookSecret(await this.getCredentials(CREDENTIAL_TYPE));
-	const status = secret ? webhookSecretStatus(this.getHeaderData(), secret) : 403;
-	if (status !== 200)
-		return respond(this, status, { error: 'The webhook secret is missing or wrong' });
+	const refusal = await refuseWithoutSecret(this);
+	if (refusal) return refusal;
 	const called = await calledTranscription.call(this);
 	if (!called) return respond(this, 404, { error: 'Not a transcription of this execution' });
 	const base = callbackBase(called.webhook_url)!;
 	const itemCount = Number(new URL(String(called.webhook_url)).searchParams.get(ITEMS)) || 1;
 	const transcriptions = await executionTranscriptions.call(this, base, itemCount);
-	const running = [...transcriptions.byItem.values()].filter((t) => !ended(t)).length;
+	const running = [...transcriptions.byItem.values()].filter((t) => !hasEnded(t)).length;
 	if (running > 0) return respond(this, 200, { received: true, stillRunning: running });
 	return {
 		webhookResponse: { received: true },

@@ -11,6 +11,10 @@ import { cleanUp, type CleanupTarget } from './cleanup';
 import { transcriptOutput, type TranscriptOutputChoice } from './transcriptOutput';
 import { TRANSCRIPTION_FAILED_HINT, transcriptionFailure } from './waitForTranscription';
 
+/** Soniox is done with the transcription: it completed or failed. */
+export const hasEnded = (transcription: IDataObject) =>
+	transcription.status === 'completed' || transcription.status === 'error';
+
 /**
  * A completed transcription's output, the same whether the node polled or Soniox called back:
  * the transcript is fetched, then the clean-up runs, then the transcript is formatted.
