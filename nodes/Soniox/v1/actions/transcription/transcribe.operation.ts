@@ -101,7 +101,7 @@ const waitTimeoutField: INodeProperties = {
 	typeOptions: { minValue: 0.01, numberPrecision: 2 },
 	default: 30,
 	description:
-		"How long to wait for the transcript. Waiting for Soniox to call back, n8n ends the wait at this time the way it ends every wait: the workflow goes on with the node's input items.",
+		"How long to wait for the transcript. Polling, the node then fails with the transcription's ID. Waiting for Soniox to call back, n8n ends the wait itself (it looks about once a minute) and runs none of this node's code: the next node receives this node's input items unchanged, with no ID, text or status. The transcriptions stay at Soniox: find them by Client Reference ID (or by a webhook URL holding the execution's ID) and delete them once they have ended.",
 };
 
 export const description: INodeProperties[] = updateDisplayOptions(
