@@ -410,6 +410,43 @@ describeWithBrowser('the n8n editor', () => {
 		);
 	});
 
+	test('the trigger panel finds the Soniox Transcription Trigger by Soniox, transcription and webhook, and under "On app event"', async () => {
+		await browser.goto(`${server.url}/workflow/new`);
+		await browser.waitForSelector('[data-test-id="canvas-add-button"]');
+		await pause(1000);
+		await browser.click('[data-test-id="canvas-add-button"]');
+		await browser.waitForSelector(SEARCH);
+		const isTranscriptionTrigger = (name: string) => name.startsWith('Soniox Transcription');
+		for (const term of ['Soniox', 'transcription', 'webhook']) {
+			await browser.fill(SEARCH, term);
+			await browser
+				.waitFor(
+					`${ITEM_NAMES}.some((name) => name.startsWith('Soniox Transcription'))`,
+					5_000,
+					`"${term}" to find the Soniox Transcription Trigger`,
+				)
+				.catch(() => undefined);
+			const names = await panelItemNames();
+			expect({ term, found: names.some(isTranscriptionTrigger), names }).toEqual({
+				term,
+				found: true,
+				names,
+			});
+		}
+		await browser.fill(SEARCH, '');
+		await browser.waitFor(`${ITEM_NAMES}.includes('On app event')`, 10_000, 'the trigger list');
+		await clickPanelItem('On app event');
+		await browser
+			.waitFor(
+				`${ITEM_NAMES}.some((name) => name.startsWith('Soniox Transcription'))`,
+				10_000,
+				'the Soniox Transcription Trigger under "On app event"',
+			)
+			.catch(() => undefined);
+		const names = await panelItemNames();
+		expect({ found: names.some(isTranscriptionTrigger), names }).toEqual({ found: true, names });
+	});
+
 	test('shows every example sticky note whole: its last line inside the note', async () => {
 		for (const id of workflows.keys()) {
 			await openWorkflow(id);
