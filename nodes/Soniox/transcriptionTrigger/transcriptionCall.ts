@@ -2,7 +2,12 @@
 // this trigger's URL as its webhook has ended. The call is checked for the credential's secret,
 // the transcription is read back from Soniox (the call says only its ID and status), and the
 // workflow starts with its transcript, or with an item that says it failed.
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { readChoices } from '../v1/helpers/parameterValues';
 import { SONIOX_ID } from '../v1/helpers/resourceId';
@@ -14,6 +19,7 @@ import {
 } from '../v1/actions/transcription/finishTranscription';
 import { readTranscriptOutput } from '../v1/actions/transcription/transcriptOutput';
 import {
+	answerSonioxFailure,
 	firstItemParameters,
 	refuseWithoutSecret,
 	respond,
@@ -36,17 +42,10 @@ async function calledTranscription(
 	if (!SONIOX_ID.test(id)) {
 		return respond(context, 400, { error: 'The call names no Soniox transcription ID' });
 	}
-	try {
-		return await sonioxApiRequest.call(context, {
-			method: 'GET',
-			path: `/v1/transcriptions/${id.toLowerCase()}`,
-		});
-	} catch (error) {
-		// Unknown (deleted, or of another project): nothing to start. Soniox unreachable: a
-		// failure answer, so that Soniox calls again.
-		const unknown = (error as { httpCode?: string }).httpCode === '404';
-		return respond(context, unknown ? 404 : 502, { error: (error as Error).message });
-	}
+	return await sonioxApiRequest.call(context, {
+		method: 'GET',
+		path: `/v1/transcriptions/${id.toLowerCase()}`,
+	});
 }
 
 export async function receiveTranscriptionCall(
@@ -58,17 +57,22 @@ export async function receiveTranscriptionCall(
 	const parameters = firstItemParameters(this);
 	const output = readTranscriptOutput.call(parameters, 0);
 	const targets = readChoices<CleanupTarget>(parameters, 0, triggerCleanupField);
-	const transcription = await calledTranscription(this);
-	if (!('id' in transcription)) return transcription as IWebhookResponseData;
-	if (!hasEnded(transcription)) {
-		return respond(this, 409, {
-			error: `Transcription ${String(transcription.id)} has not ended: it is ${String(transcription.status)}`,
-		});
+	let items: INodeExecutionData[];
+	try {
+		const transcription = await calledTranscription(this);
+		if (!('id' in transcription)) return transcription as IWebhookResponseData;
+		if (!hasEnded(transcription)) {
+			return respond(this, 409, {
+				error: `Transcription ${String(transcription.id)} has not ended: it is ${String(transcription.status)}`,
+			});
+		}
+		const fileId = (transcription.file_id as string | null) ?? undefined;
+		items =
+			transcription.status === 'error'
+				? await failedTranscriptionOutput.call(this, transcription, targets, fileId)
+				: await finishTranscription.call(this, transcription, output, targets, fileId);
+	} catch (error) {
+		return answerSonioxFailure(this, error);
 	}
-	const fileId = (transcription.file_id as string | null) ?? undefined;
-	const items =
-		transcription.status === 'error'
-			? await failedTranscriptionOutput.call(this, transcription, targets, fileId)
-			: await finishTranscription.call(this, transcription, output, targets, fileId);
 	return { webhookResponse: { received: true }, workflowData: [items] };
 }

@@ -19,7 +19,12 @@ import { CREDENTIAL_TYPE, paginate, sonioxApiRequest, type SonioxContext } from 
 import { cleanUp, cleanupField, type CleanupTarget } from './cleanup';
 import { failedTranscriptionOutput, finishTranscription, hasEnded } from './finishTranscription';
 import { readTranscriptOutput } from './transcriptOutput';
-import { firstItemParameters, refuseWithoutSecret, respond } from './webhookCall';
+import {
+	answerSonioxFailure,
+	firstItemParameters,
+	refuseWithoutSecret,
+	respond,
+} from './webhookCall';
 
 /** n8n's resume webhook of a waiting execution (…/webhook-waiting/<execution>?signature=…). */
 export const callbackWebhooks: IWebhookDescription[] = [
@@ -204,17 +209,21 @@ async function itemsOutput(
 export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const refusal = await refuseWithoutSecret(this);
 	if (refusal) return refusal;
-	const called = await calledTranscription.call(this);
-	if (!called) return respond(this, 404, { error: 'Not a transcription of this execution' });
-	const base = callbackBase(called.webhook_url)!;
-	const itemCount = Number(new URL(String(called.webhook_url)).searchParams.get(ITEMS)) || 1;
-	const transcriptions = await executionTranscriptions.call(this, base, itemCount);
-	const running = [...transcriptions.byItem.values()].filter((t) => !hasEnded(t)).length;
-	if (running > 0) return respond(this, 200, { received: true, stillRunning: running });
-	return {
-		webhookResponse: { received: true },
-		workflowData: [await itemsOutput.call(this, transcriptions)],
-	};
+	try {
+		const called = await calledTranscription.call(this);
+		if (!called) return respond(this, 404, { error: 'Not a transcription of this execution' });
+		const base = callbackBase(called.webhook_url)!;
+		const itemCount = Number(new URL(String(called.webhook_url)).searchParams.get(ITEMS)) || 1;
+		const transcriptions = await executionTranscriptions.call(this, base, itemCount);
+		const running = [...transcriptions.byItem.values()].filter((t) => !hasEnded(t)).length;
+		if (running > 0) return respond(this, 200, { received: true, stillRunning: running });
+		return {
+			webhookResponse: { received: true },
+			workflowData: [await itemsOutput.call(this, transcriptions)],
+		};
+	} catch (error) {
+		return answerSonioxFailure(this, error);
+	}
 }
 
 /**

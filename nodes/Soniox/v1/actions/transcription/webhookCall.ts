@@ -51,3 +51,15 @@ export function firstItemParameters(context: IWebhookFunctions): IExecuteFunctio
 		},
 	}) as IExecuteFunctions;
 }
+
+/**
+ * Soniox failed a read during the call: the answer instead of an error, so that n8n neither
+ * fails a waiting execution nor starts anything. Unknown (404: deleted, e.g. by the clean-up of
+ * a call that came at the same time and resumed the execution) or Soniox unreachable (502, so
+ * that Soniox calls again). Any other error is thrown.
+ */
+export function answerSonioxFailure(context: IWebhookFunctions, error: unknown) {
+	const httpCode = (error as { httpCode?: unknown }).httpCode;
+	if (typeof httpCode !== 'string') throw error;
+	return respond(context, httpCode === '404' ? 404 : 502, { error: (error as Error).message });
+}
