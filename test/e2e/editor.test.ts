@@ -282,6 +282,23 @@ describeWithBrowser('the n8n editor', () => {
 		);
 	});
 
+	test('the trigger panel finds the Soniox Transcription Trigger by Soniox, transcription and webhook, and under "On app event"', async () => {
+		const name = 'Soniox Transcription Trigger';
+		await editor.openNewWorkflow();
+		await editor.openNodesPanel('first step');
+		for (const term of ['Soniox', 'transcription', 'webhook']) {
+			expect({ term, found: await editor.searchPanel(term, name) }).toEqual({
+				term,
+				found: expect.arrayContaining([name]),
+			});
+		}
+		await editor.clearPanelSearch();
+		await editor.waitForPanelItem('On app event');
+		await editor.clickPanelItem('On app event');
+		await editor.waitForPanelItem(name);
+		expect(await editor.panelItemNames()).toContain(name);
+	});
+
 	test('shows every example sticky note whole: its last line inside the note', async () => {
 		for (const id of workflows.keys()) {
 			await editor.openWorkflow(id);

@@ -22,6 +22,9 @@ const execFileAsync = promisify(execFile);
 const ROOT = resolve(__dirname, '../..');
 const PACKAGE_NAME = 'n8n-nodes-soniox-suite';
 
+/** The newest n8n 1.x (as in scripts/lib/runtime.mjs, which npm test installs first); override with N8N_1_VERSION. */
+export const N8N_1_VERSION = process.env.N8N_1_VERSION || '1.123.81';
+
 /** Paths from scripts/lib/runtime.mjs, which installs Node.js and n8n into the cache. */
 function runtimePath(what: 'node' | 'n8n', n8nVersion?: string): string {
 	const args = [join(ROOT, 'scripts/lib/runtime.mjs'), what, ...(n8nVersion ? [n8nVersion] : [])];
