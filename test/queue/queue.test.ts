@@ -288,7 +288,10 @@ describeQueueMode('n8n queue mode: a main, two workers, PostgreSQL and Redis', (
 			(await ledgerQuery('SELECT uuid FROM soniox_usage_ledger ORDER BY uuid')).flat(),
 		).toEqual(sorted(ledgerUuids()));
 
-		// The README's invoice SQL, run as if it were next month: this month's lines, exact.
+		// The README's invoice SQL (the example's sticky note shows the same), run as if it were
+		// next month: this month's lines, exact.
+		const sticky = LEDGER.nodes.find((node) => node.type === 'n8n-nodes-base.stickyNote');
+		expect(sticky?.parameters.content).toContain(readmeInvoiceSql());
 		const nextMonth = utcMonthStart(Date.now(), -1);
 		const invoiceSql = readmeInvoiceSql().replaceAll(
 			'now()',
