@@ -166,6 +166,14 @@ export async function multipartBody(
 const UPLOAD_MIN_TIMEOUT_MS = 60 * 60 * 1000;
 const UPLOAD_MIN_BYTES_PER_SECOND = 256 * 1024;
 
+/**
+ * How long an upload of `bytes` may take, in whole milliseconds: the request's deadline
+ * (AbortSignal.timeout) refuses a fraction, which a body over 900 MiB would otherwise give.
+ */
+export function uploadTimeoutMs(bytes: number): number {
+	return Math.max(UPLOAD_MIN_TIMEOUT_MS, Math.ceil((bytes / UPLOAD_MIN_BYTES_PER_SECOND) * 1000));
+}
+
 /** Uploads the item's audio as a Soniox file (POST /v1/files) and returns the file. */
 export async function uploadFile(
 	context: IExecuteFunctions,
@@ -184,10 +192,7 @@ export async function uploadFile(
 			path: '/v1/files',
 			body: upload.body,
 			headers: upload.headers,
-			minTimeoutMs: Math.max(
-				UPLOAD_MIN_TIMEOUT_MS,
-				(upload.bytes / UPLOAD_MIN_BYTES_PER_SECOND) * 1000,
-			),
+			minTimeoutMs: uploadTimeoutMs(upload.bytes),
 		});
 	} finally {
 		await upload.close();
