@@ -1,4 +1,5 @@
-// A real n8n in database binary mode (N8N_DEFAULT_BINARY_DATA_MODE=database, on SQLite):
+// A real n8n in database binary mode (N8N_DEFAULT_BINARY_DATA_MODE=database), on SQLite, or
+// on PostgreSQL when the environment names one as n8n reads it (DB_TYPE=postgresdb, DB_POSTGRESDB_*):
 // a workflow reads a 200 MiB recording from disk and uploads it with File → Upload, against
 // the same n8n reading it and writing it back to disk (Read/Write Files from Disk) as its own
 // baseline. Each run is a fresh `n8n execute`, and its peak RSS (the kernel's high-water mark,
@@ -207,9 +208,10 @@ export async function run() {
 		const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
 		const highest = (values: number[]) => Math.max(...values);
 		const file = SIZE / MIB;
+		const database = process.env.DB_TYPE === 'postgresdb' ? 'PostgreSQL' : 'SQLite';
 		const times2 = (mb: number) => `${(mb / file).toFixed(2)}×`;
 		console.log(
-			`| Database mode: 200 MiB read from disk, then File → Upload vs n8n writing it back (growth during that step) | ${highest(steps.ours).toFixed(0)} MB (${times2(highest(steps.ours))} the file) | ${highest(steps.baseline).toFixed(0)} MB (${times2(highest(steps.baseline))}) | ${(highest(steps.ours) / highest(steps.baseline)).toFixed(2)} | ${highest(ours).toFixed(0)} MB RSS | ${highest(baseline).toFixed(0)} MB RSS | ≤ 1 (step growth and process peak) |`,
+			`| Database mode (${database}): 200 MiB read from disk, then File → Upload vs n8n writing it back (growth during that step) | ${highest(steps.ours).toFixed(0)} MB (${times2(highest(steps.ours))} the file) | ${highest(steps.baseline).toFixed(0)} MB (${times2(highest(steps.baseline))}) | ${(highest(steps.ours) / highest(steps.baseline)).toFixed(2)} | ${highest(ours).toFixed(0)} MB RSS | ${highest(baseline).toFixed(0)} MB RSS | ≤ 1 (step growth and process peak) |`,
 		);
 		console.log(
 			`  database mode: process peak RSS ours / n8n's = ${(highest(ours) / highest(baseline)).toFixed(2)}; per run, ours ${ours.map((mb) => mb.toFixed(0)).join(', ')} MB, n8n's ${baseline.map((mb) => mb.toFixed(0)).join(', ')} MB; step growth ours ${steps.ours.map((mb) => mb.toFixed(0)).join(', ')} MB, n8n's ${steps.baseline.map((mb) => mb.toFixed(0)).join(', ')} MB; median run ${median(times.ours).toFixed(0)} ms vs ${median(times.baseline).toFixed(0)} ms`,
