@@ -17,6 +17,14 @@ import {
 } from '../e2e/n8n';
 import { exactSum, MINUTE, utcMonthStart } from '../e2e/usage';
 import { EXAMPLE_CREDENTIAL, emulatorCredentialData, LoopbackReceiver } from '../e2e/workflows';
+import {
+	callbackCredential,
+	callbackTranscriptions,
+	callbackWorkflow,
+	executionIds,
+	executionWith,
+	startAudioServer,
+} from '../e2e/callback';
 import { describeQueueMode, QueueCluster } from './cluster';
 
 jest.setTimeout(600_000);
@@ -36,6 +44,11 @@ const LEDGER = withParameters(
 	(parameters) => (parameters.pollTimes = EVERY_MINUTE),
 );
 const SUBTITLES = exampleWorkflow('transcribe-audio-to-subtitles.json');
+const CALLBACK_WAIT = callbackWorkflow('queueCallbackWait', 'soniox/queue-callback-wait', 10);
+const CALLBACK_TEXTS = {
+	'/first.wav': 'The first call of the morning.',
+	'/second.wav': 'The second call asks for a refund.',
+};
 
 /** The trigger with one item per entry, each posted to the receiver: duplicates would show. */
 function entriesWorkflow(): ExampleWorkflow {
@@ -119,10 +132,13 @@ describeQueueMode('n8n queue mode: a main, two workers, PostgreSQL and Redis', (
 					EXAMPLE_CREDENTIAL.name,
 				),
 				postgres.credential(LEDGER_PG_CREDENTIAL.id, LEDGER_PG_CREDENTIAL.name, LEDGER_DB),
+				callbackCredential(emulator),
 			],
-			workflows: [entries, LEDGER, SUBTITLES],
+			workflows: [entries, LEDGER, SUBTITLES, CALLBACK_WAIT],
 		});
-		for (const workflow of [entries, LEDGER, SUBTITLES]) await cluster.main.activate(workflow.id);
+		for (const workflow of [entries, LEDGER, SUBTITLES, CALLBACK_WAIT]) {
+			await cluster.main.activate(workflow.id);
+		}
 	});
 
 	afterAll(async () => {
@@ -218,6 +234,56 @@ describeQueueMode('n8n queue mode: a main, two workers, PostgreSQL and Redis', (
 		const started = cluster.startedPerWorker().map((total, slot) => total - startedBefore[slot]);
 		expect(started.every((jobs) => jobs > 0)).toBe(true);
 		expect(started.reduce((sum, jobs) => sum + jobs, 0)).toBeGreaterThanOrEqual(count);
+	});
+
+	test("a transcription waiting for Soniox's call holds no worker: the worker is killed, the call resumes it on a worker", async () => {
+		const audio = await startAudioServer(CALLBACK_TEXTS);
+		const timing = emulator.config.transcription;
+		// Long enough to kill the worker while Soniox is still transcribing.
+		emulator.config.transcription = {
+			queuedMs: 500,
+			processingBaseMs: 12_000,
+			processingPerAudioSecondMs: 0,
+		};
+		try {
+			const earlier = await executionIds(cluster.main, CALLBACK_WAIT.id);
+			const ledgerBefore = emulator.ledger().length;
+			const response = await cluster.main.webhook('soniox/queue-callback-wait', {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({
+					urls: Object.keys(CALLBACK_TEXTS).map((path) => audio.base + path),
+				}),
+			});
+			expect(response.status).toBe(200);
+			const waitingId = await executionWith(cluster.main, CALLBACK_WAIT.id, 'waiting', earlier);
+			expect(await callbackTranscriptions(emulator, waitingId)).toHaveLength(2);
+
+			// The worker that put it to wait dies; the waiting execution is only in the database.
+			const slot = await cluster.restartWorkerOf(waitingId, 'kill');
+			expect(cluster.workers[slot].running()).toBe(true);
+
+			const doneId = await executionWith(
+				cluster.main,
+				CALLBACK_WAIT.id,
+				'success',
+				earlier,
+				150_000,
+			);
+			expect(doneId).toBe(waitingId);
+			const run = await cluster.main.execution(doneId);
+			const output = run.runData.Transcribe[0].data!.main[0];
+			expect(output.map((item) => item.json.text)).toEqual(Object.values(CALLBACK_TEXTS));
+			for (const item of output) {
+				expect(item.json.cleanup).toEqual({ transcription: 'deleted' });
+			}
+			// Two transcriptions, each billed once, none left at Soniox.
+			expect(emulator.ledger().length - ledgerBefore).toBe(2);
+			expect(await callbackTranscriptions(emulator, doneId)).toEqual([]);
+		} finally {
+			emulator.config.transcription = timing;
+			await audio.close();
+		}
 	});
 
 	test('the ledger gets back, by its reconcile, the entries of a killed worker: each once, exact', async () => {
