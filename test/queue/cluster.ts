@@ -336,9 +336,12 @@ export class QueueCluster {
 			for (const database of options.databases ?? []) {
 				await postgres.query(`CREATE DATABASE ${database}`);
 			}
+			const mainPort = await freePort();
 			const n8n = await N8nInstance.create({
 				env: {
 					EXECUTIONS_MODE: 'queue',
+					// Workers build resume URLs (a wait until Soniox calls back): they must name the main.
+					WEBHOOK_URL: `http://localhost:${mainPort}/`,
 					QUEUE_BULL_REDIS_HOST: '127.0.0.1',
 					QUEUE_BULL_REDIS_PORT: String(redis.port),
 					DB_TYPE: 'postgresdb',
@@ -358,7 +361,6 @@ export class QueueCluster {
 					: (options.credentials ?? []);
 			if (credentials.length) await n8n.importCredentials(credentials);
 			if (options.workflows?.length) await n8n.importWorkflow(options.workflows);
-			const mainPort = await freePort();
 			const count = options.workers ?? 2;
 			const [main, ...workers] = await Promise.all([
 				n8n.start({ port: mainPort }),

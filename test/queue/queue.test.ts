@@ -248,13 +248,21 @@ describeQueueMode('n8n queue mode: a main, two workers, PostgreSQL and Redis', (
 		try {
 			const earlier = await executionIds(cluster.main, CALLBACK_WAIT.id);
 			const ledgerBefore = emulator.ledger().length;
-			const response = await cluster.main.webhook('soniox/queue-callback-wait', {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({
-					urls: Object.keys(CALLBACK_TEXTS).map((path) => audio.base + path),
-				}),
-			});
+			// A 404 starts nothing: the main may still be registering the webhook of the activation.
+			const response = await until(
+				'the webhook to be registered',
+				async () => {
+					const answer = await cluster.main.webhook('soniox/queue-callback-wait', {
+						method: 'POST',
+						headers: { 'content-type': 'application/json' },
+						body: JSON.stringify({
+							urls: Object.keys(CALLBACK_TEXTS).map((path) => audio.base + path),
+						}),
+					});
+					return answer.status === 404 ? undefined : answer;
+				},
+				30_000,
+			);
 			expect(response.status).toBe(200);
 			const waitingId = await executionWith(cluster.main, CALLBACK_WAIT.id, 'waiting', earlier);
 			expect(await callbackTranscriptions(emulator, waitingId)).toHaveLength(2);
