@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { startEmulator, type Emulator } from '../emulator';
+import { makeWav, startEmulator, type Emulator } from '../emulator';
 import { Browser, findChromium } from './browser';
 import { EditorPage, PANEL, pause } from './editor-page';
 import {
@@ -19,11 +19,13 @@ import {
 } from './n8n';
 import { DAY } from './usage';
 import {
+	ENDPOINT_SECRET,
 	EXAMPLE_CREDENTIAL,
 	emulatorCredentialData,
 	endpointSecretCredential,
 	LoopbackReceiver,
 	manualTriggerWorkflow,
+	serveAudio,
 } from './workflows';
 
 jest.setTimeout(600_000);
@@ -313,6 +315,88 @@ describeWithBrowser('the n8n editor', () => {
 			expect(whole.length).toBeGreaterThan(0);
 			expect({ id, whole }).toEqual({ id, whole: whole.map(() => true) });
 		}
+	});
+
+	/** Clicks "Execute workflow" and, for a webhook start, calls its test URL as a client would. */
+	async function runFromEditor(id: string, testCall?: { path: string; init: RequestInit }) {
+		await editor.openWorkflow(id);
+		await browser.click('[data-test-id="execute-workflow-button"]');
+		if (!testCall) return;
+		// The editor listens for one call to the test URL; a 404 means it is not listening yet.
+		const deadline = Date.now() + 30_000;
+		let response: Response;
+		do {
+			await pause(500);
+			response = await fetch(`${server.url}/webhook-test/${testCall.path}`, testCall.init);
+		} while (response.status === 404 && Date.now() < deadline);
+		expect({ id, status: response.status }).toEqual({ id, status: 200 });
+	}
+
+	/** Waits until the run shown on the canvas has ended; returns the nodes that succeeded. */
+	async function finishedRun(id: string) {
+		await browser.waitFor(
+			`!document.querySelector('[data-test-id="execute-workflow-button"]')?.disabled && !document.querySelector('[data-test-id="canvas-node-status-running"]') && document.querySelectorAll('[data-test-id="canvas-node-status-success"]').length > 0`,
+			90_000,
+			`the run of ${id} to finish`,
+		);
+		await pause(1000);
+		const failed = await browser.evaluate<number>(
+			`document.querySelectorAll('[data-test-id="canvas-node-status-error"]').length`,
+		);
+		expect({ id, failed }).toEqual({ id, failed: 0 });
+	}
+
+	test('runs the webhook and trigger examples from the editor, as a user tries them', async () => {
+		const secret = {
+			'content-type': 'application/json',
+			[ENDPOINT_SECRET.header]: 'editor-endpoint-secret',
+		};
+		const audio = await serveAudio(
+			makeWav({ text: 'Editor runs the subtitles example.', durationMs: 3000 }),
+		);
+		try {
+			await runFromEditor('sonioxSubtitles', {
+				path: 'soniox/subtitles',
+				init: {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ audio_url: audio.url, customer_id: 'editor' }),
+				},
+			});
+			await finishedRun('sonioxSubtitles');
+		} finally {
+			await audio.close();
+		}
+
+		await runFromEditor('sonioxTemporaryKey', {
+			path: 'soniox/temporary-key',
+			init: { method: 'POST', headers: secret, body: JSON.stringify({ user_id: 'user_editor' }) },
+		});
+		await finishedRun('sonioxTemporaryKey');
+
+		// Triggers run their test event, and what follows them posts to "Slack".
+		receiver.clear();
+		await runFromEditor('sonioxSpendAlert');
+		await finishedRun('sonioxSpendAlert');
+		const [alert] = await receiver.waitFor('/slackWebhookUrl', 1, 60_000);
+		const { text } = alert.json as { text?: unknown };
+		expect(text).toMatch(/customer_00\d\d/);
+		expect(text).not.toMatch(/null|undefined/);
+
+		receiver.clear();
+		await runFromEditor('sonioxAnomalyAlert');
+		await finishedRun('sonioxAnomalyAlert');
+		const [anomaly] = await receiver.waitFor('/slackWebhookUrl', 1, 60_000);
+		// The test event is shaped like a real alert, from the newest usage (the subtitles run).
+		const anomalyText = (anomaly.json as { text?: unknown }).text;
+		expect(anomalyText).toMatch(/Soniox usage anomaly/);
+		expect(anomalyText).not.toMatch(/null|undefined|NaN/);
+
+		await runFromEditor('sonioxCustomerQuota', {
+			path: 'soniox/temporary-key-with-quota',
+			init: { method: 'POST', headers: secret, body: JSON.stringify({ user_id: 'user_editor' }) },
+		});
+		await finishedRun('sonioxCustomerQuota');
 	});
 
 	// Last: it changes the subtitles workflow without saving it.
