@@ -110,6 +110,8 @@ afterAll(async () => {
 
 describe('Transcribe → Wait "Until Soniox Calls Back"', () => {
 	test('two items wait as one execution, resume on the callbacks, and come out formatted and cleaned up', async () => {
+		// Both end at the same moment, so Soniox's two calls arrive together.
+		const requestsBefore = emulator.requests().length;
 		const earlier = await start(WAIT, 'soniox/callback-wait', ['/first.wav', '/second.wav']);
 		const waitingId = await executionWith(server, WAIT, 'waiting', earlier);
 		const transcriptions = await callbackTranscriptions(emulator, waitingId);
@@ -128,6 +130,19 @@ describe('Transcribe → Wait "Until Soniox Calls Back"', () => {
 		}
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		expect(await callbackTranscriptions(emulator, waitingId)).toEqual([]);
+		// One call resumed it: each transcript read once, each transcription deleted once.
+		const routes = emulator
+			.requests()
+			.slice(requestsBefore)
+			.map((request) => `${request.route} ${request.status}`);
+		expect(routes.filter((route) => route.includes('/transcript '))).toEqual([
+			'GET /v1/transcriptions/:id/transcript 200',
+			'GET /v1/transcriptions/:id/transcript 200',
+		]);
+		expect(routes.filter((route) => route.startsWith('DELETE'))).toEqual([
+			'DELETE /v1/transcriptions/:id 204',
+			'DELETE /v1/transcriptions/:id 204',
+		]);
 	});
 
 	test('a call without the secret header, or with a wrong one, is refused and the execution goes on waiting', async () => {

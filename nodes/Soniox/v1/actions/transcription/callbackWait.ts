@@ -201,6 +201,25 @@ async function itemsOutput(
 }
 
 /**
+ * Of an execution whose transcriptions have all ended, the one whose call resumes it. n8n
+ * would resume an execution once per call that reaches it while it still waits, so two calls
+ * at once must not both resume. Calls still to come (or being answered) are those of the
+ * transcriptions Soniox has no 2xx answer for; the highest of their IDs resumes. Every
+ * call that reads the list after all have ended picks the same one among those it sees, and a
+ * call counts itself as still to come, so two calls at once never both resume; the others are
+ * answered 503 and Soniox calls them again: by then the one resumed (n8n answers the repeat
+ * itself), or it was answered 200 from before all had ended and the next highest resumes.
+ */
+function resumingTranscription(transcriptions: IDataObject[]): string {
+	const answered = (t: IDataObject) => {
+		const code = Number(t.webhook_status_code);
+		return code >= 200 && code < 300;
+	};
+	const toCome = transcriptions.filter((t) => !answered(t)).map((t) => String(t.id));
+	return (toCome.length ? toCome : transcriptions.map((t) => String(t.id))).sort().at(-1)!;
+}
+
+/**
  * Soniox's call to a waiting Transcribe. A call without the credential's secret header is
  * refused and the execution goes on waiting; so does a call while some of the execution's
  * transcriptions are still running. The call after which all have ended resumes the execution
@@ -215,8 +234,14 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 		const base = callbackBase(called.webhook_url)!;
 		const itemCount = Number(new URL(String(called.webhook_url)).searchParams.get(ITEMS)) || 1;
 		const transcriptions = await executionTranscriptions.call(this, base, itemCount);
-		const running = [...transcriptions.byItem.values()].filter((t) => !hasEnded(t)).length;
+		const listed = [...transcriptions.byItem.values()];
+		const running = listed.filter((t) => !hasEnded(t)).length;
 		if (running > 0) return respond(this, 200, { received: true, stillRunning: running });
+		// All have ended, and calls for several of them may be here at once: only one resumes.
+		const resumer = resumingTranscription(listed);
+		if (resumer !== String(called.id)) {
+			return respond(this, 503, { retryLater: true, resumedBy: resumer });
+		}
 		return {
 			webhookResponse: { received: true },
 			workflowData: [await itemsOutput.call(this, transcriptions)],
