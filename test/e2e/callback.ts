@@ -14,8 +14,8 @@ export const SECRET = 'callback-e2e-secret-0123456789abcdef';
 export const CREDENTIAL = sonioxCredential({}, 'soniox-callback-credential', 'Soniox (callback)');
 const CREDENTIALS = { sonioxSuiteApi: { id: CREDENTIAL.id, name: CREDENTIAL.name } };
 
-/** The credential, pointed at the emulator, with the webhook secret. */
-export function callbackCredential(emulator: Emulator) {
+/** The credential, pointed at the emulator (in this process or a child), with the webhook secret. */
+export function callbackCredential(emulator: Pick<Emulator, 'apiKey' | 'urls'>) {
 	return {
 		...CREDENTIAL,
 		data: {
