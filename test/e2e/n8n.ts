@@ -4,10 +4,12 @@
 // `n8n start` as a server with an owner account, its REST API and its webhooks.
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {
+	closeSync,
 	createWriteStream,
 	existsSync,
 	mkdirSync,
 	mkdtempSync,
+	openSync,
 	readdirSync,
 	readFileSync,
 	rmSync,
@@ -204,34 +206,35 @@ export class N8nInstance {
 		return result.stdout;
 	}
 
+	/**
+	 * Runs the CLI with its output in files, not pipes: n8n exits as soon as it is done, and a
+	 * pipe loses what was not read by then (a long run printed by `execute`), a file nothing.
+	 */
 	private async runCli(args: string[], extraEnv: Record<string, string>) {
+		const dir = mkdtempSync(join(tmpdir(), 'soniox-cli-'));
+		const [outFile, errFile] = [join(dir, 'stdout'), join(dir, 'stderr')];
+		const [out, err] = [openSync(outFile, 'w'), openSync(errFile, 'w')];
 		try {
-			const { stdout, stderr } = await execFileAsync(
-				this.nodeBinary(),
-				[this.n8nBinary(), ...args],
-				{
-					env: this.env({
-						// A CLI command beside a running server must not take the server's runner port.
-						N8N_RUNNERS_BROKER_PORT: String(await freePort()),
-						...extraEnv,
-					}),
-					maxBuffer: 64 * 1024 * 1024,
-					timeout: 240_000,
-				},
-			);
-			return { code: 0, stdout, stderr };
-		} catch (error) {
-			const {
-				stdout = '',
-				stderr = '',
-				code,
-			} = error as {
-				stdout?: string;
-				stderr?: string;
-				code?: number | string;
-			};
-			const reason = (error as Error).message;
-			return { code: typeof code === 'number' ? code : 1, stdout, stderr: stderr || reason };
+			const env = this.env({
+				// A CLI command beside a running server must not take the server's runner port.
+				N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+				...extraEnv,
+			});
+			const child = spawn(this.nodeBinary(), [this.n8nBinary(), ...args], {
+				env,
+				stdio: ['ignore', out, err],
+			});
+			const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
+			const code = await new Promise<number>((resolveCode) => {
+				child.on('error', () => resolveCode(1));
+				child.on('exit', (exitCode) => resolveCode(exitCode ?? 1));
+			});
+			clearTimeout(timer);
+			return { code, stdout: readFileSync(outFile, 'utf8'), stderr: readFileSync(errFile, 'utf8') };
+		} finally {
+			closeSync(out);
+			closeSync(err);
+			rmSync(dir, { recursive: true, force: true });
 		}
 	}
 
@@ -357,6 +360,12 @@ function parseRun(text: string): WorkflowRun | undefined {
 	if (start < 0) return undefined;
 	const end = text.slice(start).search(/^\}$/m);
 	if (end < 0) return undefined;
+	// Every line inside is indented: a line that is not is the logger's, written in between.
+	const json = text
+		.slice(start, start + end + 1)
+		.split('\n')
+		.filter((line, index, lines) => index === 0 || index === lines.length - 1 || /^\s/.test(line))
+		.join('\n');
 	let parsed: {
 		status?: string;
 		data: {
@@ -368,7 +377,7 @@ function parseRun(text: string): WorkflowRun | undefined {
 		};
 	};
 	try {
-		parsed = JSON.parse(text.slice(start, start + end + 1));
+		parsed = JSON.parse(json);
 	} catch {
 		return undefined;
 	}

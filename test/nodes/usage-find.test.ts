@@ -69,7 +69,9 @@ test("lists one customer's requests around a time, oldest first, and honours the
 	const expected = ledger.filter(
 		(entry) =>
 			entry.client_reference_id === 'globex' &&
-			Math.abs(Date.parse(entry.end_time) - around) < 10 * MINUTE,
+			// Within: from Around − 10 minutes (included) to Around + 10 minutes (not).
+			Date.parse(entry.end_time) >= around - 10 * MINUTE &&
+			Date.parse(entry.end_time) < around + 10 * MINUTE,
 	);
 	expect(expected.length).toBeGreaterThan(2);
 
