@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 
 import { makeWav, startEmulator, type Emulator } from '../emulator';
 import { Browser, findChromium } from './browser';
+import { findPostgresBin, Postgres } from '../queue/cluster';
 import { EditorPage, PANEL, pause } from './editor-page';
 import {
 	exampleFiles,
@@ -53,6 +54,10 @@ let n8n: N8nInstance;
 let server: N8nServer;
 let browser: Browser;
 let editor: EditorPage;
+let postgres: Postgres | undefined;
+const LEDGER_DB = 'ledger';
+/** The PostgreSQL credential the usage ledger example refers to. */
+const LEDGER_CREDENTIAL = { id: 'sonioxUsageLedgerDb', name: 'Usage ledger database' };
 const workflows = new Map<string, ExampleWorkflow>();
 
 /** Points every URL an example's Set nodes hold (Slack webhooks) at the loopback receiver. */
@@ -76,11 +81,14 @@ function pointedAtReceiver(workflow: ExampleWorkflow): ExampleWorkflow {
 describeWithBrowser('the n8n editor', () => {
 	beforeAll(async () => {
 		mkdirSync(SCREENSHOTS, { recursive: true });
-		[emulator, receiver, n8n] = await Promise.all([
+		[emulator, receiver, n8n, postgres] = await Promise.all([
 			startEmulator(),
 			LoopbackReceiver.start(),
 			N8nInstance.create(),
+			// For the usage ledger example (CI has it, as for queue mode; elsewhere it may be missing).
+			findPostgresBin() ? Postgres.start() : undefined,
 		]);
+		await postgres?.query(`CREATE DATABASE ${LEDGER_DB}`);
 		// The same made-up history as `npm start`: twelve customers over 40 days.
 		const now = Date.now();
 		await emulator.seedUsage({
@@ -97,6 +105,9 @@ describeWithBrowser('the n8n editor', () => {
 				EXAMPLE_CREDENTIAL.name,
 			),
 			endpointSecretCredential('editor-endpoint-secret'),
+			...(postgres
+				? [postgres.credential(LEDGER_CREDENTIAL.id, LEDGER_CREDENTIAL.name, LEDGER_DB)]
+				: []),
 		]);
 		for (const file of exampleFiles()) {
 			const workflow = pointedAtReceiver(exampleWorkflow(file));
@@ -112,7 +123,7 @@ describeWithBrowser('the n8n editor', () => {
 	afterAll(async () => {
 		await browser?.close();
 		await server?.stop();
-		await Promise.all([emulator?.close(), receiver?.close()]);
+		await Promise.all([emulator?.close(), receiver?.close(), postgres?.stop()]);
 		n8n?.remove();
 	});
 
@@ -397,6 +408,24 @@ describeWithBrowser('the n8n editor', () => {
 			init: { method: 'POST', headers: secret, body: JSON.stringify({ user_id: 'user_editor' }) },
 		});
 		await finishedRun('sonioxCustomerQuota');
+
+		// The ledger: "Execute workflow" runs one of its starts (the trigger's test event, or Run
+		// now); either way the entries land in PostgreSQL with their exact costs.
+		if (!postgres) {
+			console.warn(
+				'No PostgreSQL here (apt-get install postgresql): the ledger example is not run',
+			);
+			return;
+		}
+		await runFromEditor('sonioxUsageLedger');
+		await finishedRun('sonioxUsageLedger');
+		const rows = await postgres.query(
+			'SELECT uuid, cost_usd::text FROM soniox_usage_ledger ORDER BY uuid',
+			LEDGER_DB,
+		);
+		const costs = new Map(emulator.ledger().map((entry) => [entry.uuid, entry.cost_usd]));
+		expect(rows.length).toBeGreaterThan(0);
+		expect(rows).toEqual(rows.map(([uuid]) => [uuid, costs.get(uuid)]));
 	});
 
 	// Last: it changes the subtitles workflow without saving it.
