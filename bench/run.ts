@@ -4,7 +4,9 @@
 import { cpus, totalmem } from 'node:os';
 
 import * as aggregate from './aggregate.bench';
+import * as databaseMode from './database-mode.bench';
 import * as synthesize from './synthesize.bench';
+import * as transcribeCallback from './transcribe-callback.bench';
 import * as transcribeWait from './transcribe-wait.bench';
 import * as triggerPoll from './trigger-poll.bench';
 import * as upload from './upload.bench';
@@ -13,8 +15,10 @@ const benchmarks: Array<{ name: string; run: () => Promise<void> }> = [
 	{ name: 'trigger-poll', run: triggerPoll.run },
 	{ name: 'aggregate', run: aggregate.run },
 	{ name: 'upload', run: upload.run },
+	{ name: 'database-mode', run: databaseMode.run },
 	{ name: 'synthesize', run: synthesize.run },
 	{ name: 'transcribe-wait', run: transcribeWait.run },
+	{ name: 'transcribe-callback', run: transcribeCallback.run },
 ];
 
 async function main() {

@@ -13,16 +13,31 @@ const IN_FLIGHT = 8;
 /** Audio lengths spread evenly on a log scale: as many 5–40 s clips as 40 s–5 min recordings. */
 const AUDIO_SECONDS = { min: 5, max: 300 };
 /** 5 s of audio → 0.6 s of processing, 5 min → 18.3 s, after 0.3 s in the queue. */
-const TIMING = { queuedMs: 300, processingBaseMs: 300, processingPerAudioSecondMs: 60 };
+export const TIMING = { queuedMs: 300, processingBaseMs: 300, processingPerAudioSecondMs: 60 };
 /** Each job's pace varies by up to ±20%, so the node's forecast is never exact. */
-const PACE_JITTER = 0.2;
+export const PACE_JITTER = 0.2;
+
+/**
+ * The same jobs on every run: lengths at even steps of the log scale, in a scrambled order
+ * (17 is prime to the count unless it divides it), paces from the golden-ratio sequence.
+ */
+export function jobSchedule(count: number, { min, max }: { min: number; max: number }) {
+	return Array.from({ length: count }, (_, index) => {
+		const step = (((index * 17) % count) + 0.5) / count;
+		const spread = 2 * ((index * 0.618034) % 1) - 1;
+		return {
+			audioSeconds: Math.round(min * (max / min) ** step),
+			pace: TIMING.processingPerAudioSecondMs * (1 + PACE_JITTER * spread),
+		};
+	});
+}
 
 interface Side {
 	name: string;
 	transcribe(fileId: string, reference: string): Promise<string>;
 }
 
-interface Finished {
+export interface Finished {
 	id: string;
 	reference: string;
 	returnedAt: number;
@@ -31,17 +46,7 @@ interface Finished {
 export async function run() {
 	const emulator = await startEmulatorProcess();
 	await emulator.control('PATCH', '/config', { transcription: TIMING });
-	// The same jobs on every run: lengths at even steps of the log scale, in a scrambled order
-	// (17 is prime to 50), paces from the golden-ratio sequence.
-	const jobs = Array.from({ length: JOBS }, (_, index) => {
-		const step = (((index * 17) % JOBS) + 0.5) / JOBS;
-		const { min, max } = AUDIO_SECONDS;
-		const spread = 2 * ((index * 0.618034) % 1) - 1;
-		return {
-			audioSeconds: Math.round(min * (max / min) ** step),
-			pace: TIMING.processingPerAudioSecondMs * (1 + PACE_JITTER * spread),
-		};
-	});
+	const jobs = jobSchedule(JOBS, AUDIO_SECONDS);
 
 	const client = new SonioxNodeClient({ api_key: emulator.apiKey, base_url: emulator.baseUrl });
 	const fileIds: string[] = [];
@@ -123,7 +128,7 @@ export async function run() {
 	await emulator.close();
 }
 
-interface Outcome {
+export interface Outcome {
 	p50: number;
 	p95: number;
 	max: number;
@@ -131,7 +136,7 @@ interface Outcome {
 }
 
 /** Delays from the emulator's usage ledger (end time = completion), checks from its request log. */
-async function outcome(emulator: EmulatorProcess, runs: Finished[]): Promise<Outcome> {
+export async function outcome(emulator: EmulatorProcess, runs: Finished[]): Promise<Outcome> {
 	const { entries } = await emulator.control<{ entries: UsageEntry[] }>('GET', '/ledger');
 	const { requests } = await emulator.control<{ requests: RequestRecord[] }>('GET', '/requests');
 	const completedAt = new Map(

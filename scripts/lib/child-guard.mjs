@@ -6,6 +6,7 @@
 // stopped (SIGTERM, then SIGKILL after a grace period) when this process gets SIGTERM or
 // SIGINT, and also when its stdin closes, which happens when the parent dies, however it
 // dies (a killed test worker, a crashed `npm start`). This process exits with the command.
+// SIGUSR2 kills the command's whole group at once, as a crash would (for tests).
 import { spawn } from 'node:child_process';
 
 const GRACE_MS = Number(process.env.CHILD_GUARD_GRACE_MS || 15_000);
@@ -18,18 +19,24 @@ function stop(graceMs) {
 	if (stopping || child.exitCode !== null || child.signalCode !== null) return;
 	stopping = true;
 	child.kill('SIGTERM');
-	setTimeout(() => {
-		// The whole group: the command's own children (n8n's task runner) too.
-		try {
-			process.kill(-child.pid, 'SIGKILL');
-		} catch {
-			child.kill('SIGKILL');
-		}
-	}, graceMs).unref();
+	setTimeout(killGroup, graceMs).unref();
+}
+
+// The whole group: the command's own children (n8n's task runner) too.
+function killGroup() {
+	try {
+		process.kill(-child.pid, 'SIGKILL');
+	} catch {
+		child.kill('SIGKILL');
+	}
 }
 
 process.on('SIGTERM', () => stop(GRACE_MS));
 process.on('SIGINT', () => stop(GRACE_MS));
+process.on('SIGUSR2', () => {
+	stopping = true;
+	killGroup();
+});
 // The parent is gone and nobody reads the output any more: no reason to wait long.
 process.stdin.on('end', () => stop(3000));
 process.stdin.on('error', () => stop(3000));

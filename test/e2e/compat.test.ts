@@ -1,14 +1,17 @@
 // The packed package in the newest n8n 1.x, on the same Node.js 24 (n8n 1.123 supports
 // Node.js 20.19 to 24.x): the credential, the node and a usage workflow work there too.
 import { startEmulator, type Emulator } from '../emulator';
-import { chainWorkflow, exampleWorkflow, N8nInstance, sonioxCredential } from './n8n';
+import {
+	chainWorkflow,
+	exampleWorkflow,
+	N8N_1_VERSION,
+	N8nInstance,
+	sonioxCredential,
+} from './n8n';
 import { DAY, utcMonthStart } from './usage';
 import { EXAMPLE_CREDENTIAL, emulatorCredentialData } from './workflows';
 
 jest.setTimeout(900_000);
-
-/** The newest n8n 1.x (as in scripts/lib/runtime.mjs, which npm test installs first); override with N8N_1_VERSION. */
-export const N8N_1_VERSION = process.env.N8N_1_VERSION || '1.123.81';
 
 let n8n: N8nInstance;
 let emulator: Emulator;

@@ -5,8 +5,9 @@ import { mkdirSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { startEmulator, type Emulator } from '../emulator';
+import { makeWav, startEmulator, type Emulator } from '../emulator';
 import { Browser, findChromium } from './browser';
+import { findPostgresBin, Postgres } from '../queue/cluster';
 import { EditorPage, PANEL, pause } from './editor-page';
 import {
 	exampleFiles,
@@ -19,11 +20,13 @@ import {
 } from './n8n';
 import { DAY } from './usage';
 import {
+	ENDPOINT_SECRET,
 	EXAMPLE_CREDENTIAL,
 	emulatorCredentialData,
 	endpointSecretCredential,
 	LoopbackReceiver,
 	manualTriggerWorkflow,
+	serveAudio,
 } from './workflows';
 
 jest.setTimeout(600_000);
@@ -51,6 +54,10 @@ let n8n: N8nInstance;
 let server: N8nServer;
 let browser: Browser;
 let editor: EditorPage;
+let postgres: Postgres | undefined;
+const LEDGER_DB = 'ledger';
+/** The PostgreSQL credential the usage ledger example refers to. */
+const LEDGER_CREDENTIAL = { id: 'sonioxUsageLedgerDb', name: 'Usage ledger database' };
 const workflows = new Map<string, ExampleWorkflow>();
 
 /** Points every URL an example's Set nodes hold (Slack webhooks) at the loopback receiver. */
@@ -74,11 +81,14 @@ function pointedAtReceiver(workflow: ExampleWorkflow): ExampleWorkflow {
 describeWithBrowser('the n8n editor', () => {
 	beforeAll(async () => {
 		mkdirSync(SCREENSHOTS, { recursive: true });
-		[emulator, receiver, n8n] = await Promise.all([
+		[emulator, receiver, n8n, postgres] = await Promise.all([
 			startEmulator(),
 			LoopbackReceiver.start(),
 			N8nInstance.create(),
+			// For the usage ledger example (CI has it, as for queue mode; elsewhere it may be missing).
+			findPostgresBin() ? Postgres.start() : undefined,
 		]);
+		await postgres?.query(`CREATE DATABASE ${LEDGER_DB}`);
 		// The same made-up history as `npm start`: twelve customers over 40 days.
 		const now = Date.now();
 		await emulator.seedUsage({
@@ -95,6 +105,9 @@ describeWithBrowser('the n8n editor', () => {
 				EXAMPLE_CREDENTIAL.name,
 			),
 			endpointSecretCredential('editor-endpoint-secret'),
+			...(postgres
+				? [postgres.credential(LEDGER_CREDENTIAL.id, LEDGER_CREDENTIAL.name, LEDGER_DB)]
+				: []),
 		]);
 		for (const file of exampleFiles()) {
 			const workflow = pointedAtReceiver(exampleWorkflow(file));
@@ -110,7 +123,7 @@ describeWithBrowser('the n8n editor', () => {
 	afterAll(async () => {
 		await browser?.close();
 		await server?.stop();
-		await Promise.all([emulator?.close(), receiver?.close()]);
+		await Promise.all([emulator?.close(), receiver?.close(), postgres?.stop()]);
 		n8n?.remove();
 	});
 
@@ -282,6 +295,23 @@ describeWithBrowser('the n8n editor', () => {
 		);
 	});
 
+	test('the trigger panel finds the Soniox Transcription Trigger by Soniox, transcription and webhook, and under "On app event"', async () => {
+		const name = 'Soniox Transcription Trigger';
+		await editor.openNewWorkflow();
+		await editor.openNodesPanel('first step');
+		for (const term of ['Soniox', 'transcription', 'webhook']) {
+			expect({ term, found: await editor.searchPanel(term, name) }).toEqual({
+				term,
+				found: expect.arrayContaining([name]),
+			});
+		}
+		await editor.clearPanelSearch();
+		await editor.waitForPanelItem('On app event');
+		await editor.clickPanelItem('On app event');
+		await editor.waitForPanelItem(name);
+		expect(await editor.panelItemNames()).toContain(name);
+	});
+
 	test('shows every example sticky note whole: its last line inside the note', async () => {
 		for (const id of workflows.keys()) {
 			await editor.openWorkflow(id);
@@ -296,6 +326,106 @@ describeWithBrowser('the n8n editor', () => {
 			expect(whole.length).toBeGreaterThan(0);
 			expect({ id, whole }).toEqual({ id, whole: whole.map(() => true) });
 		}
+	});
+
+	/** Clicks "Execute workflow" and, for a webhook start, calls its test URL as a client would. */
+	async function runFromEditor(id: string, testCall?: { path: string; init: RequestInit }) {
+		await editor.openWorkflow(id);
+		await browser.click('[data-test-id="execute-workflow-button"]');
+		if (!testCall) return;
+		// The editor listens for one call to the test URL; a 404 means it is not listening yet.
+		const deadline = Date.now() + 30_000;
+		let response: Response;
+		do {
+			await pause(500);
+			response = await fetch(`${server.url}/webhook-test/${testCall.path}`, testCall.init);
+		} while (response.status === 404 && Date.now() < deadline);
+		expect({ id, status: response.status }).toEqual({ id, status: 200 });
+	}
+
+	/** Waits until the run shown on the canvas has ended; returns the nodes that succeeded. */
+	async function finishedRun(id: string) {
+		await browser.waitFor(
+			`!document.querySelector('[data-test-id="execute-workflow-button"]')?.disabled && !document.querySelector('[data-test-id="canvas-node-status-running"]') && document.querySelectorAll('[data-test-id="canvas-node-status-success"]').length > 0`,
+			90_000,
+			`the run of ${id} to finish`,
+		);
+		await pause(1000);
+		const failed = await browser.evaluate<number>(
+			`document.querySelectorAll('[data-test-id="canvas-node-status-error"]').length`,
+		);
+		expect({ id, failed }).toEqual({ id, failed: 0 });
+	}
+
+	test('runs the webhook and trigger examples from the editor, as a user tries them', async () => {
+		const secret = {
+			'content-type': 'application/json',
+			[ENDPOINT_SECRET.header]: 'editor-endpoint-secret',
+		};
+		const audio = await serveAudio(
+			makeWav({ text: 'Editor runs the subtitles example.', durationMs: 3000 }),
+		);
+		try {
+			await runFromEditor('sonioxSubtitles', {
+				path: 'soniox/subtitles',
+				init: {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ audio_url: audio.url, customer_id: 'editor' }),
+				},
+			});
+			await finishedRun('sonioxSubtitles');
+		} finally {
+			await audio.close();
+		}
+
+		await runFromEditor('sonioxTemporaryKey', {
+			path: 'soniox/temporary-key',
+			init: { method: 'POST', headers: secret, body: JSON.stringify({ user_id: 'user_editor' }) },
+		});
+		await finishedRun('sonioxTemporaryKey');
+
+		// Triggers run their test event, and what follows them posts to "Slack".
+		receiver.clear();
+		await runFromEditor('sonioxSpendAlert');
+		await finishedRun('sonioxSpendAlert');
+		const [alert] = await receiver.waitFor('/slackWebhookUrl', 1, 60_000);
+		const { text } = alert.json as { text?: unknown };
+		expect(text).toMatch(/customer_00\d\d/);
+		expect(text).not.toMatch(/null|undefined/);
+
+		receiver.clear();
+		await runFromEditor('sonioxAnomalyAlert');
+		await finishedRun('sonioxAnomalyAlert');
+		const [anomaly] = await receiver.waitFor('/slackWebhookUrl', 1, 60_000);
+		// The test event is shaped like a real alert, from the newest usage (the subtitles run).
+		const anomalyText = (anomaly.json as { text?: unknown }).text;
+		expect(anomalyText).toMatch(/Soniox usage anomaly/);
+		expect(anomalyText).not.toMatch(/null|undefined|NaN/);
+
+		await runFromEditor('sonioxCustomerQuota', {
+			path: 'soniox/temporary-key-with-quota',
+			init: { method: 'POST', headers: secret, body: JSON.stringify({ user_id: 'user_editor' }) },
+		});
+		await finishedRun('sonioxCustomerQuota');
+
+		// The ledger: "Execute workflow" runs one of its starts (the trigger's test event, or Run
+		// now); either way the entries land in PostgreSQL with their exact costs.
+		if (!postgres) {
+			console.warn(
+				'No PostgreSQL here (apt-get install postgresql): the ledger example is not run',
+			);
+			return;
+		}
+		await runFromEditor('sonioxUsageLedger');
+		await finishedRun('sonioxUsageLedger');
+		const rows = await postgres.query(
+			'SELECT uuid, cost_usd::text FROM soniox_usage_ledger ORDER BY uuid',
+			LEDGER_DB,
+		);
+		const costs = new Map(emulator.ledger().map((entry) => [entry.uuid, entry.cost_usd]));
+		expect(rows.length).toBeGreaterThan(0);
+		expect(rows).toEqual(rows.map(([uuid]) => [uuid, costs.get(uuid)]));
 	});
 
 	// Last: it changes the subtitles workflow without saving it.

@@ -4,10 +4,12 @@
 // `n8n start` as a server with an owner account, its REST API and its webhooks.
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {
+	closeSync,
 	createWriteStream,
 	existsSync,
 	mkdirSync,
 	mkdtempSync,
+	openSync,
 	readdirSync,
 	readFileSync,
 	rmSync,
@@ -21,6 +23,9 @@ import { promisify } from 'node:util';
 const execFileAsync = promisify(execFile);
 const ROOT = resolve(__dirname, '../..');
 const PACKAGE_NAME = 'n8n-nodes-soniox-suite';
+
+/** The newest n8n 1.x (as in scripts/lib/runtime.mjs, which npm test installs first); override with N8N_1_VERSION. */
+export const N8N_1_VERSION = process.env.N8N_1_VERSION || '1.123.81';
 
 /** Paths from scripts/lib/runtime.mjs, which installs Node.js and n8n into the cache. */
 function runtimePath(what: 'node' | 'n8n', n8nVersion?: string): string {
@@ -99,6 +104,11 @@ export interface N8nInstanceOptions {
 	 * first start and kept there (npm start). Default: a fixed key for throwaway folders.
 	 */
 	encryptionKey?: string | null;
+	/**
+	 * Environment for every process of this instance (CLI, server, workers): e.g. queue mode's
+	 * database and Redis, so a main and its workers share one configuration.
+	 */
+	env?: Record<string, string>;
 }
 
 export interface Owner {
@@ -170,11 +180,17 @@ export class N8nInstance {
 			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 			N8N_TEMPLATES_ENABLED: 'false',
 			N8N_PERSONALIZATION_ENABLED: 'false',
+			// n8n reaches out to its own servers unless told not to (n8n 1.x knows no such module).
+			N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+			...(this.options.n8nVersion?.startsWith('1.')
+				? {}
+				: { N8N_DISABLED_MODULES: 'mcp-registry' }),
 			N8N_LOG_LEVEL: 'warn',
 			...(this.options.encryptionKey === null
 				? {}
 				: { N8N_ENCRYPTION_KEY: this.options.encryptionKey ?? 'soniox-suite-e2e-encryption-key' }),
 			DB_SQLITE_POOL_SIZE: '1',
+			...this.options.env,
 			...extra,
 		};
 	}
@@ -190,34 +206,35 @@ export class N8nInstance {
 		return result.stdout;
 	}
 
+	/**
+	 * Runs the CLI with its output in files, not pipes: n8n exits as soon as it is done, and a
+	 * pipe loses what was not read by then (a long run printed by `execute`), a file nothing.
+	 */
 	private async runCli(args: string[], extraEnv: Record<string, string>) {
+		const dir = mkdtempSync(join(tmpdir(), 'soniox-cli-'));
+		const [outFile, errFile] = [join(dir, 'stdout'), join(dir, 'stderr')];
+		const [out, err] = [openSync(outFile, 'w'), openSync(errFile, 'w')];
 		try {
-			const { stdout, stderr } = await execFileAsync(
-				this.nodeBinary(),
-				[this.n8nBinary(), ...args],
-				{
-					env: this.env({
-						// A CLI command beside a running server must not take the server's runner port.
-						N8N_RUNNERS_BROKER_PORT: String(await freePort()),
-						...extraEnv,
-					}),
-					maxBuffer: 64 * 1024 * 1024,
-					timeout: 240_000,
-				},
-			);
-			return { code: 0, stdout, stderr };
-		} catch (error) {
-			const {
-				stdout = '',
-				stderr = '',
-				code,
-			} = error as {
-				stdout?: string;
-				stderr?: string;
-				code?: number | string;
-			};
-			const reason = (error as Error).message;
-			return { code: typeof code === 'number' ? code : 1, stdout, stderr: stderr || reason };
+			const env = this.env({
+				// A CLI command beside a running server must not take the server's runner port.
+				N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+				...extraEnv,
+			});
+			const child = spawn(this.nodeBinary(), [this.n8nBinary(), ...args], {
+				env,
+				stdio: ['ignore', out, err],
+			});
+			const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
+			const code = await new Promise<number>((resolveCode) => {
+				child.on('error', () => resolveCode(1));
+				child.on('exit', (exitCode) => resolveCode(exitCode ?? 1));
+			});
+			clearTimeout(timer);
+			return { code, stdout: readFileSync(outFile, 'utf8'), stderr: readFileSync(errFile, 'utf8') };
+		} finally {
+			closeSync(out);
+			closeSync(err);
+			rmSync(dir, { recursive: true, force: true });
 		}
 	}
 
@@ -288,20 +305,47 @@ export class N8nInstance {
 			N8N_LOG_LEVEL: 'info',
 			...options.env,
 		});
-		// Through scripts/lib/child-guard.mjs: n8n stops when this process dies, however it dies.
-		const guard = join(ROOT, 'scripts/lib/child-guard.mjs');
-		const child = spawn(this.nodeBinary(), [guard, this.nodeBinary(), this.n8nBinary(), 'start'], {
-			env,
-			stdio: ['pipe', 'pipe', 'pipe'],
-		});
-		if (options.logFile) {
-			const log = createWriteStream(options.logFile, { flags: 'a' });
-			child.stdout?.pipe(log, { end: false });
-			child.stderr?.pipe(log, { end: false });
-		}
+		const child = this.spawnGuarded('start', env, options.logFile);
 		const server = new N8nServer(child, `http://localhost:${port}`);
 		await server.waitUntilReady();
 		return server;
+	}
+
+	/**
+	 * `n8n worker` on this user folder (queue mode: give the instance the database and Redis in
+	 * `env`); resolves once the worker's health check says it reaches both.
+	 */
+	async worker(
+		options: { concurrency?: number; env?: Record<string, string>; logFile?: string } = {},
+	): Promise<N8nWorker> {
+		const healthPort = await freePort();
+		const env = this.env({
+			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+			QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+			N8N_LOG_LEVEL: 'info',
+			...options.env,
+		});
+		const args = [
+			'worker',
+			...(options.concurrency ? [`--concurrency=${options.concurrency}`] : []),
+		];
+		const worker = new N8nWorker(this.spawnGuarded(args, env, options.logFile), healthPort);
+		await worker.waitUntilReady();
+		return worker;
+	}
+
+	/** An n8n command through scripts/lib/child-guard.mjs: n8n stops when this process dies. */
+	private spawnGuarded(command: string | string[], env: NodeJS.ProcessEnv, logFile?: string) {
+		const guard = join(ROOT, 'scripts/lib/child-guard.mjs');
+		const args = [guard, this.nodeBinary(), this.n8nBinary(), ...[command].flat()];
+		const child = spawn(this.nodeBinary(), args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+		if (logFile) {
+			const log = createWriteStream(logFile, { flags: 'a' });
+			child.stdout?.pipe(log, { end: false });
+			child.stderr?.pipe(log, { end: false });
+		}
+		return child;
 	}
 
 	remove() {
@@ -316,6 +360,12 @@ function parseRun(text: string): WorkflowRun | undefined {
 	if (start < 0) return undefined;
 	const end = text.slice(start).search(/^\}$/m);
 	if (end < 0) return undefined;
+	// Every line inside is indented: a line that is not is the logger's, written in between.
+	const json = text
+		.slice(start, start + end + 1)
+		.split('\n')
+		.filter((line, index, lines) => index === 0 || index === lines.length - 1 || /^\s/.test(line))
+		.join('\n');
 	let parsed: {
 		status?: string;
 		data: {
@@ -327,7 +377,7 @@ function parseRun(text: string): WorkflowRun | undefined {
 		};
 	};
 	try {
-		parsed = JSON.parse(text.slice(start, start + end + 1));
+		parsed = JSON.parse(json);
 	} catch {
 		return undefined;
 	}
@@ -353,16 +403,14 @@ process.once('exit', () => {
 	for (const child of runningServers) child.kill('SIGTERM');
 });
 
-/** A running `n8n start`: its REST API (as the owner), its webhooks, its log. */
-export class N8nServer {
+/** A running n8n command (`n8n start`, `n8n worker`) through its guard: its log, stop, kill. */
+export class N8nProcess {
 	private output = '';
-	private cookie = '';
-	private exited: Promise<number | null>;
+	protected exited: Promise<number | null>;
 
 	constructor(
 		/** The guard process that runs n8n (scripts/lib/child-guard.mjs). */
 		readonly process: ChildProcess,
-		readonly url: string,
 	) {
 		const keep = (chunk: Buffer) => {
 			this.output = (this.output + chunk.toString()).slice(-200_000);
@@ -378,29 +426,86 @@ export class N8nServer {
 		);
 	}
 
-	/** What the server printed so far (the last 200 kB). */
+	/** What n8n printed so far (the last 200 kB). */
 	log(): string {
 		return this.output;
 	}
 
-	async waitUntilReady(timeoutMs = 180_000) {
+	running(): boolean {
+		return this.process.exitCode === null && this.process.signalCode === null;
+	}
+
+	/** Stops n8n: its guard sends SIGTERM, and SIGKILL if n8n takes longer than 15 s. */
+	async stop(graceMs = 30_000) {
+		if (!this.running()) return;
+		this.process.kill('SIGTERM');
+		this.process.stdin?.end();
+		const timer = setTimeout(() => this.process.kill('SIGKILL'), graceMs);
+		await this.exited;
+		clearTimeout(timer);
+	}
+
+	/** A crash: SIGKILL to n8n and its task runner at once (no shutdown), through the guard. */
+	async kill() {
+		if (!this.running()) return;
+		this.process.kill('SIGUSR2');
+		await this.exited;
+	}
+
+	/** Polls `ready` until it resolves true; fails early with the log if n8n exits. */
+	protected async waitFor(what: string, ready: () => Promise<boolean>, timeoutMs: number) {
 		const deadline = Date.now() + timeoutMs;
-		let exitCode: number | null | undefined;
-		void this.exited.then((code) => (exitCode = code));
 		while (Date.now() < deadline) {
-			if (exitCode !== undefined) {
-				throw new Error(`n8n exited with ${exitCode} while starting:\n${this.output.slice(-4000)}`);
+			if (!this.running()) {
+				throw new Error(`n8n exited while ${what}:\n${this.output.slice(-4000)}`);
 			}
 			try {
-				const response = await fetch(`${this.url}/healthz/readiness`);
-				// The editor's REST API comes up with the last routes; wait for it too.
-				if (response.ok && (await fetch(`${this.url}/rest/settings`)).ok) return;
+				if (await ready()) return;
 			} catch {
 				// not listening yet
 			}
 			await new Promise((wake) => setTimeout(wake, 500));
 		}
-		throw new Error(`n8n did not become ready in ${timeoutMs} ms:\n${this.output.slice(-4000)}`);
+		throw new Error(`n8n was not ${what} in ${timeoutMs} ms:\n${this.output.slice(-4000)}`);
+	}
+}
+
+/** A running `n8n worker` (queue mode), with its health check on `healthPort`. */
+export class N8nWorker extends N8nProcess {
+	constructor(
+		process: ChildProcess,
+		readonly healthPort: number,
+	) {
+		super(process);
+	}
+
+	/** Ready once the worker reaches its database and Redis (its /healthz/readiness). */
+	async waitUntilReady(timeoutMs = 180_000) {
+		const url = `http://127.0.0.1:${this.healthPort}/healthz/readiness`;
+		await this.waitFor('ready as a worker', async () => (await fetch(url)).ok, timeoutMs);
+	}
+}
+
+/** A running `n8n start`: its REST API (as the owner), its webhooks, its log. */
+export class N8nServer extends N8nProcess {
+	private cookie = '';
+
+	constructor(
+		process: ChildProcess,
+		readonly url: string,
+	) {
+		super(process);
+	}
+
+	async waitUntilReady(timeoutMs = 180_000) {
+		// The editor's REST API comes up with the last routes; wait for it too.
+		await this.waitFor(
+			'ready',
+			async () =>
+				(await fetch(`${this.url}/healthz/readiness`)).ok &&
+				(await fetch(`${this.url}/rest/settings`)).ok,
+			timeoutMs,
+		);
 	}
 
 	/** Creates the owner account on a new instance; on one that has it already, logs in. */
@@ -491,16 +596,6 @@ export class N8nServer {
 	/** A request to a production webhook of an active workflow: `<url>/webhook/<path>`. */
 	async webhook(path: string, init: RequestInit = {}): Promise<Response> {
 		return await fetch(`${this.url}/webhook/${path.replace(/^\//, '')}`, init);
-	}
-
-	/** Stops n8n: its guard sends SIGTERM, and SIGKILL if n8n takes longer than 15 s. */
-	async stop(graceMs = 30_000) {
-		if (this.process.exitCode !== null || this.process.signalCode !== null) return;
-		this.process.kill('SIGTERM');
-		this.process.stdin?.end();
-		const timer = setTimeout(() => this.process.kill('SIGKILL'), graceMs);
-		await this.exited;
-		clearTimeout(timer);
 	}
 }
 

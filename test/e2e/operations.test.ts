@@ -11,12 +11,14 @@ import {
 	type WorkflowNode,
 	type WorkflowRun,
 } from './n8n';
+import { emulatorOrganizationCredentials } from '../harness';
 import { emulatorCredentialData } from './workflows';
 
 jest.setTimeout(600_000);
 
 const ROOT = resolve(__dirname, '../..');
 const CREDENTIAL = sonioxCredential({}, 'soniox-ops-credential', 'Soniox (emulator)');
+const ORGANIZATION = { id: 'soniox-ops-organization', name: 'Soniox organization (emulator)' };
 const SONIOX = 'n8n-nodes-soniox-suite.soniox';
 const SPOKEN = 'Good morning. This call is recorded for quality.';
 
@@ -228,6 +230,27 @@ function defineWorkflows() {
 		),
 	);
 
+	// The Organization API, with the organization credential.
+	const organization = (name: string, operation: string) =>
+		soniox(
+			name,
+			{ resource: 'organization', operation },
+			{ credentials: { sonioxOrganizationApi: ORGANIZATION } },
+		);
+	workflows.push(
+		graphWorkflow(
+			'opsOrganization',
+			[
+				organization('Monthly usage', 'getMonthlyUsage'),
+				organization('Balance', 'getBalance'),
+				organization('Limits', 'getLimits'),
+				organization('Profile', 'getProfile'),
+				organization('Projects', 'getProjects'),
+			],
+			['Monthly usage', 'Balance', 'Limits', 'Profile', 'Projects'].map((name) => ['Start', name]),
+		),
+	);
+
 	// Account, models, keys and usage need no input.
 	const hour = 3600_000;
 	workflows.push(
@@ -269,6 +292,15 @@ function defineWorkflows() {
 					returnAll: true,
 				}),
 				soniox('Usage summary', { resource: 'usage', operation: 'getSummary', output: 'raw' }),
+				soniox('Find a customer', {
+					resource: 'usage',
+					operation: 'findEntries',
+					findBy: 'clientReferenceId',
+					clientReferenceId: 'acme',
+					around: new Date(Date.now() - 45 * 60_000).toISOString(),
+					withinMinutes: 30,
+					returnAll: true,
+				}),
 				soniox('Usage per customer', {
 					resource: 'usage',
 					operation: 'aggregate',
@@ -284,6 +316,7 @@ function defineWorkflows() {
 				['Start', 'Temporary key'],
 				['Start', 'Usage logs'],
 				['Start', 'Usage summary'],
+				['Start', 'Find a customer'],
 				['Start', 'Usage per customer'],
 			],
 		),
@@ -297,10 +330,17 @@ beforeAll(async () => {
 		{ endTime: Date.now() - 1800_000, clientReferenceId: 'acme', inputAudioDurationMs: 30_000 },
 		{ endTime: Date.now() - 600_000, clientReferenceId: 'globex', inputAudioDurationMs: 60_000 },
 	]);
-	await n8n.importCredentials([{ ...CREDENTIAL, data: emulatorCredentialData(emulator) }]);
+	await n8n.importCredentials([
+		{ ...CREDENTIAL, data: emulatorCredentialData(emulator) },
+		{
+			...ORGANIZATION,
+			type: 'sonioxOrganizationApi',
+			data: emulatorOrganizationCredentials(emulator),
+		},
+	]);
 	defineWorkflows();
 	await n8n.importWorkflow(workflows);
-	// Three runs in parallel: each CLI call spends most of its time starting n8n.
+	// The runs in parallel: each CLI call spends most of its time starting n8n.
 	await Promise.all(
 		workflows.map(async (workflow) => runs.set(workflow.id, await n8n.execute(workflow.id))),
 	);

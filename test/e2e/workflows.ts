@@ -27,7 +27,9 @@ export function endpointSecretCredential(secret: string) {
 }
 
 /** Soniox credential values for the emulator: region Custom with its four URLs. */
-export function emulatorCredentialData(emulator: Emulator): Record<string, unknown> {
+export function emulatorCredentialData(
+	emulator: Pick<Emulator, 'apiKey' | 'urls'>,
+): Record<string, unknown> {
 	return {
 		apiKey: emulator.apiKey,
 		region: 'custom',
@@ -45,6 +47,8 @@ export interface ReceivedRequest {
 	headers: IncomingHttpHeaders;
 	body: string;
 	json?: unknown;
+	/** When the whole request had arrived (Date.now()). */
+	receivedAt: number;
 }
 
 /** An HTTP server on loopback that answers 200 "ok" and keeps what it received. */
@@ -73,6 +77,7 @@ export class LoopbackReceiver {
 					headers: req.headers,
 					body,
 					json,
+					receivedAt: Date.now(),
 				});
 				// Slack's incoming webhooks answer a plain "ok".
 				res.writeHead(200, { 'content-type': 'text/plain' });

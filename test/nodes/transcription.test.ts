@@ -109,6 +109,35 @@ describe('Transcription → Transcribe (async)', () => {
 		expect(posts()).toHaveLength(0);
 	});
 
+	it('waiting for Soniox to call back refuses a credential without a webhook secret before anything is sent', async () => {
+		const { error } = await runNode({
+			parameters: { resource: 'transcription', operation: 'transcribe', waitMode: 'callback' },
+			credentials: { ...credentials(), webhookSecret: '' },
+			items: [await audioItem()],
+		});
+		expect(error?.message).toBe('Waiting for Soniox to call back needs a webhook secret');
+		expect(emulator.requests()).toHaveLength(0);
+	});
+
+	it('waiting for Soniox to call back refuses items formatted differently before anything is sent', async () => {
+		const { error } = await runNode({
+			parameters: {
+				resource: 'transcription',
+				operation: 'transcribe',
+				waitMode: 'callback',
+				outputFormat: '={{ $itemIndex === 0 ? "text" : "json" }}',
+			},
+			credentials: {
+				...credentials(),
+				webhookHeaderName: 'X-Webhook-Secret',
+				webhookSecret: 'shh-42',
+			},
+			items: [await audioItem(), await audioItem()],
+		});
+		expect(error?.message).toBe('Output and Clean Up of item 1 differ from item 0');
+		expect(emulator.requests()).toHaveLength(0);
+	});
+
 	it('uploads a binary, waits, and returns the text; the usage entry carries the client reference ID', async () => {
 		const { items, error } = await transcribe({ clientReferenceId: 'customer-42' }, [
 			await audioItem(),
@@ -211,6 +240,18 @@ describe('Transcription → Transcribe (async)', () => {
 		expect(items[0].json.cleanup).toEqual({ transcription: 'deleted', file: 'deleted' });
 		expect(await countOf('files')).toBe(0);
 		expect(await countOf('transcriptions')).toBe(0);
+	});
+
+	it('counts a transcription or file that is already gone as deleted, and says why when one is not', async () => {
+		// As when two of Soniox's calls for one execution clean up at the same time.
+		emulator.faults.arm({ route: 'DELETE /v1/transcriptions/:id', statuses: [404] });
+		emulator.faults.arm({ route: 'DELETE /v1/files/:id', statuses: [409] });
+		const { items, error } = await transcribe({}, [await audioItem()]);
+		expect(error).toBeUndefined();
+		expect(items[0].json.cleanup).toEqual({
+			transcription: 'deleted',
+			file: expect.stringMatching(/^not deleted: /),
+		});
 	});
 
 	it('deletes the file it uploaded when Soniox refuses the transcription', async () => {

@@ -1,24 +1,33 @@
-// File → Upload of a big binary kept on disk, run by upload-streaming.test.ts in a Node.js
-// process of its own: a fresh heap, so the memory read here is the upload's alone. Input in
-// the environment (UPLOAD_CREDENTIALS, UPLOAD_BYTES), the result as JSON in the file named
-// by the first argument.
+// File → Upload of a big binary, run by upload-streaming.test.ts in a Node.js process of its
+// own: a fresh heap, so the memory read here is the upload's alone. Input in the environment
+// (UPLOAD_CREDENTIALS, UPLOAD_BYTES, UPLOAD_MODE: n8n's binary data mode, 'filesystem' keeps
+// the binary on disk, 'default' as base64 text in the item), the result as JSON in the file
+// named by the first argument.
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 
 import { runNode, storeBinary, useBinaryDataMode } from '../harness';
 import { watchRetainedMemory } from '../harness/memory';
 
-useBinaryDataMode('filesystem');
+const mode = process.env.UPLOAD_MODE === 'default' ? 'default' : 'filesystem';
+useBinaryDataMode(mode);
 
-async function uploadFromDisk() {
+/** `size` bytes that differ from one megabyte to the next, so that a misplaced piece shows. */
+function* audioBytes(size: number) {
+	const chunk = Buffer.alloc(1024 * 1024);
+	for (let sent = 0, index = 0; sent < size; sent += chunk.length, index++) {
+		for (let i = 0; i < chunk.length; i += 4096) chunk.fill((index * 31 + i) % 251, i, i + 4096);
+		yield Buffer.from(chunk.subarray(0, Math.min(chunk.length, size - sent)));
+	}
+}
+
+async function upload() {
 	const size = Number(process.env.UPLOAD_BYTES);
-	const chunk = Buffer.alloc(1024 * 1024, 3);
+	const sha256 = createHash('sha256');
+	for (const chunk of audioBytes(size)) sha256.update(chunk);
 	const binary = await storeBinary(
-		Readable.from(
-			(function* () {
-				for (let sent = 0; sent < size; sent += chunk.length) yield chunk;
-			})(),
-		),
+		mode === 'default' ? Buffer.concat([...audioBytes(size)]) : Readable.from(audioBytes(size)),
 		'long-call.wav',
 		'audio/wav',
 	);
@@ -33,12 +42,14 @@ async function uploadFromDisk() {
 		ms: Date.now() - started,
 		...watch.stop(),
 		binaryId: binary.id,
+		inItem: typeof binary.data === 'string' && binary.data.length > 1000,
+		sha256: sha256.digest('hex'),
 		file: items[0]?.json,
 		error: error && `${error.message} ${error.description ?? ''}`,
 	};
 }
 
-uploadFromDisk().then(
+upload().then(
 	(result) => writeFileSync(process.argv[2], JSON.stringify(result)),
 	(error: unknown) => {
 		console.error(error);

@@ -72,12 +72,12 @@ test("lists one customer's requests around a time, oldest first, and honours the
 	const now = Date.now();
 	const ledger = busyDay(now);
 	const around = Date.parse(ledger[200].end_time);
-	// The window is half-open, like Soniox's: from 10 minutes before (inclusive) to 10 after.
 	const expected = ledger.filter(
 		(entry) =>
 			entry.client_reference_id === 'globex' &&
-			Date.parse(entry.end_time) - around >= -10 * MINUTE &&
-			Date.parse(entry.end_time) - around < 10 * MINUTE,
+			// Within: from Around − 10 minutes (included) to Around + 10 minutes (not).
+			Date.parse(entry.end_time) >= around - 10 * MINUTE &&
+			Date.parse(entry.end_time) < around + 10 * MINUTE,
 	);
 	expect(expected.length).toBeGreaterThan(2);
 

@@ -4,11 +4,14 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
 } from 'n8n-workflow';
 
 import { sonioxBaseDescription } from '../Soniox.node';
 import { SONIOX_ICON } from '../icon';
 import { router } from './actions/router';
+import { callbackWebhooks, resumeOnCallback } from './actions/transcription/callbackWait';
 import { versionProperties, versionSubtitle } from './actions/versionDescription';
 import { credentialTest, listSearch, loadOptions } from './methods';
 import { CREDENTIAL_TYPE, ORGANIZATION_CREDENTIAL_TYPE } from './transport';
@@ -41,11 +44,17 @@ export class SonioxV1 implements INodeType {
 			},
 		],
 		properties: versionProperties,
+		// Transcribe's wait "Until Soniox Calls Back" resumes through n8n's waiting webhook.
+		webhooks: callbackWebhooks,
 	};
 
 	methods = { credentialTest, listSearch, loadOptions };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeOnCallback.call(this);
 	}
 }

@@ -5,6 +5,7 @@ import type {
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	IPollFunctions,
+	IWebhookFunctions,
 } from 'n8n-workflow';
 
 import { resolveEndpoints, type SonioxEndpoints } from './endpoints';
@@ -27,7 +28,8 @@ import {
 	type RetryPolicy,
 } from './retry';
 
-export type SonioxContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
+export type SonioxContext =
+	IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions | IWebhookFunctions;
 
 export const CREDENTIAL_TYPE = 'sonioxSuiteApi';
 export const ORGANIZATION_CREDENTIAL_TYPE = 'sonioxOrganizationApi';

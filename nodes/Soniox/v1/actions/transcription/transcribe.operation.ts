@@ -16,7 +16,6 @@ import {
 	readNumber,
 	type TextRule,
 } from '../../helpers/parameterValues';
-import type { TranscriptToken } from '../../helpers/transcriptFormat';
 import { CREDENTIAL_TYPE, executionCancelSignal, sonioxApiRequest } from '../../transport';
 import { uploadFile } from '../../transport/multipart';
 import {
@@ -26,25 +25,13 @@ import {
 } from '../common.descriptions';
 import { fileIdField } from '../collections';
 import { recognitionConfig, recognitionOptionsField } from './recognition.descriptions';
-import { outputFormatFields, readTranscriptOutput, transcriptOutput } from './transcriptOutput';
+import { outputFormatFields, readTranscriptOutput } from './transcriptOutput';
 import { TranscriptionFailedError, waitForTranscription } from './waitForTranscription';
+import { abandonCallbacks, callbackWebhookConfig, checkSameAsFirstItem } from './callbackWait';
+import { cleanUp, cleanupField, type CleanupTarget } from './cleanup';
+import { finishTranscription } from './finishTranscription';
 
 const HTTP_URL = /^https?:\/\/\S+$/;
-
-type CleanupTarget = 'file' | 'transcription';
-
-const cleanupField: INodeProperties = {
-	displayName: 'Clean Up',
-	name: 'cleanup',
-	type: 'multiOptions',
-	options: [
-		{ name: 'Delete the Uploaded File', value: 'file' },
-		{ name: 'Delete the Transcription', value: 'transcription' },
-	] satisfies Array<{ name: string; value: CleanupTarget }>,
-	default: ['file', 'transcription'],
-	description:
-		'What to delete from Soniox once the transcript is fetched (also when Soniox refuses or fails it). Soniox keeps at most 1,000 files and 2,000 transcriptions per project, so a scheduled workflow that keeps them fills up.',
-};
 
 const audioSourceField: INodeProperties = {
 	displayName: 'Audio Source',
@@ -65,6 +52,28 @@ const waitField: INodeProperties = {
 	default: true,
 	description:
 		'Whether to wait for the transcript; if off, the node returns the queued transcription (use a webhook or Get Transcript later)',
+};
+
+const waitModeField: INodeProperties = {
+	displayName: 'Wait',
+	name: 'waitMode',
+	type: 'options',
+	options: [
+		{
+			name: 'Poll Soniox',
+			value: 'poll',
+			description:
+				'The node checks the transcription until it ends, holding the execution meanwhile. Works wherever n8n can reach Soniox.',
+		},
+		{
+			name: 'Until Soniox Calls Back',
+			value: 'callback',
+			description:
+				"The execution is saved as waiting (no worker holds it, a restart does not lose it) and resumes when Soniox calls n8n's public webhook URL",
+		},
+	],
+	default: 'poll',
+	hint: "Until Soniox Calls Back needs an n8n that Soniox can reach at its public webhook URL (WEBHOOK_URL) and the credential's Webhook Secret; otherwise, poll",
 };
 
 const webhookAuthenticationField: INodeProperties = {
@@ -91,6 +100,8 @@ const waitTimeoutField: INodeProperties = {
 	type: 'number',
 	typeOptions: { minValue: 0.01, numberPrecision: 2 },
 	default: 30,
+	description:
+		"How long to wait for the transcript. Polling, the node then fails with the transcription's ID. Waiting for Soniox to call back, n8n ends the wait itself (it looks about once a minute) and runs none of this node's code: the next node receives this node's input items unchanged, with no ID, text or status. The transcriptions stay at Soniox: find them by Client Reference ID (or by a webhook URL holding the execution's ID) and delete them once they have ended.",
 };
 
 export const description: INodeProperties[] = updateDisplayOptions(
@@ -120,6 +131,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 		},
 		clientReferenceIdField('transcription'),
 		waitField,
+		{ ...waitModeField, displayOptions: { show: { waitForCompletion: [true] } } },
 		{ ...waitTimeoutField, displayOptions: { show: { waitForCompletion: [true] } } },
 		...outputFormatFields.map((field) => ({
 			...field,
@@ -136,8 +148,9 @@ export const description: INodeProperties[] = updateDisplayOptions(
 			placeholder: 'e.g. https://your-n8n.example.com/webhook/soniox',
 			description:
 				'Soniox POSTs the transcription ID and status here when it ends; leave empty for none',
+			displayOptions: { hide: { waitMode: ['callback'] } },
 		},
-		webhookAuthenticationField,
+		{ ...webhookAuthenticationField, displayOptions: { hide: { waitMode: ['callback'] } } },
 		{ ...cleanupField, displayOptions: { show: { waitForCompletion: [true] } } },
 		recognitionOptionsField,
 	],
@@ -183,9 +196,15 @@ async function webhookConfig(this: IExecuteFunctions, itemIndex: number): Promis
 	};
 }
 
-/** The model, webhook and audio source of the request; a binary is uploaded as a file first. */
-async function prepareRequest(this: IExecuteFunctions, itemIndex: number, config: IDataObject) {
-	const source = readChoice<'binary' | 'url' | 'fileId'>(this, itemIndex, audioSourceField);
+type AudioSource = 'binary' | 'url' | 'fileId';
+type WaitMode = 'poll' | 'callback';
+
+/** One item's request, read and checked; nothing is sent. A binary is named, not yet uploaded. */
+async function readRequest(this: IExecuteFunctions, itemIndex: number, mode?: WaitMode) {
+	const config = recognitionConfig.call(this, itemIndex);
+	const clientReferenceId = getClientReferenceId.call(this, itemIndex);
+	if (clientReferenceId) config.client_reference_id = clientReferenceId;
+	const source = readChoice<AudioSource>(this, itemIndex, audioSourceField);
 	const model = checkText(
 		this,
 		itemIndex,
@@ -197,7 +216,11 @@ async function prepareRequest(this: IExecuteFunctions, itemIndex: number, config
 			hint: 'Choose a model from the list, or map its ID, e.g. stt-async-v6.',
 		},
 	);
-	const body: IDataObject = { model, ...config, ...(await webhookConfig.call(this, itemIndex)) };
+	const webhook =
+		mode === 'callback'
+			? await callbackWebhookConfig.call(this, itemIndex, source === 'binary')
+			: await webhookConfig.call(this, itemIndex);
+	const body: IDataObject = { model, ...config, ...webhook };
 	if (source === 'url') {
 		const hint = 'Give a full URL such as https://example.com/call.mp3.';
 		const url = checkText(
@@ -216,56 +239,85 @@ async function prepareRequest(this: IExecuteFunctions, itemIndex: number, config
 		body.file_id = readResourceId(this, itemIndex, fileIdField);
 		return { body };
 	}
-	const file = await uploadFile(this, itemIndex, {
-		binaryPropertyName: readInputBinaryField(this, itemIndex),
-		clientReferenceId: config.client_reference_id as string | undefined,
-	});
-	body.file_id = String(file.id);
-	return { body, uploadedFileId: body.file_id as string };
+	return { body, binaryPropertyName: readInputBinaryField(this, itemIndex) };
 }
 
-/** Deletes what the user asked to, and says how each deletion went; never throws. */
-async function cleanUp(
-	this: IExecuteFunctions,
-	targets: CleanupTarget[],
-	transcriptionId: string | undefined,
-	fileId: string | undefined,
-) {
-	const done: IDataObject = {};
-	const remove = async (name: string, path: string) => {
-		try {
-			await sonioxApiRequest.call(this, { method: 'DELETE', path, afterStop: true });
-			done[name] = 'deleted';
-		} catch (error) {
-			done[name] = `not deleted: ${(error as Error).message}`;
-		}
-	};
-	if (targets.includes('transcription') && transcriptionId)
-		await remove('transcription', `/v1/transcriptions/${transcriptionId}`);
-	if (targets.includes('file') && fileId) await remove('file', `/v1/files/${fileId}`);
-	return Object.keys(done).length ? { cleanup: done } : {};
-}
-
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-): Promise<INodeExecutionData[]> {
-	const config = recognitionConfig.call(this, itemIndex);
-	const clientReferenceId = getClientReferenceId.call(this, itemIndex);
-	if (clientReferenceId) config.client_reference_id = clientReferenceId;
+/** Every field of one item, read and checked before anything is uploaded or billed. */
+async function readItem(this: IExecuteFunctions, itemIndex: number) {
 	const wait = readBoolean(this, itemIndex, waitField);
+	const mode = wait ? readChoice<WaitMode>(this, itemIndex, waitModeField) : undefined;
 	const timeoutMinutes = wait ? readNumber(this, itemIndex, waitTimeoutField) : 0;
 	const output = wait ? readTranscriptOutput.call(this, itemIndex) : undefined;
 	const cleanupTargets = wait ? readChoices<CleanupTarget>(this, itemIndex, cleanupField) : [];
-	const { body, uploadedFileId } = await prepareRequest.call(this, itemIndex, config);
-	// A refused or failed transcription still gets the clean-up asked for: the file the node
-	// uploaded must not stay behind at Soniox (a project holds at most 1,000).
+	if (mode === 'callback') checkSameAsFirstItem.call(this, itemIndex);
+	const request = await readRequest.call(this, itemIndex, mode);
+	return { mode, timeoutMinutes, output, cleanupTargets, ...request };
+}
+
+/** Creates the transcription (a binary is uploaded first); a refusal still gets the clean-up. */
+async function createTranscription(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	{ body, binaryPropertyName, cleanupTargets }: Awaited<ReturnType<typeof readItem>>,
+) {
+	const uploadedFileId = binaryPropertyName
+		? String(
+				(
+					await uploadFile(this, itemIndex, {
+						binaryPropertyName,
+						clientReferenceId: body.client_reference_id as string | undefined,
+					})
+				).id,
+			)
+		: undefined;
+	if (uploadedFileId) body.file_id = uploadedFileId;
+	// The file the node uploaded must not stay behind at Soniox (a project holds at most 1,000).
 	const created = await sonioxApiRequest
 		.call(this, { method: 'POST', path: '/v1/transcriptions', body })
 		.catch(async (error: unknown) => {
 			await cleanUp.call(this, cleanupTargets, undefined, uploadedFileId);
 			throw error;
 		});
+	return { created, uploadedFileId };
+}
+
+/**
+ * Until Soniox calls back: every item is checked with the first, each item's transcription
+ * names the item in its webhook URL, and the last item puts the execution to wait. An item
+ * that fails first takes the earlier items' transcriptions with it: nobody would resume them.
+ */
+async function startCallbackWait(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	item: Awaited<ReturnType<typeof readItem>>,
+): Promise<INodeExecutionData[]> {
+	const itemCount = this.getInputData().length;
+	if (itemIndex === 0)
+		for (let other = 1; other < itemCount; other++) await readItem.call(this, other);
+	const wait = async () => {
+		if (itemIndex === itemCount - 1) {
+			await this.putExecutionToWait(new Date(Date.now() + item.timeoutMinutes * 60_000));
+		}
+	};
+	const { created } = await createTranscription
+		.call(this, itemIndex, item)
+		.catch(async (error: unknown) => {
+			if (this.continueOnFail()) await wait();
+			else await abandonCallbacks.call(this, itemIndex);
+			throw error;
+		});
+	await wait();
+	return [{ json: { id: created.id, status: created.status, waitingFor: 'Soniox to call back' } }];
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const item = await readItem.call(this, itemIndex);
+	if (item.mode === 'callback') return await startCallbackWait.call(this, itemIndex, item);
+	const { output, cleanupTargets, timeoutMinutes } = item;
+	const { created, uploadedFileId } = await createTranscription.call(this, itemIndex, item);
 	const id = String(created.id);
 	if (!output) return [{ json: created }];
 	const transcription = await waitForTranscription
@@ -277,27 +329,11 @@ export async function execute(
 			}
 			throw error;
 		});
-	const transcript = await sonioxApiRequest.call(this, {
-		method: 'GET',
-		path: `/v1/transcriptions/${id}/transcript`,
-	});
-	const cleanup = await cleanUp.call(this, cleanupTargets, id, uploadedFileId);
-	return await transcriptOutput.call(
+	return await finishTranscription.call(
 		this,
+		transcription,
 		output,
-		{
-			id,
-			tokens: transcript.tokens as TranscriptToken[],
-			name: String(transcription.filename ?? transcription.audio_url ?? ''),
-		},
-		{
-			id,
-			model: transcription.model,
-			audio_duration_ms: transcription.audio_duration_ms,
-			file_id: transcription.file_id ?? null,
-			filename: transcription.filename,
-			client_reference_id: transcription.client_reference_id ?? null,
-			...cleanup,
-		},
+		cleanupTargets,
+		uploadedFileId,
 	);
 }

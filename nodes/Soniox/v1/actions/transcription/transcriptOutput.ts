@@ -3,6 +3,7 @@ import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
+	IWebhookFunctions,
 } from 'n8n-workflow';
 
 import { checkText, readChoice, readChoices } from '../../helpers/parameterValues';
@@ -122,7 +123,7 @@ function subtitleBaseName(name: string | undefined): string | undefined {
 
 /** One output item for a transcript, in the format the user chose. */
 export async function transcriptOutput(
-	this: IExecuteFunctions,
+	this: Pick<IExecuteFunctions, 'helpers'> | IWebhookFunctions,
 	{ format, segmentGroupBy, subtitleProperty }: TranscriptOutputChoice,
 	transcript: { id?: string; tokens: TranscriptToken[]; name?: string },
 	metadata: IDataObject,

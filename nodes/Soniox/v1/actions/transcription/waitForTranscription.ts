@@ -92,6 +92,14 @@ class JobWatch {
 /** Soniox finished the transcription with an error (not a timeout or a Stop). */
 export class TranscriptionFailedError extends NodeOperationError {}
 
+export const TRANSCRIPTION_FAILED_HINT =
+	'Check that the audio is reachable and in a supported format.';
+
+/** What Soniox says about a transcription that ended in status "error". */
+export function transcriptionFailure(id: string, transcription: IDataObject): string {
+	return `Transcription ${id} failed: ${String(transcription.error_type ?? 'error')}: ${String(transcription.error_message ?? 'no details')}`;
+}
+
 export async function waitForTranscription(
 	this: IExecuteFunctions,
 	id: string,
@@ -118,11 +126,10 @@ export async function waitForTranscription(
 			return transcription;
 		}
 		if (transcription.status === 'error') {
-			throw new TranscriptionFailedError(
-				this.getNode(),
-				`Transcription ${id} failed: ${String(transcription.error_type ?? 'error')}: ${String(transcription.error_message ?? 'no details')}`,
-				{ itemIndex, description: 'Check that the audio is reachable and in a supported format.' },
-			);
+			throw new TranscriptionFailedError(this.getNode(), transcriptionFailure(id, transcription), {
+				itemIndex,
+				description: TRANSCRIPTION_FAILED_HINT,
+			});
 		}
 		if (Date.now() >= deadline) {
 			throw new NodeOperationError(

@@ -41,14 +41,18 @@ export async function execute(
 		fileField: 'file',
 		binaryPropertyName: readInputBinaryField(this, itemIndex),
 	});
-	return [
-		{
-			json: await sonioxApiRequest.call(this, {
-				method: 'POST',
-				path: '/v1/voices',
-				body: upload.body,
-				headers: upload.headers,
-			}),
-		},
-	];
+	try {
+		return [
+			{
+				json: await sonioxApiRequest.call(this, {
+					method: 'POST',
+					path: '/v1/voices',
+					body: upload.body,
+					headers: upload.headers,
+				}),
+			},
+		];
+	} finally {
+		await upload.close();
+	}
 }
