@@ -76,8 +76,38 @@ export function clientReferenceIdOf(entry: UsageLogEntry): string {
  * as Soniox sends it), and every cost also as a number beside its exact string.
  */
 export function usageEntryOutput(entry: UsageLogEntry): IDataObject {
-	return withAmountNumbers({ ...entry });
+	// A poll may emit 100,000 entries: Soniox's seven amounts, when they are the exact decimal
+	// strings it sends, get their numbers by name (one shape for every entry, no key lookups);
+	// anything else goes through the general rule.
+	const { cost_usd, input_cost_usd, output_cost_usd } = entry;
+	const { input_text_cost_usd, input_audio_cost_usd } = entry;
+	const { output_text_cost_usd, output_audio_cost_usd } = entry;
+	const amounts = [
+		cost_usd,
+		input_cost_usd,
+		output_cost_usd,
+		input_text_cost_usd,
+		input_audio_cost_usd,
+		output_text_cost_usd,
+		output_audio_cost_usd,
+	];
+	if (!amounts.every((amount) => typeof amount === 'string' && SONIOX_AMOUNT.test(amount))) {
+		return withAmountNumbers({ ...entry });
+	}
+	return {
+		...entry,
+		cost_usd_number: Number(cost_usd),
+		input_cost_usd_number: Number(input_cost_usd),
+		output_cost_usd_number: Number(output_cost_usd),
+		input_text_cost_usd_number: Number(input_text_cost_usd),
+		input_audio_cost_usd_number: Number(input_audio_cost_usd),
+		output_text_cost_usd_number: Number(output_text_cost_usd),
+		output_audio_cost_usd_number: Number(output_audio_cost_usd),
+	};
 }
+
+/** An amount as Soniox writes it: plain digits, a point and up to 10 decimals. */
+const SONIOX_AMOUNT = /^-?\d{1,15}(\.\d{1,10})?$/;
 
 /** Why an entry cannot be summed: names the entry (its uuid) and the field Soniox sent. */
 export class MalformedUsageEntryError extends Error {
