@@ -374,10 +374,14 @@ describeQueueMode('n8n queue mode: a main, two workers, PostgreSQL and Redis', (
 		const thisMonth = all.filter(
 			(entry) => Date.parse(entry.end_time) >= utcMonthStart(nextMonth, 1),
 		);
-		const customers = sorted([...new Set(thisMonth.map((e) => e.client_reference_id || '(none)'))]);
+		const customers = sorted([
+			...new Set(thisMonth.map((e) => e.client_reference_id || '(untagged)')),
+		]);
 		expect(await ledgerQuery(invoiceSql)).toEqual(
 			customers.map((customer) => {
-				const entries = thisMonth.filter((e) => (e.client_reference_id || '(none)') === customer);
+				const entries = thisMonth.filter(
+					(e) => (e.client_reference_id || '(untagged)') === customer,
+				);
 				const audioMs = entries.reduce((sum, e) => sum + e.input_audio_duration_ms, 0);
 				// Minutes to 2 decimals, half away from zero as PostgreSQL rounds, in integers.
 				const hundredths = Math.floor((audioMs + 300) / 600);
