@@ -24,6 +24,16 @@ export function shown(value: unknown): string {
  */
 export type CheckContext = Pick<IExecuteFunctions, 'getNode'>;
 
+/** Refuses an item's input: the message says what is wrong, the description how to fix it. */
+export function failItem(
+	context: CheckContext,
+	itemIndex: number,
+	message: string,
+	description: string,
+): never {
+	throw new NodeOperationError(context.getNode(), message, { itemIndex, description });
+}
+
 const ofItem = (itemIndex: number | undefined) =>
 	itemIndex === undefined ? '' : ` of item ${itemIndex}`;
 

@@ -2,7 +2,6 @@
 // execution is saved as waiting (no worker holds it) and resumes on whichever n8n process
 // receives Soniox's call. Nothing is kept in memory: each transcription's webhook URL names
 // its item, and the transcriptions themselves, at Soniox, say which have ended.
-import { NodeOperationError } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -12,7 +11,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { readChoices } from '../../helpers/parameterValues';
+import { failItem, readChoices } from '../../helpers/parameterValues';
 import { SONIOX_ID } from '../../helpers/resourceId';
 import { credentialWebhookSecret } from '../../helpers/webhookSecret';
 import { CREDENTIAL_TYPE, paginate, sonioxApiRequest, type SonioxContext } from '../../transport';
@@ -47,15 +46,6 @@ const MAX_WEBHOOK_URL_LENGTH = 256;
 const SECRET_HINT =
 	"Fill in the Soniox credential's Webhook Header Name and Webhook Secret (a long random value): Soniox sends them with its call, and the node resumes only for a call that has them.";
 
-function fail(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	message: string,
-	description: string,
-): never {
-	throw new NodeOperationError(context.getNode(), message, { itemIndex, description });
-}
-
 /**
  * Soniox's webhook fields for one item: the execution's resume URL, tagged with the item, and
  * the credential's secret header. Checked before anything is uploaded or billed.
@@ -67,7 +57,12 @@ export async function callbackWebhookConfig(
 ): Promise<IDataObject> {
 	const resumeUrl = this.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex);
 	if (typeof resumeUrl !== 'string' || !/^https?:\/\//.test(resumeUrl)) {
-		fail(this, itemIndex, 'n8n gave no resume URL for this execution', 'Use Poll Soniox instead.');
+		failItem(
+			this,
+			itemIndex,
+			'n8n gave no resume URL for this execution',
+			'Use Poll Soniox instead.',
+		);
 	}
 	const url = new URL(resumeUrl);
 	url.searchParams.set(ITEM, String(itemIndex));
@@ -75,7 +70,7 @@ export async function callbackWebhookConfig(
 	if (uploads) url.searchParams.set(UPLOADED, '1');
 	const webhookUrl = url.toString();
 	if (webhookUrl.length > MAX_WEBHOOK_URL_LENGTH) {
-		fail(
+		failItem(
 			this,
 			itemIndex,
 			`n8n's resume URL is ${webhookUrl.length} characters long; Soniox takes at most ${MAX_WEBHOOK_URL_LENGTH}`,
@@ -84,7 +79,12 @@ export async function callbackWebhookConfig(
 	}
 	const secret = credentialWebhookSecret(await this.getCredentials(CREDENTIAL_TYPE, itemIndex));
 	if (!secret) {
-		fail(this, itemIndex, 'Waiting for Soniox to call back needs a webhook secret', SECRET_HINT);
+		failItem(
+			this,
+			itemIndex,
+			'Waiting for Soniox to call back needs a webhook secret',
+			SECRET_HINT,
+		);
 	}
 	return {
 		webhook_url: webhookUrl,
@@ -155,7 +155,7 @@ export function checkSameAsFirstItem(this: IExecuteFunctions, itemIndex: number)
 			readChoices(this, index, cleanupField),
 		]);
 	if (itemIndex > 0 && choices(itemIndex) !== choices(0)) {
-		fail(
+		failItem(
 			this,
 			itemIndex,
 			`Output and Clean Up of item ${itemIndex} differ from item 0`,

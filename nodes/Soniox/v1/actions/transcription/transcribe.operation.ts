@@ -1,4 +1,4 @@
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -10,6 +10,7 @@ import { getClientReferenceId } from '../../helpers/clientReferenceId';
 import { readResourceId } from '../../helpers/resourceId';
 import {
 	checkText,
+	failItem,
 	readBoolean,
 	readChoice,
 	readChoices,
@@ -156,15 +157,6 @@ export const description: INodeProperties[] = updateDisplayOptions(
 	],
 );
 
-function fail(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	message: string,
-	description: string,
-): never {
-	throw new NodeOperationError(context.getNode(), message, { itemIndex, description });
-}
-
 /** Webhook settings in the API's names; Soniox takes each value up to 256 characters. */
 async function webhookConfig(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const hint = 'Use a full URL such as https://your-n8n/webhook/soniox.';
@@ -174,7 +166,7 @@ async function webhookConfig(this: IExecuteFunctions, itemIndex: number): Promis
 	const authentication = readChoice(this, itemIndex, webhookAuthenticationField);
 	if (!url) return {};
 	if (!HTTP_URL.test(url))
-		fail(this, itemIndex, `Webhook URL of item ${itemIndex} is not an http(s) URL`, hint);
+		failItem(this, itemIndex, `Webhook URL of item ${itemIndex} is not an http(s) URL`, hint);
 	if (authentication === 'none') return { webhook_url: url };
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
 	const secretHint = {
@@ -231,7 +223,12 @@ async function readRequest(this: IExecuteFunctions, itemIndex: number, mode?: Wa
 			{ required: true, maxLength: 4096, hint },
 		).trim();
 		if (!HTTP_URL.test(url))
-			fail(this, itemIndex, `Audio URL of item ${itemIndex} is not an http(s) URL: "${url}"`, hint);
+			failItem(
+				this,
+				itemIndex,
+				`Audio URL of item ${itemIndex} is not an http(s) URL: "${url}"`,
+				hint,
+			);
 		body.audio_url = url;
 		return { body };
 	}

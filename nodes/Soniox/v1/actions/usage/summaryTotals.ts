@@ -10,7 +10,7 @@ import type {
 	UsageGroupOrder,
 	UsageTotalsFields,
 } from '../../helpers/usageAggregation';
-import type { UsageLogEntry } from '../../helpers/usageLogEntry';
+import { USAGE_COUNT_FIELDS, type UsageLogEntry } from '../../helpers/usageLogEntry';
 import { sonioxApiRequest } from '../../transport';
 import { sonioxInvalidResponseError } from '../../transport/errors';
 import type { UsageFilter } from './usageFilters';
@@ -57,14 +57,6 @@ export function summaryCanAnswer(question: AggregateQuestion): boolean {
 	);
 }
 
-const COUNT_FIELDS = [
-	'input_text_tokens',
-	'input_audio_tokens',
-	'input_audio_duration_ms',
-	'output_text_tokens',
-	'output_audio_tokens',
-	'output_audio_duration_ms',
-] as const;
 const COST_FIELDS = ['cost_usd', 'input_cost_usd', 'output_cost_usd'] as const;
 
 type SummaryModel = Record<string, unknown> & { model: string; days: string[] };
@@ -115,7 +107,8 @@ function dayTotals(entry: SummaryModel, day: string, index: number): UsageLogEnt
 		model: entry.model,
 		end_time: `${day}T00:00:00Z`,
 	};
-	for (const field of [...COST_FIELDS, ...COUNT_FIELDS]) totals[field] = at(entry, field, index);
+	for (const field of [...COST_FIELDS, ...USAGE_COUNT_FIELDS])
+		totals[field] = at(entry, field, index);
 	return totals as UsageLogEntry;
 }
 
@@ -137,7 +130,7 @@ function checkedModels(
 		...[...COST_FIELDS, 'duration_cost_usd'].map(
 			(field) => [field, amount] as [string, typeof amount],
 		),
-		...[...COUNT_FIELDS, 'num_requests', 'duration_ms'].map(
+		...[...USAGE_COUNT_FIELDS, 'num_requests', 'duration_ms'].map(
 			(field) => [field, count] as [string, typeof count],
 		),
 	];
