@@ -14,7 +14,7 @@ import { SonioxNodeClient } from '@soniox/node';
 import { makeWav, type RequestRecord, type UsageEntry } from '../test/emulator';
 import { callbackCredential, CREDENTIAL } from '../test/e2e/callback';
 import { N8nInstance, type N8nServer } from '../test/e2e/n8n';
-import { LoopbackReceiver } from '../test/e2e/workflows';
+import { E2E_OWNER, LoopbackReceiver } from '../test/e2e/workflows';
 import { startEmulatorProcess, type EmulatorProcess } from './emulatorProcess';
 import {
 	jobSchedule,
@@ -127,12 +127,7 @@ export async function run() {
 		]);
 		for (const { id } of Object.values(WORKFLOWS)) await n8n.publishWorkflow(id);
 		server = await n8n.start();
-		await server.setupOwner({
-			email: 'bench@example.com',
-			password: 'Bench-Password-1',
-			firstName: 'Bench',
-			lastName: 'Mark',
-		});
+		await server.setupOwner(E2E_OWNER);
 		await measure(emulator, server, receiver);
 	} finally {
 		await server?.stop();

@@ -15,6 +15,7 @@ import {
 	startAudioServer,
 	triggerWorkflow,
 } from './callback';
+import { E2E_OWNER } from './workflows';
 import { N8N_1_VERSION, N8nInstance, type N8nServer } from './n8n';
 
 jest.setTimeout(900_000);
@@ -47,12 +48,7 @@ beforeAll(async () => {
 	for (const id of [WAIT, TRIGGER])
 		await n8n.cli(['update:workflow', `--id=${id}`, '--active=true']);
 	server = await n8n.start();
-	await server.setupOwner({
-		email: 'compat@example.com',
-		password: 'E2e-Password-1',
-		firstName: 'Com',
-		lastName: 'Pat',
-	});
+	await server.setupOwner(E2E_OWNER);
 });
 
 afterEach(() => {

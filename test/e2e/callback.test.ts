@@ -23,6 +23,7 @@ import {
 	startAudioServer,
 	triggerWorkflow,
 } from './callback';
+import { E2E_OWNER } from './workflows';
 import { N8nInstance, type N8nServer } from './n8n';
 
 jest.setTimeout(600_000);
@@ -80,12 +81,7 @@ beforeAll(async () => {
 	]);
 	for (const id of [WAIT, TIMEOUT, TRIGGER]) await n8n.publishWorkflow(id);
 	server = await n8n.start();
-	await server.setupOwner({
-		email: 'callback@example.com',
-		password: 'E2e-Password-1',
-		firstName: 'Call',
-		lastName: 'Back',
-	});
+	await server.setupOwner(E2E_OWNER);
 });
 
 beforeEach(() => {
@@ -130,6 +126,9 @@ describe('Transcribe → Wait "Until Soniox Calls Back"', () => {
 		}
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		expect(await callbackTranscriptions(emulator, waitingId)).toEqual([]);
+		// The webhook secret is in no saved run data, nor in n8n's log.
+		expect(JSON.stringify(await server.execution(doneId))).not.toContain(SECRET);
+		expect(server.log()).not.toContain(SECRET);
 		// One call resumed it: each transcript read once, each transcription deleted once.
 		const routes = emulator
 			.requests()

@@ -10,7 +10,12 @@ import {
 	type N8nServer,
 } from './n8n';
 import { MINUTE } from './usage';
-import { EXAMPLE_CREDENTIAL, emulatorCredentialData, LoopbackReceiver } from './workflows';
+import {
+	E2E_OWNER,
+	emulatorCredentialData,
+	EXAMPLE_CREDENTIAL,
+	LoopbackReceiver,
+} from './workflows';
 
 jest.setTimeout(600_000);
 
@@ -67,12 +72,7 @@ beforeAll(async () => {
 	await n8n.importWorkflow([workflow]);
 	await n8n.publishWorkflow(workflow.id);
 	server = await n8n.start();
-	await server.setupOwner({
-		email: 'e2e@example.com',
-		password: 'E2e-Password-1',
-		firstName: 'E2E',
-		lastName: 'Owner',
-	});
+	await server.setupOwner(E2E_OWNER);
 });
 
 afterAll(async () => {

@@ -12,10 +12,11 @@ import {
 } from './n8n';
 import { exactSum, MINUTE, utcMonthStart } from './usage';
 import {
-	ENDPOINT_SECRET,
-	EXAMPLE_CREDENTIAL,
+	E2E_OWNER,
 	emulatorCredentialData,
+	ENDPOINT_SECRET,
 	endpointSecretCredential,
+	EXAMPLE_CREDENTIAL,
 	transcribeInBrowserStyle,
 } from './workflows';
 
@@ -94,12 +95,7 @@ beforeAll(async () => {
 	await n8n.importWorkflow([workflow]);
 	await n8n.publishWorkflow(workflow.id);
 	server = await n8n.start();
-	await server.setupOwner({
-		email: 'e2e@example.com',
-		password: 'E2e-Password-1',
-		firstName: 'E2E',
-		lastName: 'Owner',
-	});
+	await server.setupOwner(E2E_OWNER);
 });
 
 afterAll(async () => {

@@ -11,10 +11,11 @@ import {
 } from './n8n';
 import { MINUTE } from './usage';
 import {
-	ENDPOINT_SECRET,
-	EXAMPLE_CREDENTIAL,
+	E2E_OWNER,
 	emulatorCredentialData,
+	ENDPOINT_SECRET,
 	endpointSecretCredential,
+	EXAMPLE_CREDENTIAL,
 	LoopbackReceiver,
 	serveAudio,
 	transcribeInBrowserStyle,
@@ -109,12 +110,7 @@ beforeAll(async () => {
 	await n8n.importWorkflow(active);
 	for (const workflow of active) await n8n.publishWorkflow(workflow.id);
 	server = await n8n.start();
-	await server.setupOwner({
-		email: 'e2e@example.com',
-		password: 'E2e-Password-1',
-		firstName: 'E2E',
-		lastName: 'Owner',
-	});
+	await server.setupOwner(E2E_OWNER);
 });
 
 afterAll(async () => {

@@ -6,6 +6,14 @@ import type { AddressInfo } from 'node:net';
 
 import { makeWav, type Emulator } from '../emulator';
 
+/** The owner account the end-to-end suites set up in their n8n (the editor suites sign in). */
+export const E2E_OWNER = {
+	email: 'e2e@example.com',
+	password: 'E2e-Password-1',
+	firstName: 'E2E',
+	lastName: 'Owner',
+};
+
 /** The credential the example workflows refer to; `npm start` creates it under this id. */
 export const EXAMPLE_CREDENTIAL = { id: 'sonioxSuiteDemo1', name: 'Soniox account' };
 

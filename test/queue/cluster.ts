@@ -13,17 +13,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
-import { freePort, N8nInstance, type N8nServer, type N8nWorker, type Owner } from '../e2e/n8n';
+import { E2E_OWNER } from '../e2e/workflows';
+import { freePort, N8nInstance, type N8nServer, type N8nWorker } from '../e2e/n8n';
 
 const execFileAsync = promisify(execFile);
 const GUARD = resolve(__dirname, '../../scripts/lib/child-guard.mjs');
-
-export const OWNER: Owner = {
-	email: 'queue@example.com',
-	password: 'Queue-Password-1',
-	firstName: 'Queue',
-	lastName: 'Owner',
-};
 
 function which(name: string): string | undefined {
 	const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
@@ -369,7 +363,7 @@ export class QueueCluster {
 			const cluster = new QueueCluster(n8n, postgres, redis, options.concurrency, main);
 			cluster.mainPort = mainPort;
 			cluster.workers.push(...workers);
-			await main.setupOwner(OWNER);
+			await main.setupOwner(E2E_OWNER);
 			return cluster;
 		} catch (error) {
 			await Promise.all([postgres.stop(), redis.stop()]);
@@ -388,7 +382,7 @@ export class QueueCluster {
 	async startMain() {
 		if (this.main.running()) throw new Error('the main is still running');
 		this.main = await this.n8n.start({ port: this.mainPort });
-		await this.main.login(OWNER.email, OWNER.password);
+		await this.main.login(E2E_OWNER.email, E2E_OWNER.password);
 	}
 
 	/** Starts a worker in `slot` (replacing one that was stopped or killed there). */
