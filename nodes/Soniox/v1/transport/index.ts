@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import { resolveEndpoints, type SonioxEndpoints } from './endpoints';
+import { JsonBodyReader } from './jsonBody';
 import {
 	networkErrorCode,
 	sonioxApiError,
@@ -253,7 +254,7 @@ async function sendOnce(
 			bounds.credentialType,
 			{ ...options, abortSignal: signal },
 		)) as SonioxResponse<unknown>;
-		if (bounds.json) response = { ...response, body: await readJsonBody(response.body) };
+		if (bounds.json) response = { ...response, body: await readJsonBody(response) };
 	} catch (error) {
 		throwIfCancelled(this, bounds.cancel, bounds.action, bounds.mayHaveActed);
 		if (error instanceof BodyTooLarge) {
@@ -338,23 +339,31 @@ const MAX_ERROR_BODY_BYTES = 64 * 2 ** 10;
 
 class BodyTooLarge extends Error {}
 
-/** A JSON body: parsed, or the raw text when it is not JSON (isGarbled decides what that means). */
-async function readJsonBody(body: unknown): Promise<unknown> {
-	const { text, complete } = await readText(body, MAX_JSON_BYTES);
-	if (!complete) throw new BodyTooLarge();
-	if (typeof text !== 'string') return text;
-	const json = text.replace(/^\uFEFF/, '');
-	if (json.trim() === '') return '';
-	try {
-		return JSON.parse(json) as unknown;
-	} catch {
-		return json;
+/**
+ * A JSON body, parsed as it arrives. A 2xx body that is not JSON gives INVALID_JSON (isGarbled
+ * decides what that means); an error body that is not JSON gives its text, for the message.
+ */
+async function readJsonBody({ statusCode, body }: SonioxResponse<unknown>): Promise<unknown> {
+	if (!isBytes(body)) return body;
+	if (statusCode >= 300) {
+		let text = '';
+		if (!(await decodeText(body, MAX_JSON_BYTES, (piece) => (text += piece))))
+			throw new BodyTooLarge();
+		try {
+			return JSON.parse(text) as unknown;
+		} catch {
+			return text.trim() === '' ? '' : text;
+		}
 	}
+	const reader = new JsonBodyReader();
+	if (!(await decodeText(body, MAX_JSON_BYTES, (text) => reader.write(text))))
+		throw new BodyTooLarge();
+	return reader.end();
 }
 
 /** Error bodies of streamed or binary requests arrive raw; parse them like JSON ones. */
 async function readErrorBody(response: SonioxResponse<unknown>): Promise<unknown> {
-	const { text: raw } = await readText(response.body, MAX_ERROR_BODY_BYTES);
+	const raw = await readText(response.body, MAX_ERROR_BODY_BYTES);
 	if (typeof raw !== 'string') return raw;
 	try {
 		return JSON.parse(raw);
@@ -368,36 +377,70 @@ interface Readable {
 	destroy?(): void;
 }
 
-/**
- * A body as text, read up to `maxBytes` (the rest is not read: the connection is closed).
- * Anything that is not raw bytes (already parsed, or absent) is returned as it is.
- */
-async function readText(
-	body: unknown,
-	maxBytes: number,
-): Promise<{ text: unknown; complete: boolean }> {
-	if (Buffer.isBuffer(body)) return { text: body.toString('utf8'), complete: true };
-	if (body instanceof ArrayBuffer)
-		return { text: Buffer.from(body).toString('utf8'), complete: true };
-	if (!body || typeof (body as Readable)[Symbol.asyncIterator] !== 'function') {
-		return { text: body, complete: true };
-	}
-	// Each chunk is decoded as it arrives (a character split across chunks waits for the next),
-	// so a big page is never copied whole into one more buffer before it becomes text.
-	const decoder = new TextDecoder('utf-8');
+type Bytes = Buffer | ArrayBuffer | Readable;
+
+function isBytes(body: unknown): body is Bytes {
+	return (
+		Buffer.isBuffer(body) ||
+		body instanceof ArrayBuffer ||
+		typeof (body as Readable | undefined)?.[Symbol.asyncIterator] === 'function'
+	);
+}
+
+/** A body as text, read up to `maxBytes` (the rest is not read: the connection is closed). */
+async function readText(body: unknown, maxBytes: number): Promise<unknown> {
+	if (!isBytes(body)) return body;
 	let text = '';
-	let size = 0;
-	for await (const chunk of body as Readable) {
-		const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-		if (size + bytes.length > maxBytes) {
-			text += decoder.decode(bytes.subarray(0, maxBytes - size));
-			(body as Readable).destroy?.();
-			return { text, complete: false };
-		}
-		text += decoder.decode(bytes, { stream: true });
-		size += bytes.length;
+	await decodeText(body, maxBytes, (piece) => (text += piece));
+	return text;
+}
+
+/**
+ * Hands on the body's text piece by piece, as it arrives, up to `maxBytes`; false when there
+ * was more (the rest is not read: the connection is closed). A character split across chunks
+ * waits for the next.
+ */
+async function decodeText(
+	body: Bytes,
+	maxBytes: number,
+	onText: (text: string) => void,
+): Promise<boolean> {
+	const decoder = new TextDecoder('utf-8');
+	if (Buffer.isBuffer(body) || body instanceof ArrayBuffer) {
+		const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
+		onText(decoder.decode(bytes.subarray(0, maxBytes)));
+		return bytes.length <= maxBytes;
 	}
-	return { text: text + decoder.decode(), complete: true };
+	let size = 0;
+	for await (const chunk of body) {
+		size += chunk.length;
+		if (size > maxBytes) {
+			onText(decoder.decode(chunk.subarray(0, chunk.length - (size - maxBytes))));
+			body.destroy?.();
+			return false;
+		}
+		onText(decoder.decode(chunk, { stream: true }));
+		release(chunk);
+	}
+	onText(decoder.decode());
+	return true;
+}
+
+/**
+ * Frees a chunk read from the network once it has been decoded, when nothing else can see its
+ * memory (it is the whole of it). V8 would keep that memory until its next collection, and
+ * with several pages read at once that is tens of MB of read chunks waiting. `transfer`
+ * detaches the buffer (Node.js 21 and later; elsewhere V8 frees it later, as before).
+ */
+function release(chunk: Buffer) {
+	const memory = chunk.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
+	if (
+		chunk.byteOffset === 0 &&
+		chunk.byteLength === memory.byteLength &&
+		typeof memory.transfer === 'function'
+	) {
+		memory.transfer(0);
+	}
 }
 
 /** A streamed body that is not used is closed, or its socket stays busy. */

@@ -84,9 +84,12 @@ export async function* streamUsageLogs(
 	}
 
 	for (const part of parts) {
-		const first = await firstPage.call(this, part, sort, retryGate);
+		let first: FirstPage | undefined = await firstPage.call(this, part, sort, retryGate);
 		if (first.entries.length > 0) yield first.entries;
 		const rest = restOfPart(part, first, descending);
+		const { atEdge } = first;
+		// The page is the caller's now; kept here, its entries would stay for the whole part.
+		first = undefined;
 		if (!rest) continue;
 		const slices = usageLogSlices(rest, concurrency);
 		if (descending) slices.reverse();
@@ -95,7 +98,7 @@ export async function* streamUsageLogs(
 				async function* () {
 					for await (const page of read(slice)) {
 						// Only the slice at the first page's edge can hold entries of that page again.
-						yield index === 0 ? page.filter((entry) => !first.atEdge.has(entry.uuid)) : page;
+						yield index === 0 ? page.filter((entry) => !atEdge.has(entry.uuid)) : page;
 					}
 				},
 		);
