@@ -1,6 +1,6 @@
-// Parses a JSON body while it streams in. The lists in the top-level object (a page of usage
-// entries, a transcript's tokens) are parsed a chunk at a time, as their elements arrive, so
-// no string of the whole body is built. A page is some 600 KB: as one string it would land in
+// Parses a JSON body while it streams in. The elements of each list in the top-level object (a
+// page of usage entries, a transcript's tokens) are parsed one by one as they arrive, so no
+// string of the whole body is built. A page is some 600 KB: as one string it would land in
 // V8's large-object space, and with four pages read at once the text, the chunks and the
 // parsed page of each would all wait for the same collection.
 
@@ -116,7 +116,8 @@ export class JsonBodyReader {
 	/** One element's text: what was left of the last piece, then this piece up to `end`. */
 	private takeElement(text: string, from: number, end: number): string {
 		const list = this.list!;
-		const element = list.pending === '' ? text.slice(from, end) : list.pending + text.slice(from, end);
+		const element =
+			list.pending === '' ? text.slice(from, end) : list.pending + text.slice(from, end);
 		list.pending = '';
 		return element;
 	}
