@@ -13,7 +13,7 @@ import { SonioxNodeClient } from '@soniox/node';
 
 import { makeWav, type RequestRecord, type UsageEntry } from '../test/emulator';
 import { callbackCredential, CREDENTIAL } from '../test/e2e/callback';
-import { N8nInstance, type N8nServer } from '../test/e2e/n8n';
+import { graphWorkflow, N8nInstance, type N8nServer } from '../test/e2e/n8n';
 import { E2E_OWNER, LoopbackReceiver } from '../test/e2e/workflows';
 import { startEmulatorProcess, type EmulatorProcess } from './emulatorProcess';
 import {
@@ -46,63 +46,49 @@ const WORKFLOWS: Record<Mode, { id: string; path: string }> = {
  */
 function benchWorkflow(mode: Mode, receiverUrl: string) {
 	const { id, path } = WORKFLOWS[mode];
-	const node = (name: string, type: string, parameters: object, extra: object = {}) => ({
-		id: randomUUID(),
-		name,
-		type,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters,
-		...extra,
-	});
-	return {
-		id,
-		name: id,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			node(
-				'Job arrives',
-				'n8n-nodes-base.webhook',
-				{ httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
-				{ typeVersion: 2, webhookId: randomUUID() },
-			),
-			node(
-				'Transcribe',
-				'n8n-nodes-soniox-suite.soniox',
-				{
-					resource: 'transcription',
-					operation: 'transcribe',
-					audioSource: 'fileId',
-					fileId: { __rl: true, mode: 'id', value: '={{ $json.body.fileId }}' },
-					model: MODEL,
-					clientReferenceId: '={{ $json.body.reference }}',
-					waitMode: mode,
-					waitTimeoutMinutes: 30,
-					outputFormat: 'text',
-				},
-				{ credentials: { sonioxSuiteApi: { id: CREDENTIAL.id, name: CREDENTIAL.name } } },
-			),
-			node(
-				'Report',
-				'n8n-nodes-base.httpRequest',
-				{
-					method: 'POST',
-					url: `=${receiverUrl}/done/{{ $json.client_reference_id }}`,
-					sendBody: true,
-					specifyBody: 'json',
-					jsonBody:
-						'={{ JSON.stringify({ id: $json.id, text: $json.text, at: $now.toMillis() }) }}',
-					options: {},
-				},
-				{ typeVersion: 4.2 },
-			),
-		],
-		connections: {
-			'Job arrives': { main: [[{ node: 'Transcribe', type: 'main', index: 0 }]] },
-			Transcribe: { main: [[{ node: 'Report', type: 'main', index: 0 }]] },
-		},
+	const jobArrives = {
+		name: 'Job arrives',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		webhookId: randomUUID(),
+		parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
 	};
+	const nodes = [
+		{
+			name: 'Transcribe',
+			type: 'n8n-nodes-soniox-suite.soniox',
+			credentials: { sonioxSuiteApi: { id: CREDENTIAL.id, name: CREDENTIAL.name } },
+			parameters: {
+				resource: 'transcription',
+				operation: 'transcribe',
+				audioSource: 'fileId',
+				fileId: { __rl: true, mode: 'id', value: '={{ $json.body.fileId }}' },
+				model: MODEL,
+				clientReferenceId: '={{ $json.body.reference }}',
+				waitMode: mode,
+				waitTimeoutMinutes: 30,
+				outputFormat: 'text',
+			},
+		},
+		{
+			name: 'Report',
+			type: 'n8n-nodes-base.httpRequest',
+			typeVersion: 4.2,
+			parameters: {
+				method: 'POST',
+				url: `=${receiverUrl}/done/{{ $json.client_reference_id }}`,
+				sendBody: true,
+				specifyBody: 'json',
+				jsonBody: '={{ JSON.stringify({ id: $json.id, text: $json.text, at: $now.toMillis() }) }}',
+				options: {},
+			},
+		},
+	];
+	const edges: Array<[string, string]> = [
+		['Job arrives', 'Transcribe'],
+		['Transcribe', 'Report'],
+	];
+	return { ...graphWorkflow(id, nodes, edges, jobArrives), settings: { executionOrder: 'v1' } };
 }
 
 interface Side {

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { makeWav, type Emulator } from '../emulator';
-import { sonioxCredential, type N8nServer } from './n8n';
+import { graphWorkflow, sonioxCredential, type N8nServer } from './n8n';
 import { emulatorCredentialData } from './workflows';
 
 export const SECRET_HEADER = 'X-Soniox-Webhook-Secret';
@@ -41,71 +41,57 @@ export async function startAudioServer(texts: Record<string, string>) {
 	};
 }
 
-const node = (name: string, type: string, parameters: object, extra: object = {}) => ({
-	id: randomUUID(),
-	name,
-	type,
-	typeVersion: 1,
-	position: [0, 0],
-	parameters,
-	...extra,
-});
-
 /** Webhook `path` → Split Out (one item per audio URL) → Transcribe, waiting for Soniox's call. */
 export function callbackWorkflow(id: string, path: string, timeoutMinutes: number) {
-	return {
-		id,
-		name: id,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			node(
-				'Audio arrives',
-				'n8n-nodes-base.webhook',
-				{ httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
-				{ typeVersion: 2, webhookId: randomUUID() },
-			),
-			node('One item per URL', 'n8n-nodes-base.splitOut', {
-				fieldToSplitOut: 'body.urls',
-				options: { destinationFieldName: 'url' },
-			}),
-			node(
-				'Transcribe',
-				'n8n-nodes-soniox-suite.soniox',
-				{
-					resource: 'transcription',
-					operation: 'transcribe',
-					audioSource: 'url',
-					audioUrl: '={{ $json.url }}',
-					waitMode: 'callback',
-					waitTimeoutMinutes: timeoutMinutes,
-					outputFormat: 'text',
-				},
-				{ credentials: CREDENTIALS },
-			),
-		],
-		connections: {
-			'Audio arrives': { main: [[{ node: 'One item per URL', type: 'main', index: 0 }]] },
-			'One item per URL': { main: [[{ node: 'Transcribe', type: 'main', index: 0 }]] },
-		},
+	const audioArrives = {
+		name: 'Audio arrives',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		webhookId: randomUUID(),
+		parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
 	};
+	const nodes = [
+		{
+			name: 'One item per URL',
+			type: 'n8n-nodes-base.splitOut',
+			parameters: { fieldToSplitOut: 'body.urls', options: { destinationFieldName: 'url' } },
+		},
+		{
+			name: 'Transcribe',
+			type: 'n8n-nodes-soniox-suite.soniox',
+			credentials: CREDENTIALS,
+			parameters: {
+				resource: 'transcription',
+				operation: 'transcribe',
+				audioSource: 'url',
+				audioUrl: '={{ $json.url }}',
+				waitMode: 'callback',
+				waitTimeoutMinutes: timeoutMinutes,
+				outputFormat: 'text',
+			},
+		},
+	];
+	const edges: Array<[string, string]> = [
+		['Audio arrives', 'One item per URL'],
+		['One item per URL', 'Transcribe'],
+	];
+	return { ...graphWorkflow(id, nodes, edges, audioArrives), settings: { executionOrder: 'v1' } };
 }
 
 /** The Soniox Transcription Trigger alone, listening on its webhook ID. */
-export function triggerWorkflow(id: string, webhookId: string, parameters: object) {
-	return {
-		id,
-		name: id,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			node('Transcription ended', 'n8n-nodes-soniox-suite.sonioxTranscriptionTrigger', parameters, {
-				webhookId,
-				credentials: CREDENTIALS,
-			}),
-		],
-		connections: {},
+export function triggerWorkflow(
+	id: string,
+	webhookId: string,
+	parameters: Record<string, unknown>,
+) {
+	const trigger = {
+		name: 'Transcription ended',
+		type: 'n8n-nodes-soniox-suite.sonioxTranscriptionTrigger',
+		webhookId,
+		credentials: CREDENTIALS,
+		parameters,
 	};
+	return { ...graphWorkflow(id, [], [], trigger), settings: { executionOrder: 'v1' } };
 }
 
 export const pause = (ms: number) => new Promise((wake) => setTimeout(wake, ms));

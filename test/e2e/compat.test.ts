@@ -9,7 +9,7 @@ import {
 	sonioxCredential,
 } from './n8n';
 import { DAY, utcMonthStart } from './usage';
-import { EXAMPLE_CREDENTIAL, emulatorCredentialData } from './workflows';
+import { emulatorCredentialData, exampleCredential } from './workflows';
 
 jest.setTimeout(900_000);
 
@@ -71,13 +71,7 @@ test(`n8n ${N8N_1_VERSION} runs the monthly invoice lines example`, async () => 
 			inputAudioDurationMs: 120_000,
 		},
 	]);
-	await n8n.importCredentials([
-		sonioxCredential(
-			emulatorCredentialData(emulator),
-			EXAMPLE_CREDENTIAL.id,
-			EXAMPLE_CREDENTIAL.name,
-		),
-	]);
+	await n8n.importCredentials([exampleCredential(emulator)]);
 	await n8n.importWorkflow(exampleWorkflow('monthly-invoice-lines.json'));
 	const run = await n8n.execute('sonioxInvoiceLines');
 	expect(run.error).toBeUndefined();

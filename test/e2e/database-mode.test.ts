@@ -8,8 +8,8 @@ import { join } from 'node:path';
 
 import { makeWav, startEmulator, type Emulator } from '../emulator';
 import type { EmulatorState } from '../emulator/state';
-import { chainWorkflow, N8nInstance, sonioxCredential } from './n8n';
-import { EXAMPLE_CREDENTIAL, emulatorCredentialData } from './workflows';
+import { chainWorkflow, N8nInstance } from './n8n';
+import { EXAMPLE_CREDENTIAL, exampleCredential } from './workflows';
 
 jest.setTimeout(600_000);
 
@@ -44,11 +44,7 @@ test('File → Upload and Transcribe send a binary kept in the database byte for
 	expect(recording.length % (1024 * 1024)).not.toBe(0);
 	expect(recording.length).toBeGreaterThan(2 * 1024 * 1024);
 
-	const credential = sonioxCredential(
-		emulatorCredentialData(emulator),
-		EXAMPLE_CREDENTIAL.id,
-		EXAMPLE_CREDENTIAL.name,
-	);
+	const credential = exampleCredential(emulator);
 	await n8n.importCredentials([credential]);
 	const credentials = { sonioxSuiteApi: EXAMPLE_CREDENTIAL };
 	await n8n.importWorkflow(

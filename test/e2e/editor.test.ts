@@ -13,7 +13,6 @@ import {
 	exampleFiles,
 	exampleWorkflow,
 	N8nInstance,
-	sonioxCredential,
 	withParameters,
 	type ExampleWorkflow,
 	type N8nServer,
@@ -21,9 +20,8 @@ import {
 import { DAY } from './usage';
 import {
 	ENDPOINT_SECRET,
-	EXAMPLE_CREDENTIAL,
-	emulatorCredentialData,
 	endpointSecretCredential,
+	exampleCredential,
 	LoopbackReceiver,
 	manualTriggerWorkflow,
 	serveAudio,
@@ -99,11 +97,7 @@ describeWithBrowser('the n8n editor', () => {
 			seed: 7,
 		});
 		await n8n.importCredentials([
-			sonioxCredential(
-				emulatorCredentialData(emulator),
-				EXAMPLE_CREDENTIAL.id,
-				EXAMPLE_CREDENTIAL.name,
-			),
+			exampleCredential(emulator),
 			endpointSecretCredential('editor-endpoint-secret'),
 			...(postgres
 				? [postgres.credential(LEDGER_CREDENTIAL.id, LEDGER_CREDENTIAL.name, LEDGER_DB)]

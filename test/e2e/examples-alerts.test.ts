@@ -4,18 +4,12 @@ import { startEmulator, type Emulator } from '../emulator';
 import {
 	exampleWorkflow,
 	N8nInstance,
-	sonioxCredential,
 	withParameters,
 	type ExampleWorkflow,
 	type N8nServer,
 } from './n8n';
 import { MINUTE } from './usage';
-import {
-	E2E_OWNER,
-	emulatorCredentialData,
-	EXAMPLE_CREDENTIAL,
-	LoopbackReceiver,
-} from './workflows';
+import { E2E_OWNER, exampleCredential, LoopbackReceiver } from './workflows';
 
 jest.setTimeout(600_000);
 
@@ -53,13 +47,7 @@ beforeAll(async () => {
 		LoopbackReceiver.start(),
 		N8nInstance.create(),
 	]);
-	await n8n.importCredentials([
-		sonioxCredential(
-			emulatorCredentialData(emulator),
-			EXAMPLE_CREDENTIAL.id,
-			EXAMPLE_CREDENTIAL.name,
-		),
-	]);
+	await n8n.importCredentials([exampleCredential(emulator)]);
 	// Two hours of normal traffic: what the first activation learns the baselines from.
 	emulator.insertUsagePattern({
 		pattern: 'normal',

@@ -5,7 +5,6 @@ import { startEmulator, type Emulator } from '../emulator';
 import {
 	exampleWorkflow,
 	N8nInstance,
-	sonioxCredential,
 	withParameters,
 	type ExampleWorkflow,
 	type N8nServer,
@@ -13,10 +12,9 @@ import {
 import { exactSum, MINUTE, utcMonthStart } from './usage';
 import {
 	E2E_OWNER,
-	emulatorCredentialData,
 	ENDPOINT_SECRET,
 	endpointSecretCredential,
-	EXAMPLE_CREDENTIAL,
+	exampleCredential,
 	transcribeInBrowserStyle,
 } from './workflows';
 
@@ -62,14 +60,7 @@ const costOf = (customer: string) =>
 
 beforeAll(async () => {
 	[emulator, n8n] = await Promise.all([startEmulator(), N8nInstance.create()]);
-	await n8n.importCredentials([
-		sonioxCredential(
-			emulatorCredentialData(emulator),
-			EXAMPLE_CREDENTIAL.id,
-			EXAMPLE_CREDENTIAL.name,
-		),
-		endpointSecretCredential(SECRET),
-	]);
+	await n8n.importCredentials([exampleCredential(emulator), endpointSecretCredential(SECRET)]);
 	const at = (minutesAgo: number) =>
 		Math.max(utcMonthStart(Date.now()) + 1000, Date.now() - minutesAgo * MINUTE);
 	seeded = emulator.insertUsage([

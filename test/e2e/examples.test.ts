@@ -1,7 +1,7 @@
 // The scheduled example workflows, run by `n8n execute` from their "Run now" trigger in a
 // real n8n with the packed package, against the emulator; Slack is a loopback receiver.
 import { startEmulator, type Emulator } from '../emulator';
-import { exampleWorkflow, N8nInstance, sonioxCredential, withParameters } from './n8n';
+import { exampleWorkflow, N8nInstance, withParameters } from './n8n';
 import {
 	DAY,
 	exactSum,
@@ -12,7 +12,7 @@ import {
 	utcMonthStart,
 	type LedgerEntry,
 } from './usage';
-import { EXAMPLE_CREDENTIAL, emulatorCredentialData, LoopbackReceiver } from './workflows';
+import { exampleCredential, LoopbackReceiver } from './workflows';
 
 jest.setTimeout(600_000);
 
@@ -26,13 +26,7 @@ beforeAll(async () => {
 		LoopbackReceiver.start(),
 		N8nInstance.create(),
 	]);
-	await n8n.importCredentials([
-		sonioxCredential(
-			emulatorCredentialData(emulator),
-			EXAMPLE_CREDENTIAL.id,
-			EXAMPLE_CREDENTIAL.name,
-		),
-	]);
+	await n8n.importCredentials([exampleCredential(emulator)]);
 	const digest = withParameters(
 		exampleWorkflow('daily-usage-digest-to-slack.json'),
 		'Settings',

@@ -648,12 +648,16 @@ export interface WorkflowNode {
 	[extra: string]: unknown;
 }
 
+const MANUAL_START: WorkflowNode = {
+	name: 'Start',
+	type: 'n8n-nodes-base.manualTrigger',
+	typeVersion: 1,
+	parameters: {},
+};
+
 /** A manual-trigger workflow whose trigger feeds the given nodes in a chain. */
 export function chainWorkflow(id: string, nodes: WorkflowNode[]) {
-	const all = [
-		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
-		...nodes,
-	].map((node, index) => ({
+	const all = [MANUAL_START, ...nodes].map((node, index) => ({
 		typeVersion: 1,
 		...node,
 		id: `${id}-${index}`,
@@ -669,15 +673,18 @@ export function chainWorkflow(id: string, nodes: WorkflowNode[]) {
 }
 
 /**
- * A manual-trigger workflow of any shape: `edges` are [from, to] node names ("Start" is the
- * trigger); a node with several successors feeds all of them. Nodes are laid out in columns.
+ * A workflow of any shape: `edges` are [from, to] node names, from the trigger (a manual one
+ * named "Start" unless `trigger` is given); a node with several successors feeds all of them.
+ * Nodes are laid out in columns.
  */
-export function graphWorkflow(id: string, nodes: WorkflowNode[], edges: Array<[string, string]>) {
-	const all: WorkflowNode[] = [
-		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
-		...nodes,
-	];
-	const depth = new Map<string, number>([['Start', 0]]);
+export function graphWorkflow(
+	id: string,
+	nodes: WorkflowNode[],
+	edges: Array<[string, string]>,
+	trigger: WorkflowNode = MANUAL_START,
+) {
+	const all: WorkflowNode[] = [trigger, ...nodes];
+	const depth = new Map<string, number>([[trigger.name, 0]]);
 	for (let pass = 0; pass < all.length; pass++) {
 		for (const [from, to] of edges) {
 			const next = (depth.get(from) ?? 0) + 1;

@@ -4,7 +4,6 @@ import { makeWav, startEmulator, type Emulator } from '../emulator';
 import {
 	exampleWorkflow,
 	N8nInstance,
-	sonioxCredential,
 	withParameters,
 	type ExampleWorkflow,
 	type N8nServer,
@@ -16,6 +15,7 @@ import {
 	ENDPOINT_SECRET,
 	endpointSecretCredential,
 	EXAMPLE_CREDENTIAL,
+	exampleCredential,
 	LoopbackReceiver,
 	serveAudio,
 	transcribeInBrowserStyle,
@@ -99,11 +99,7 @@ beforeAll(async () => {
 		N8nInstance.create(),
 	]);
 	await n8n.importCredentials([
-		sonioxCredential(
-			emulatorCredentialData(emulator),
-			EXAMPLE_CREDENTIAL.id,
-			EXAMPLE_CREDENTIAL.name,
-		),
+		exampleCredential(emulator),
 		endpointSecretCredential(ENDPOINT_SECRET_VALUE),
 	]);
 	const active: ExampleWorkflow[] = [entriesWorkflow(), spendAlert(), SUBTITLES, TEMPORARY_KEY];

@@ -34,6 +34,11 @@ export function endpointSecretCredential(secret: string) {
 	};
 }
 
+/** The credential the examples refer to, pointed at the emulator, as `n8n import:credentials` takes it. */
+export function exampleCredential(emulator: Pick<Emulator, 'apiKey' | 'urls'>) {
+	return { ...EXAMPLE_CREDENTIAL, type: 'sonioxSuiteApi', data: emulatorCredentialData(emulator) };
+}
+
 /** Soniox credential values for the emulator: region Custom with its four URLs. */
 export function emulatorCredentialData(
 	emulator: Pick<Emulator, 'apiKey' | 'urls'>,

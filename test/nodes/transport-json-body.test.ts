@@ -94,7 +94,7 @@ describe('an invalid body gives INVALID_JSON', () => {
 describe('random documents', () => {
 	// A small seeded generator, so a failure can be replayed.
 	let seed = 7;
-	const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+	const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 	const pick = <T>(choices: T[]) => choices[Math.floor(random() * choices.length)];
 	const space = () => pick(['', '', ' ', '\n  ', '\t']);
 	const text = () =>
@@ -127,7 +127,9 @@ describe('random documents', () => {
 			const document = Object.fromEntries(
 				Array.from({ length: 1 + Math.floor(random() * 4) }, (_, index) => [
 					`k${index}${text()}`,
-					random() < 0.6 ? Array.from({ length: Math.floor(random() * 5) }, () => value(1)) : value(1),
+					random() < 0.6
+						? Array.from({ length: Math.floor(random() * 5) }, () => value(1))
+						: value(1),
 				]),
 			);
 			const body = `${space()}${write(document)}${space()}`;

@@ -10,13 +10,12 @@ import { makeWav, startEmulator, type Emulator } from '../emulator';
 import {
 	exampleWorkflow,
 	N8nInstance,
-	sonioxCredential,
 	withParameters,
 	type ExampleWorkflow,
 	type N8nServer,
 } from '../e2e/n8n';
 import { exactSum, MINUTE, utcMonthStart } from '../e2e/usage';
-import { EXAMPLE_CREDENTIAL, emulatorCredentialData, LoopbackReceiver } from '../e2e/workflows';
+import { EXAMPLE_CREDENTIAL, exampleCredential, LoopbackReceiver } from '../e2e/workflows';
 import {
 	callbackCredential,
 	callbackTranscriptions,
@@ -126,11 +125,7 @@ describeQueueMode('n8n queue mode: a main, two workers, PostgreSQL and Redis', (
 			concurrency: 5,
 			databases: [LEDGER_DB],
 			credentials: (postgres) => [
-				sonioxCredential(
-					emulatorCredentialData(emulator),
-					EXAMPLE_CREDENTIAL.id,
-					EXAMPLE_CREDENTIAL.name,
-				),
+				exampleCredential(emulator),
 				postgres.credential(LEDGER_PG_CREDENTIAL.id, LEDGER_PG_CREDENTIAL.name, LEDGER_DB),
 				callbackCredential(emulator),
 			],
