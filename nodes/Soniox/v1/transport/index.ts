@@ -346,9 +346,8 @@ class BodyTooLarge extends Error {}
 async function readJsonBody({ statusCode, body }: SonioxResponse<unknown>): Promise<unknown> {
 	if (!isBytes(body)) return body;
 	if (statusCode >= 300) {
-		let text = '';
-		if (!(await decodeText(body, MAX_JSON_BYTES, (piece) => (text += piece))))
-			throw new BodyTooLarge();
+		const { text, complete } = await readText(body, MAX_JSON_BYTES);
+		if (!complete) throw new BodyTooLarge();
 		try {
 			return JSON.parse(text) as unknown;
 		} catch {
@@ -363,12 +362,12 @@ async function readJsonBody({ statusCode, body }: SonioxResponse<unknown>): Prom
 
 /** Error bodies of streamed or binary requests arrive raw; parse them like JSON ones. */
 async function readErrorBody(response: SonioxResponse<unknown>): Promise<unknown> {
-	const raw = await readText(response.body, MAX_ERROR_BODY_BYTES);
-	if (typeof raw !== 'string') return raw;
+	if (!isBytes(response.body)) return response.body;
+	const { text } = await readText(response.body, MAX_ERROR_BODY_BYTES);
 	try {
-		return JSON.parse(raw);
+		return JSON.parse(text);
 	} catch {
-		return { message: raw.slice(0, 500) };
+		return { message: text.slice(0, 500) };
 	}
 }
 
@@ -387,12 +386,11 @@ function isBytes(body: unknown): body is Bytes {
 	);
 }
 
-/** A body as text, read up to `maxBytes` (the rest is not read: the connection is closed). */
-async function readText(body: unknown, maxBytes: number): Promise<unknown> {
-	if (!isBytes(body)) return body;
+/** The body as text, up to `maxBytes` (the rest is not read: the connection is closed). */
+async function readText(body: Bytes, maxBytes: number) {
 	let text = '';
-	await decodeText(body, maxBytes, (piece) => (text += piece));
-	return text;
+	const complete = await decodeText(body, maxBytes, (piece) => (text += piece));
+	return { text, complete };
 }
 
 /**
@@ -413,14 +411,15 @@ async function decodeText(
 	}
 	let size = 0;
 	for await (const chunk of body) {
-		size += chunk.length;
+		const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+		size += bytes.length;
 		if (size > maxBytes) {
-			onText(decoder.decode(chunk.subarray(0, chunk.length - (size - maxBytes))));
+			onText(decoder.decode(bytes.subarray(0, bytes.length - (size - maxBytes))));
 			body.destroy?.();
 			return false;
 		}
-		onText(decoder.decode(chunk, { stream: true }));
-		release(chunk);
+		onText(decoder.decode(bytes, { stream: true }));
+		if (bytes === chunk) release(bytes);
 	}
 	onText(decoder.decode());
 	return true;
