@@ -9,7 +9,7 @@ import { SonioxNodeClient } from '@soniox/node';
 import type { IDataObject } from 'n8n-workflow';
 
 import { formatDecimal } from '../nodes/Soniox/v1/helpers/decimal';
-import { emulatorCredentials, runNode } from '../test/harness';
+import { emulatorCredentials, mostInFlight, runNode } from '../test/harness';
 import { startEmulatorProcess } from './emulatorProcess';
 import { report } from './measure';
 import { loadNote } from './load';
@@ -144,20 +144,9 @@ interface RequestShape {
 /** How many requests a run sent, how long the emulator took for each, and how many overlapped. */
 function shapeOf(requests: LoggedRequest[]): RequestShape {
 	const durations = requests.map((request) => request.durationMs).sort((a, b) => a - b);
-	const edges = requests.flatMap((request) => {
-		const start = Date.parse(request.at);
-		return [
-			{ at: start, step: 1 },
-			{ at: start + request.durationMs, step: -1 },
-		];
-	});
-	edges.sort((a, b) => a.at - b.at || a.step - b.step);
-	let open = 0;
-	let most = 0;
-	for (const { step } of edges) most = Math.max(most, (open += step));
 	return {
 		count: requests.length,
 		medianMs: durations[Math.floor(durations.length / 2)] ?? 0,
-		mostInFlight: most,
+		mostInFlight: mostInFlight(requests),
 	};
 }

@@ -24,6 +24,7 @@ import {
 	sonioxCredential,
 	type WorkflowNode,
 } from '../test/e2e/n8n';
+import { emulatorCredentialData } from '../test/e2e/workflows';
 import { startEmulatorProcess, type EmulatorProcess } from './emulatorProcess';
 
 const MIB = 1024 * 1024;
@@ -130,19 +131,7 @@ export async function run() {
 		[emulator, n8n] = await Promise.all([startEmulatorProcess(), N8nInstance.create()]);
 		await writeRecording(recording);
 		await n8n.importCredentials([
-			sonioxCredential(
-				{
-					apiKey: emulator.apiKey,
-					region: 'custom',
-					baseDomain: 'localhost',
-					restUrl: emulator.urls.api,
-					sttWebSocketUrl: emulator.urls.sttWebSocket,
-					ttsRestUrl: emulator.urls.ttsRest,
-					ttsWebSocketUrl: emulator.urls.ttsWebSocket,
-				},
-				CREDENTIAL.id,
-				CREDENTIAL.name,
-			),
+			sonioxCredential(emulatorCredentialData(emulator), CREDENTIAL.id, CREDENTIAL.name),
 		]);
 		await n8n.importWorkflow([
 			chainWorkflow('benchDbOurs', [

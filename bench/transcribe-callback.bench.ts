@@ -4,16 +4,15 @@
 // One n8n (`n8n start`, the packed package) and the emulator in a child process reach each
 // other on loopback: the emulator posts its webhook to n8n's WEBHOOK_URL. Every job runs three
 // ways on the same uploaded file at the same moment, a few jobs in flight.
-import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 
 import { SonioxNodeClient } from '@soniox/node';
 
-import { makeWav, type RequestRecord, type UsageEntry } from '../test/emulator';
+import type { RequestRecord, UsageEntry } from '../test/emulator';
 import { callbackCredential, CREDENTIAL } from '../test/e2e/callback';
-import { graphWorkflow, N8nInstance, type N8nServer } from '../test/e2e/n8n';
+import { graphWorkflow, N8nInstance, webhookTrigger, type N8nServer } from '../test/e2e/n8n';
 import { E2E_OWNER, LoopbackReceiver } from '../test/e2e/workflows';
 import { startEmulatorProcess, type EmulatorProcess } from './emulatorProcess';
 import {
@@ -23,6 +22,7 @@ import {
 	TIMING,
 	type Finished,
 	type Outcome,
+	uploadJobAudio,
 } from './transcribe-wait.bench';
 
 const JOBS = 40;
@@ -46,13 +46,7 @@ const WORKFLOWS: Record<Mode, { id: string; path: string }> = {
  */
 function benchWorkflow(mode: Mode, receiverUrl: string) {
 	const { id, path } = WORKFLOWS[mode];
-	const jobArrives = {
-		name: 'Job arrives',
-		type: 'n8n-nodes-base.webhook',
-		typeVersion: 2,
-		webhookId: randomUUID(),
-		parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
-	};
+	const jobArrives = webhookTrigger('Job arrives', path);
 	const nodes = [
 		{
 			name: 'Transcribe',
@@ -127,15 +121,7 @@ async function measure(emulator: EmulatorProcess, server: N8nServer, receiver: L
 	await emulator.control('PATCH', '/config', { transcription: TIMING });
 	const jobs = jobSchedule(JOBS, AUDIO_SECONDS);
 	const client = new SonioxNodeClient({ api_key: emulator.apiKey, base_url: emulator.baseUrl });
-	const fileIds: string[] = [];
-	for (const [index, job] of jobs.entries()) {
-		const wav = makeWav({
-			text: `job ${index}`,
-			durationMs: job.audioSeconds * 1000,
-			sampleRate: 8000,
-		});
-		fileIds.push((await client.files.upload(wav, { filename: `job-${index}.wav` })).id);
-	}
+	const fileIds = await uploadJobAudio(client, jobs);
 
 	const n8nSide = (mode: Mode): Side => ({
 		name: mode,

@@ -37,6 +37,23 @@ interface Side {
 	transcribe(fileId: string, reference: string): Promise<string>;
 }
 
+/** Each job's audio uploaded once (8 kHz WAV, its text "job <index>"); the file IDs in job order. */
+export async function uploadJobAudio(
+	client: SonioxNodeClient,
+	jobs: ReadonlyArray<{ audioSeconds: number }>,
+) {
+	const fileIds: string[] = [];
+	for (const [index, job] of jobs.entries()) {
+		const wav = makeWav({
+			text: `job ${index}`,
+			durationMs: job.audioSeconds * 1000,
+			sampleRate: 8000,
+		});
+		fileIds.push((await client.files.upload(wav, { filename: `job-${index}.wav` })).id);
+	}
+	return fileIds;
+}
+
 export interface Finished {
 	id: string;
 	reference: string;
@@ -49,15 +66,7 @@ export async function run() {
 	const jobs = jobSchedule(JOBS, AUDIO_SECONDS);
 
 	const client = new SonioxNodeClient({ api_key: emulator.apiKey, base_url: emulator.baseUrl });
-	const fileIds: string[] = [];
-	for (const [index, job] of jobs.entries()) {
-		const wav = makeWav({
-			text: `job ${index}`,
-			durationMs: job.audioSeconds * 1000,
-			sampleRate: 8000,
-		});
-		fileIds.push((await client.files.upload(wav, { filename: `job-${index}.wav` })).id);
-	}
+	const fileIds = await uploadJobAudio(client, jobs);
 
 	const ours: Side = {
 		name: 'ours',

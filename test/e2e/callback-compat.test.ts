@@ -11,8 +11,10 @@ import {
 	createTranscription,
 	executionIds,
 	executionWith,
+	nodeOutput,
 	SECRET,
 	startAudioServer,
+	startCallbackRun,
 	triggerWorkflow,
 } from './callback';
 import { E2E_OWNER } from './workflows';
@@ -62,26 +64,17 @@ afterAll(async () => {
 	n8n?.remove();
 });
 
-async function outputOf(executionId: string, nodeName: string) {
-	const run = await server.execution(executionId);
-	return run.runData[nodeName][0].data!.main[0].map((item) => item.json);
-}
-
 test(`n8n ${N8N_1_VERSION}: Transcribe waits until Soniox calls back, then resumes with every transcript`, async () => {
-	const earlier = await executionIds(server, WAIT);
-	const response = await server.webhook('soniox/callback-wait-compat', {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ urls: ['/one.wav', '/two.wav'].map((path) => `${audio.base}${path}`) }),
-	});
-	expect(response.status).toBe(200);
+	const earlier = await startCallbackRun(server, audio.base, WAIT, 'soniox/callback-wait-compat', [
+		'/one.wav',
+		'/two.wav',
+	]);
 	const waitingId = await executionWith(server, WAIT, 'waiting', earlier);
 	expect(await callbackTranscriptions(emulator, waitingId)).toHaveLength(2);
 	expect(await executionWith(server, WAIT, 'success', earlier)).toBe(waitingId);
-	expect((await outputOf(waitingId, 'Transcribe')).map((item) => item.text)).toEqual([
-		TEXTS['/one.wav'],
-		TEXTS['/two.wav'],
-	]);
+	expect((await nodeOutput(server, waitingId, 'Transcribe')).map((item) => item.json.text)).toEqual(
+		[TEXTS['/one.wav'], TEXTS['/two.wav']],
+	);
 });
 
 test(`n8n ${N8N_1_VERSION}: the Soniox Transcription Trigger starts on Soniox's call`, async () => {
@@ -92,7 +85,7 @@ test(`n8n ${N8N_1_VERSION}: the Soniox Transcription Trigger starts on Soniox's 
 		secret: SECRET,
 	});
 	const doneId = await executionWith(server, TRIGGER, 'success', earlier);
-	expect(await outputOf(doneId, 'Transcription ended')).toEqual([
-		expect.objectContaining({ id: created.id, text: TEXTS['/two.wav'] }),
-	]);
+	expect(
+		(await nodeOutput(server, doneId, 'Transcription ended')).map((item) => item.json),
+	).toEqual([expect.objectContaining({ id: created.id, text: TEXTS['/two.wav'] })]);
 });

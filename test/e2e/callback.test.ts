@@ -17,10 +17,12 @@ import {
 	executionIds,
 	executionWith,
 	listTranscriptions,
+	nodeOutput,
 	pause,
 	SECRET,
 	SECRET_HEADER,
 	startAudioServer,
+	startCallbackRun,
 	triggerWorkflow,
 } from './callback';
 import { E2E_OWNER } from './workflows';
@@ -42,26 +44,14 @@ let n8n: N8nInstance;
 let server: N8nServer;
 let audio: Awaited<ReturnType<typeof startAudioServer>>;
 
-/** Starts a callback workflow with these audio paths; resolves with its earlier executions. */
-async function start(workflowId: string, path: string, paths: string[]) {
-	const earlier = await executionIds(server, workflowId);
-	const response = await server.webhook(path, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ urls: paths.map((audioPath) => `${audio.base}${audioPath}`) }),
-	});
-	expect(response.status).toBe(200);
-	return earlier;
-}
-
-/** The output items of a node in a finished execution. */
-async function outputOf(executionId: string, nodeName: string) {
-	const run = await server.execution(executionId);
-	return run.runData[nodeName][0].data!.main[0] as Array<{
-		json: Record<string, unknown>;
-		pairedItem?: unknown;
-	}>;
-}
+/** Transcriptions queue for 0.5 s, then process for `ms` whatever their length. */
+const processingTakes = (ms: number) => {
+	emulator.config.transcription = {
+		queuedMs: 500,
+		processingBaseMs: ms,
+		processingPerAudioSecondMs: 0,
+	};
+};
 
 const triggerUrl = () => `${server.url}/webhook/${TRIGGER_WEBHOOK_ID}/soniox-transcription`;
 
@@ -86,11 +76,7 @@ beforeAll(async () => {
 
 beforeEach(() => {
 	// Long enough to see the execution waiting before Soniox calls back.
-	emulator.config.transcription = {
-		queuedMs: 500,
-		processingBaseMs: 4000,
-		processingPerAudioSecondMs: 0,
-	};
+	processingTakes(4000);
 });
 
 afterEach(() => {
@@ -108,7 +94,10 @@ describe('Transcribe → Wait "Until Soniox Calls Back"', () => {
 	test('two items wait as one execution, resume on the callbacks, and come out formatted and cleaned up', async () => {
 		// Both end at the same moment, so Soniox's two calls arrive together.
 		const requestsBefore = emulator.requests().length;
-		const earlier = await start(WAIT, 'soniox/callback-wait', ['/first.wav', '/second.wav']);
+		const earlier = await startCallbackRun(server, audio.base, WAIT, 'soniox/callback-wait', [
+			'/first.wav',
+			'/second.wav',
+		]);
 		const waitingId = await executionWith(server, WAIT, 'waiting', earlier);
 		const transcriptions = await callbackTranscriptions(emulator, waitingId);
 		expect(transcriptions).toHaveLength(2);
@@ -116,7 +105,7 @@ describe('Transcribe → Wait "Until Soniox Calls Back"', () => {
 
 		const doneId = await executionWith(server, WAIT, 'success', earlier);
 		expect(doneId).toBe(waitingId);
-		const output = await outputOf(doneId, 'Transcribe');
+		const output = await nodeOutput(server, doneId, 'Transcribe');
 		expect(output.map((item) => item.json.text)).toEqual([
 			TEXTS['/first.wav'],
 			TEXTS['/second.wav'],
@@ -145,12 +134,10 @@ describe('Transcribe → Wait "Until Soniox Calls Back"', () => {
 	});
 
 	test('a call without the secret header, or with a wrong one, is refused and the execution goes on waiting', async () => {
-		emulator.config.transcription = {
-			queuedMs: 500,
-			processingBaseMs: 15_000,
-			processingPerAudioSecondMs: 0,
-		};
-		const earlier = await start(WAIT, 'soniox/callback-wait', ['/first.wav']);
+		processingTakes(15_000);
+		const earlier = await startCallbackRun(server, audio.base, WAIT, 'soniox/callback-wait', [
+			'/first.wav',
+		]);
 		const waitingId = await executionWith(server, WAIT, 'waiting', earlier);
 		const [transcription] = await callbackTranscriptions(emulator, waitingId);
 		const call = async (headers: Record<string, string>) =>
@@ -169,9 +156,12 @@ describe('Transcribe → Wait "Until Soniox Calls Back"', () => {
 
 	test('a transcription that fails resumes the execution with an item that says so, beside the one that completed', async () => {
 		// /missing.wav is a 404: Soniox cannot download it and ends the transcription in error.
-		const earlier = await start(WAIT, 'soniox/callback-wait', ['/first.wav', '/missing.wav']);
+		const earlier = await startCallbackRun(server, audio.base, WAIT, 'soniox/callback-wait', [
+			'/first.wav',
+			'/missing.wav',
+		]);
 		const doneId = await executionWith(server, WAIT, 'success', earlier);
-		const output = await outputOf(doneId, 'Transcribe');
+		const output = await nodeOutput(server, doneId, 'Transcribe');
 		expect(output[0].json.text).toBe(TEXTS['/first.wav']);
 		expect(output[1].json).toEqual({
 			id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -191,17 +181,15 @@ describe('Transcribe → Wait "Until Soniox Calls Back"', () => {
 
 	test('when the timeout passes first, the workflow goes on with the input items and the transcription stays at Soniox', async () => {
 		// A transcription that does not end while the test runs.
-		emulator.config.transcription = {
-			queuedMs: 500,
-			processingBaseMs: 600_000,
-			processingPerAudioSecondMs: 0,
-		};
-		const earlier = await start(TIMEOUT, 'soniox/callback-timeout', ['/first.wav']);
+		processingTakes(600_000);
+		const earlier = await startCallbackRun(server, audio.base, TIMEOUT, 'soniox/callback-timeout', [
+			'/first.wav',
+		]);
 		const waitingId = await executionWith(server, TIMEOUT, 'waiting', earlier);
 		// n8n looks at waiting executions once a minute.
 		const doneId = await executionWith(server, TIMEOUT, 'success', earlier, 150_000);
 		expect(doneId).toBe(waitingId);
-		const output = await outputOf(doneId, 'Transcribe');
+		const output = await nodeOutput(server, doneId, 'Transcribe');
 		expect(output.map((item) => item.json)).toEqual([{ url: `${audio.base}/first.wav` }]);
 
 		const [transcription] = await callbackTranscriptions(emulator, doneId);
@@ -213,7 +201,7 @@ describe('Transcribe → Wait "Until Soniox Calls Back"', () => {
 			body: JSON.stringify({ id: transcription.id, status: 'completed' }),
 		});
 		expect(late.status).toBe(409);
-		expect(await outputOf(doneId, 'Transcribe')).toEqual(output);
+		expect(await nodeOutput(server, doneId, 'Transcribe')).toEqual(output);
 		expect((await server.executions(TIMEOUT)).filter((e) => !earlier.has(e.id))).toHaveLength(1);
 	});
 });
@@ -228,7 +216,9 @@ describe('Soniox Transcription Trigger', () => {
 			client_reference_id: 'app-42',
 		});
 		const doneId = await executionWith(server, TRIGGER, 'success', earlier);
-		expect((await outputOf(doneId, 'Transcription ended')).map((item) => item.json)).toEqual([
+		expect(
+			(await nodeOutput(server, doneId, 'Transcription ended')).map((item) => item.json),
+		).toEqual([
 			expect.objectContaining({
 				id: created.id,
 				text: TEXTS['/second.wav'],
@@ -280,7 +270,9 @@ describe('Soniox Transcription Trigger', () => {
 			secret: SECRET,
 		});
 		const doneId = await executionWith(server, TRIGGER, 'success', earlier);
-		expect((await outputOf(doneId, 'Transcription ended')).map((item) => item.json)).toEqual([
+		expect(
+			(await nodeOutput(server, doneId, 'Transcription ended')).map((item) => item.json),
+		).toEqual([
 			{
 				id: created.id,
 				status: 'error',

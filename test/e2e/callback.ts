@@ -1,12 +1,11 @@
 // What the suites of Soniox's calls into a real n8n share: the audio the emulator fetches, the
 // workflows (Transcribe waiting for the call, the Soniox Transcription Trigger), the credential
 // with its webhook secret, and waiting for an execution of a workflow to reach a status.
-import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { makeWav, type Emulator } from '../emulator';
-import { graphWorkflow, sonioxCredential, type N8nServer } from './n8n';
+import { graphWorkflow, sonioxCredential, webhookTrigger, type N8nServer } from './n8n';
 import { emulatorCredentialData } from './workflows';
 
 export const SECRET_HEADER = 'X-Soniox-Webhook-Secret';
@@ -43,13 +42,7 @@ export async function startAudioServer(texts: Record<string, string>) {
 
 /** Webhook `path` → Split Out (one item per audio URL) → Transcribe, waiting for Soniox's call. */
 export function callbackWorkflow(id: string, path: string, timeoutMinutes: number) {
-	const audioArrives = {
-		name: 'Audio arrives',
-		type: 'n8n-nodes-base.webhook',
-		typeVersion: 2,
-		webhookId: randomUUID(),
-		parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
-	};
+	const audioArrives = webhookTrigger('Audio arrives', path);
 	const nodes = [
 		{
 			name: 'One item per URL',
@@ -92,6 +85,36 @@ export function triggerWorkflow(
 		parameters,
 	};
 	return { ...graphWorkflow(id, [], [], trigger), settings: { executionOrder: 'v1' } };
+}
+
+/**
+ * Posts audio URLs (paths on the audio server at `audioBase`) to the webhook `path` of a
+ * callback workflow; resolves with the IDs of the workflow's executions before this one.
+ */
+export async function startCallbackRun(
+	server: N8nServer,
+	audioBase: string,
+	workflowId: string,
+	path: string,
+	paths: string[],
+) {
+	const earlier = await executionIds(server, workflowId);
+	const response = await server.webhook(path, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ urls: paths.map((audioPath) => `${audioBase}${audioPath}`) }),
+	});
+	expect(response.status).toBe(200);
+	return earlier;
+}
+
+/** The output items of a node in a finished execution. */
+export async function nodeOutput(server: N8nServer, executionId: string, nodeName: string) {
+	const run = await server.execution(executionId);
+	return run.runData[nodeName][0].data!.main[0] as Array<{
+		json: Record<string, unknown>;
+		pairedItem?: unknown;
+	}>;
 }
 
 export const pause = (ms: number) => new Promise((wake) => setTimeout(wake, ms));

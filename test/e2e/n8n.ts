@@ -2,6 +2,7 @@
 // tarball installed as a community package (without peer dependencies, as n8n installs
 // them), the n8n CLI to import credentials and workflows and to execute them, and
 // `n8n start` as a server with an owner account, its REST API and its webhooks.
+import { randomUUID } from 'node:crypto';
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {
 	closeSync,
@@ -654,6 +655,17 @@ const MANUAL_START: WorkflowNode = {
 	typeVersion: 1,
 	parameters: {},
 };
+
+/** A Webhook trigger for POST requests to `path`, answered as soon as they arrive. */
+export function webhookTrigger(name: string, path: string): WorkflowNode {
+	return {
+		name,
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		webhookId: randomUUID(),
+		parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
+	};
+}
 
 /** A manual-trigger workflow whose trigger feeds the given nodes in a chain. */
 export function chainWorkflow(id: string, nodes: WorkflowNode[]) {

@@ -14,6 +14,8 @@ import {
 	emulatorCredentialData,
 	ENDPOINT_SECRET,
 	endpointSecretCredential,
+	entriesToReceiverWorkflow,
+	EVERY_MINUTE,
 	EXAMPLE_CREDENTIAL,
 	exampleCredential,
 	LoopbackReceiver,
@@ -31,7 +33,6 @@ let server: N8nServer;
 const SUBTITLES = exampleWorkflow('transcribe-audio-to-subtitles.json');
 const TEMPORARY_KEY = exampleWorkflow('temporary-key-endpoint.json');
 const ENDPOINT_SECRET_VALUE = 'e2e-endpoint-secret-0123456789';
-const EVERY_MINUTE = { item: [{ mode: 'everyMinute' }] };
 
 /** The spend alert example, polling every minute (n8n's shortest) with a low threshold. */
 function spendAlert(): ExampleWorkflow {
@@ -46,41 +47,6 @@ function spendAlert(): ExampleWorkflow {
 	return withParameters(polledOften, 'Alert message', (parameters) => {
 		setAssignment(parameters, 'slackWebhookUrl', `${receiver.url}/alert`);
 	});
-}
-
-/** The trigger with one item per entry, each posted to the receiver. */
-function entriesWorkflow(): ExampleWorkflow {
-	const trigger = {
-		id: 'trigger-entries-0',
-		name: 'New usage',
-		type: 'n8n-nodes-soniox-suite.sonioxTrigger',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: { pollTimes: EVERY_MINUTE, output: 'entries', options: {} },
-		credentials: { sonioxSuiteApi: EXAMPLE_CREDENTIAL },
-	};
-	const post = {
-		id: 'trigger-entries-1',
-		name: 'Post entry',
-		type: 'n8n-nodes-base.httpRequest',
-		typeVersion: 4.2,
-		position: [220, 0],
-		parameters: {
-			method: 'POST',
-			url: `${receiver.url}/entries`,
-			sendBody: true,
-			specifyBody: 'json',
-			jsonBody: '={{ JSON.stringify($json) }}',
-			options: {},
-		},
-	};
-	return {
-		id: 'triggerEntries',
-		name: 'Trigger: every new entry',
-		nodes: [trigger, post],
-		connections: { 'New usage': { main: [[{ node: 'Post entry', type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1' },
-	};
 }
 
 function setAssignment(parameters: Record<string, unknown>, name: string, value: unknown) {
@@ -102,7 +68,12 @@ beforeAll(async () => {
 		exampleCredential(emulator),
 		endpointSecretCredential(ENDPOINT_SECRET_VALUE),
 	]);
-	const active: ExampleWorkflow[] = [entriesWorkflow(), spendAlert(), SUBTITLES, TEMPORARY_KEY];
+	const active: ExampleWorkflow[] = [
+		entriesToReceiverWorkflow('triggerEntries', 'Trigger: every new entry', receiver.url),
+		spendAlert(),
+		SUBTITLES,
+		TEMPORARY_KEY,
+	];
 	await n8n.importWorkflow(active);
 	for (const workflow of active) await n8n.publishWorkflow(workflow.id);
 	server = await n8n.start();

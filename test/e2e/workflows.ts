@@ -17,6 +17,48 @@ export const E2E_OWNER = {
 /** The credential the example workflows refer to; `npm start` creates it under this id. */
 export const EXAMPLE_CREDENTIAL = { id: 'sonioxSuiteDemo1', name: 'Soniox account' };
 
+/** A trigger's poll times: every minute. */
+export const EVERY_MINUTE = { item: [{ mode: 'everyMinute' }] };
+
+/**
+ * The Soniox Trigger with one item per entry, polling every minute, each entry posted to
+ * `${receiverUrl}/entries`: an entry delivered twice would show there twice.
+ */
+export function entriesToReceiverWorkflow(id: string, name: string, receiverUrl: string) {
+	return {
+		id,
+		name,
+		nodes: [
+			{
+				id: `${id}-0`,
+				name: 'New usage',
+				type: 'n8n-nodes-soniox-suite.sonioxTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { pollTimes: EVERY_MINUTE, output: 'entries', options: {} },
+				credentials: { sonioxSuiteApi: EXAMPLE_CREDENTIAL },
+			},
+			{
+				id: `${id}-1`,
+				name: 'Post entry',
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: 4.2,
+				position: [220, 0],
+				parameters: {
+					method: 'POST',
+					url: `${receiverUrl}/entries`,
+					sendBody: true,
+					specifyBody: 'json',
+					jsonBody: '={{ JSON.stringify($json) }}',
+					options: {},
+				},
+			},
+		],
+		connections: { 'New usage': { main: [[{ node: 'Post entry', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
+
 /** The Header Auth credential the temporary-key example's webhook checks. */
 export const ENDPOINT_SECRET = {
 	id: 'sonioxKeyEndpointSecret',

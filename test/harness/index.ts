@@ -274,3 +274,19 @@ export function expectRequestsToConform(emulator: {
 	const sent = emulator.contractViolations().filter((v) => v.problem.startsWith('request '));
 	expect(sent).toEqual([]);
 }
+
+/** The most of these requests the emulator was serving at one time. */
+export function mostInFlight(requests: ReadonlyArray<{ at: string; durationMs: number }>) {
+	const edges = requests.flatMap((request) => {
+		const start = Date.parse(request.at);
+		return [
+			{ at: start, step: 1 },
+			{ at: start + request.durationMs, step: -1 },
+		];
+	});
+	edges.sort((a, b) => a.at - b.at || a.step - b.step);
+	let open = 0;
+	let most = 0;
+	for (const { step } of edges) most = Math.max(most, (open += step));
+	return most;
+}

@@ -5,7 +5,7 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { usageLogSlices } from '../../nodes/Soniox/v1/transport/usageLogs';
 import { startEmulator, type Emulator, type UsageInsert } from '../emulator';
-import { emulatorCredentials, expectRequestsToConform, runNode } from '../harness';
+import { emulatorCredentials, expectRequestsToConform, mostInFlight, runNode } from '../harness';
 import { TriggerHarness } from '../harness/poll';
 
 const MINUTE = 60_000;
@@ -26,22 +26,6 @@ beforeEach(() => {
 
 const logRequests = () =>
 	emulator.requests().filter((request) => request.route === 'GET /v1/usage-logs');
-
-/** The most usage-log requests the emulator was serving at one time. */
-function mostInFlight() {
-	const edges = logRequests().flatMap((request) => {
-		const start = Date.parse(request.at);
-		return [
-			{ at: start, step: 1 },
-			{ at: start + request.durationMs, step: -1 },
-		];
-	});
-	edges.sort((a, b) => a.at - b.at || a.step - b.step);
-	let open = 0;
-	let most = 0;
-	for (const { step } of edges) most = Math.max(most, (open += step));
-	return most;
-}
 
 async function getLogs(window: { start: number; end: number }, extra: INodeParameters = {}) {
 	return await runNode({
@@ -112,8 +96,8 @@ describe('Usage logs in concurrent time slices', () => {
 		const ascending = await getLogs(range, { options: { concurrency: 4 } });
 		expect(ascending.error).toBeUndefined();
 		expect(ascending.items.map((item) => item.json.uuid)).toEqual(expected);
-		expect(mostInFlight()).toBeGreaterThan(1);
-		expect(mostInFlight()).toBeLessThanOrEqual(4);
+		expect(mostInFlight(logRequests())).toBeGreaterThan(1);
+		expect(mostInFlight(logRequests())).toBeLessThanOrEqual(4);
 
 		const descending = await getLogs(range, {
 			sort: 'end_time_desc',
@@ -128,7 +112,7 @@ describe('Usage logs in concurrent time slices', () => {
 		emulator.faults.arm({ route: 'GET /v1/usage-logs', latencyMs: 30, times: 1000 });
 		const { items } = await getLogs(range, { options: { concurrency: 2 } });
 		expect(items.map((item) => item.json.uuid)).toEqual(expected);
-		expect(mostInFlight()).toBe(2);
+		expect(mostInFlight(logRequests())).toBe(2);
 	});
 
 	it('aggregates by customer to the same exact totals as one request at a time', async () => {
@@ -253,6 +237,6 @@ describe('Usage logs in concurrent time slices', () => {
 		const { items, error } = await poller.poll();
 		expect(error).toBeUndefined();
 		expect(items.map((item) => item.json.uuid)).toEqual(inserted.map((entry) => entry.uuid));
-		expect(mostInFlight()).toBeGreaterThan(1);
+		expect(mostInFlight(logRequests())).toBeGreaterThan(1);
 	});
 });

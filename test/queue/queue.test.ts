@@ -7,15 +7,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { makeWav, startEmulator, type Emulator } from '../emulator';
-import {
-	exampleWorkflow,
-	N8nInstance,
-	withParameters,
-	type ExampleWorkflow,
-	type N8nServer,
-} from '../e2e/n8n';
+import { exampleWorkflow, N8nInstance, withParameters, type N8nServer } from '../e2e/n8n';
 import { exactSum, MINUTE, utcMonthStart } from '../e2e/usage';
-import { EXAMPLE_CREDENTIAL, exampleCredential, LoopbackReceiver } from '../e2e/workflows';
+import {
+	entriesToReceiverWorkflow,
+	EVERY_MINUTE,
+	exampleCredential,
+	LoopbackReceiver,
+} from '../e2e/workflows';
 import {
 	callbackCredential,
 	callbackTranscriptions,
@@ -28,7 +27,6 @@ import { describeQueueMode, QueueCluster } from './cluster';
 
 jest.setTimeout(600_000);
 
-const EVERY_MINUTE = { item: [{ mode: 'everyMinute' }] };
 const LEDGER_DB = 'ledger';
 const LEDGER_PG_CREDENTIAL = { id: 'sonioxUsageLedgerDb', name: 'Usage ledger database' };
 
@@ -48,42 +46,6 @@ const CALLBACK_TEXTS = {
 	'/first.wav': 'The first call of the morning.',
 	'/second.wav': 'The second call asks for a refund.',
 };
-
-/** The trigger with one item per entry, each posted to the receiver: duplicates would show. */
-function entriesWorkflow(): ExampleWorkflow {
-	return {
-		id: 'queueEntries',
-		name: 'Queue: every new entry',
-		nodes: [
-			{
-				id: 'queue-entries-0',
-				name: 'New usage',
-				position: [0, 0],
-				type: 'n8n-nodes-soniox-suite.sonioxTrigger',
-				typeVersion: 1,
-				parameters: { pollTimes: EVERY_MINUTE, output: 'entries', options: {} },
-				credentials: { sonioxSuiteApi: EXAMPLE_CREDENTIAL },
-			},
-			{
-				id: 'queue-entries-1',
-				name: 'Post entry',
-				position: [220, 0],
-				type: 'n8n-nodes-base.httpRequest',
-				typeVersion: 4.2,
-				parameters: {
-					method: 'POST',
-					url: `${receiver.url}/entries`,
-					sendBody: true,
-					specifyBody: 'json',
-					jsonBody: '={{ JSON.stringify($json) }}',
-					options: {},
-				},
-			},
-		],
-		connections: { 'New usage': { main: [[{ node: 'Post entry', type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1' },
-	};
-}
 
 const postedUuids = () =>
 	receiver.at('/entries').map((request) => (request.json as { uuid: string }).uuid);
@@ -118,7 +80,11 @@ const ledgerRows = async () =>
 describeQueueMode('n8n queue mode: a main, two workers, PostgreSQL and Redis', () => {
 	beforeAll(async () => {
 		[emulator, receiver] = await Promise.all([startEmulator(), LoopbackReceiver.start()]);
-		const entries = entriesWorkflow();
+		const entries = entriesToReceiverWorkflow(
+			'queueEntries',
+			'Queue: every new entry',
+			receiver.url,
+		);
 		cluster = await QueueCluster.start({
 			workers: 2,
 			// Fewer than n8n's 10, so 20 jobs at once must spread over both workers and queue.
